@@ -1,0 +1,52 @@
+# Groundwork: `make run` to try it, `make test` to check it. See README.md.
+.DEFAULT_GOAL := help
+PORT ?= 8000
+# Use uv from PATH when present; otherwise install it into a private venv (works on
+# Debian's "externally managed" Python too).
+UV := $(shell command -v uv 2>/dev/null || echo .uv/bin/uv)
+MANAGE := $(UV) run --frozen python manage.py
+
+.PHONY: help run test test-fast lint fmt bench sync sync-test migrate seed clean
+
+help:
+	@echo "make run    set up everything and start the portal with demo data (SQLite)"
+	@echo "make test   install test dependencies and run linters and the whole suite"
+	@echo "make lint   ruff checks;  make fmt  reformat the code"
+
+.uv/bin/uv:
+	python3 -m venv .uv
+	.uv/bin/python -m pip install --quiet --disable-pip-version-check uv
+
+sync: $(UV)
+	$(UV) sync --frozen
+
+sync-test: $(UV)
+	$(UV) sync --frozen --group test
+
+migrate: sync
+	$(MANAGE) migrate --noinput
+
+seed: migrate
+	$(MANAGE) seed_demo
+
+run: seed
+	@echo "Groundwork is starting on http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+lint: sync-test
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+
+fmt: sync-test
+	$(UV) run --frozen ruff check --fix .
+	$(UV) run --frozen ruff format .
+
+test: lint
+	$(MANAGE) makemigrations --check --dry-run
+	$(UV) run --frozen pytest
+
+test-fast: sync-test
+	$(UV) run --frozen pytest -m "not browser" -x -q
+
+clean:
+	rm -rf .venv .uv staticfiles var db.sqlite3

@@ -1,0 +1,60 @@
+"""Tenant scoping: resolving the studio from the URL and checking the member's role.
+
+`StudioMiddleware` (see middleware.py) sets `request.studio` and `request.membership` once per
+request for every URL that carries a `studio_code`; `studio_view` then checks one named rule.
+Every studio view must use `studio_view`: the URL-walking test fails for one that does not.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Concatenate, ParamSpec
+
+import rules
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from practice.models import Membership, Studio
+
+P = ParamSpec("P")
+
+
+class StudioRequest(HttpRequest):
+    """The request a studio view receives: the middleware has resolved the tenant."""
+
+    studio: Studio
+    membership: Membership
+
+
+StudioViewFunc = Callable[Concatenate[StudioRequest, P], HttpResponse]
+
+
+def studio_view(permission: str) -> Callable[[StudioViewFunc[P]], Callable[..., HttpResponse]]:
+    """Marks a view as studio-scoped and requires `permission` (a rule in a `rules.py`).
+
+    Outsiders never reach the view (the middleware answers 404); a member whose role lacks the
+    permission gets 403.
+    """
+    if not rules.rule_exists(permission):
+        raise ImproperlyConfigured(f"No rule named {permission!r}")
+
+    def decorator(view: StudioViewFunc[P]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(
+            request: StudioRequest, studio_code: object, *args: P.args, **kwargs: P.kwargs
+        ) -> HttpResponse:
+            membership = getattr(request, "membership", None)
+            if membership is None:
+                raise ImproperlyConfigured("StudioMiddleware did not resolve this studio URL")
+            if not rules.test_rule(permission, membership):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapper.studio_permission = permission  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator
+
+
+def studio_can(request: HttpRequest, permission: str) -> bool:
+    membership = getattr(request, "membership", None)
+    return membership is not None and rules.test_rule(permission, membership)

@@ -1,0 +1,36 @@
+from contextlib import suppress
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+from practice import services
+from practice.models import Invitation, User
+
+PENDING_INVITATION_SESSION_KEY = "pending_invitation_code"
+
+
+def pending_invitation(request: HttpRequest) -> Invitation | None:
+    """The still-usable invitation this browser opened before signing up, if any."""
+    code = request.session.get(PENDING_INVITATION_SESSION_KEY)
+    if not code:
+        return None
+    invitation = Invitation.objects.select_related("studio").filter(code=code).first()
+    return invitation if invitation is not None and invitation.is_usable else None
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request: HttpRequest, user: User, form, commit: bool = True) -> User:
+        user = super().save_user(request, user, form, commit=False)
+        user.name = form.cleaned_data["name"]
+        user.save()
+        invitation = pending_invitation(request)
+        if invitation is not None:
+            # Used or expired between page load and submit: they simply have no studio yet,
+            # and the home page offers to create one.
+            with suppress(ValidationError):
+                services.invitation_accept(invitation=invitation, user=user)
+            request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
+        else:
+            services.studio_create(name=form.cleaned_data["studio_name"], owner=user)
+        return user

@@ -1,0 +1,88 @@
+import zoneinfo
+
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.mfa.utils import is_mfa_enabled
+from django import forms
+
+from practice.models import Invitation, Membership, Studio, User
+
+TIME_ZONE_CHOICES = [
+    (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
+]
+
+
+class SignupForm(AllauthSignupForm):
+    """Sign-up that creates the person's first studio, or joins the studio that invited them."""
+
+    name = forms.CharField(label="Your name", max_length=150)
+    studio_name = forms.CharField(
+        label="Studio name",
+        max_length=120,
+        help_text="You can rename it later. You will be its owner.",
+    )
+    field_order = ["name", "email", "studio_name", "password1", "password2"]
+
+    def __init__(self, *args, invitation: Invitation | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.invitation = invitation
+        if invitation is not None:
+            # Joining a team: no studio of their own to name.
+            del self.fields["studio_name"]
+            self.fields["email"].initial = invitation.email
+            self.fields["email"].help_text = "The address your invitation was sent to."
+
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        if self.invitation is not None and email.lower() != self.invitation.email.lower():
+            raise forms.ValidationError(
+                f"This invitation was sent to {self.invitation.email}. "
+                "Please sign up with that address."
+            )
+        return email
+
+
+class StudioCreateForm(forms.ModelForm):
+    class Meta:
+        model = Studio
+        fields = ["name"]
+        labels = {"name": "Studio name"}
+
+
+class StudioSettingsForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES)
+    website = forms.URLField(required=False, assume_scheme="https")
+
+    class Meta:
+        model = Studio
+        fields = [
+            "name",
+            "contact_email",
+            "phone",
+            "website",
+            "address",
+            "time_zone",
+            "require_mfa",
+        ]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_require_mfa(self) -> bool:
+        required = self.cleaned_data["require_mfa"]
+        if required and not is_mfa_enabled(self.user):
+            raise forms.ValidationError(
+                "Set up two-factor sign-in for your own account first, "
+                "so that you are not locked out of your studio."
+            )
+        return required
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label="Email address")
+    role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.INSTRUCTOR)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Membership.Role.choices)

@@ -1,0 +1,64 @@
+"""Demo data for trying Groundwork: run it as often as you like, it never duplicates."""
+
+from allauth.account.models import EmailAddress
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from practice.models import Membership, Studio, User
+
+DEMO_PASSWORD = "groundwork-demo"  # noqa: S105 - printed for people trying the demo
+Role = Membership.Role
+
+DEMO_STUDIOS = [
+    {
+        "name": "Willow Room Yoga",
+        "contact_email": "hello@willowroom.example",
+        "phone": "+44 20 7946 0321",
+        "time_zone": "Europe/London",
+        "people": [
+            ("owner@groundwork.test", "Maya Okafor", Role.OWNER),
+            ("instructor@groundwork.test", "Sam Rivera", Role.INSTRUCTOR),
+            ("assistant@groundwork.test", "Jo Lindqvist", Role.ASSISTANT),
+        ],
+    },
+    {
+        "name": "Harbour Light Studio",
+        "contact_email": "studio@harbourlight.example",
+        "phone": "+1 902 555 0147",
+        "time_zone": "America/Halifax",
+        "people": [("other-owner@groundwork.test", "Priya Nair", Role.OWNER)],
+    },
+]
+
+
+def _demo_user(email: str, name: str) -> User:
+    user, created = User.objects.get_or_create(email=email, defaults={"name": name})
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    # Demo logins skip the verification email.
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+class Command(BaseCommand):
+    help = "Creates (or refreshes) two demo studios with their teams and prints the logins."
+
+    @transaction.atomic
+    def handle(self, *args, **options) -> None:
+        for spec in DEMO_STUDIOS:
+            studio, _ = Studio.objects.update_or_create(
+                name=spec["name"],
+                defaults={key: spec[key] for key in ("contact_email", "phone", "time_zone")},
+            )
+            for email, name, role in spec["people"]:
+                user = _demo_user(email, name)
+                Membership.objects.update_or_create(
+                    user=user, studio=studio, defaults={"role": role}
+                )
+        self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
+        for spec in DEMO_STUDIOS:
+            for email, _, role in spec["people"]:
+                self.stdout.write(f"  {email:<30} {DEMO_PASSWORD}   ({role} at {spec['name']})")

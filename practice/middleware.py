@@ -1,0 +1,73 @@
+from collections.abc import Callable
+from typing import Any
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+from practice.models import Membership
+
+LAST_STUDIO_SESSION_KEY = "last_studio_code"
+
+
+class StudioMiddleware:
+    """Resolves `studio_code` from the URL into `request.studio` and `request.membership`.
+
+    The membership lookup is the tenant boundary: a person who is not a member of the studio
+    gets the same 404 as for a studio that does not exist, so codes cannot be probed.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        studio_code = view_kwargs.get("studio_code")
+        if studio_code is None:
+            return None
+        membership = (
+            Membership.objects.select_related("studio")
+            .filter(user=request.user, studio__code=studio_code)
+            .first()
+        )
+        if membership is None:
+            raise Http404("No such studio")
+        if membership.studio.require_mfa and not is_mfa_enabled(request.user):
+            messages.info(
+                request,
+                f"{membership.studio.name} asks every member to use two-factor sign-in. "
+                "Set it up here, then carry on.",
+            )
+            return redirect("mfa_activate_totp")
+        request.studio = membership.studio  # type: ignore[attr-defined]
+        request.membership = membership  # type: ignore[attr-defined]
+        request.session[LAST_STUDIO_SESSION_KEY] = str(studio_code)
+        return None
+
+
+class PrivateCacheMiddleware:
+    """Keeps signed-in pages out of shared caches and out of the browser's history storage.
+
+    Client records must not reappear from the back button on a shared studio computer after
+    sign-out, so every response to a signed-in person is `no-store`.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response

@@ -1,0 +1,34 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from practice import views
+
+# The admin signs in through allauth too: same rate limits, two-factor and session rules.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = "Groundwork administration"
+
+studio_patterns = [
+    path("", views.studio_dashboard, name="studio_dashboard"),
+    path("team/", views.team, name="team"),
+    path("team/invite/", views.team_invite, name="team_invite"),
+    path(
+        "team/invitations/<uuid:invitation_code>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("team/members/<uuid:member_code>/role/", views.member_role, name="member_role"),
+    path("team/members/<uuid:member_code>/remove/", views.member_remove, name="member_remove"),
+    path("settings/", views.studio_settings, name="studio_settings"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("studios/new/", views.studio_create, name="studio_create"),
+    path("studios/<uuid:studio_code>/", include(studio_patterns)),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("accounts/signup/", views.signup, name="account_signup"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]

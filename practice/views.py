@@ -1,0 +1,213 @@
+from allauth.account.models import EmailAddress
+from allauth.account.views import SignupView
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from practice import services
+from practice.access import StudioRequest, studio_can, studio_view
+from practice.adapter import PENDING_INVITATION_SESSION_KEY, pending_invitation
+from practice.forms import InvitationForm, RoleForm, StudioCreateForm, StudioSettingsForm
+from practice.middleware import LAST_STUDIO_SESSION_KEY
+from practice.models import Invitation, Membership
+
+
+def _get_member_for_studio(request: StudioRequest, code: str) -> Membership:
+    return get_object_or_404(request.studio.memberships.select_related("user", "studio"), code=code)
+
+
+def _get_invitation_for_studio(request: StudioRequest, code: str) -> Invitation:
+    return get_object_or_404(request.studio.invitations, code=code)
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@login_not_required
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    memberships = list(request.user.memberships.select_related("studio"))
+    if not memberships:
+        return render(request, "practice/no_studio.html", {"form": StudioCreateForm()})
+    last_code = request.session.get(LAST_STUDIO_SESSION_KEY)
+    chosen = next((m for m in memberships if str(m.studio.code) == last_code), memberships[0])
+    return redirect(chosen.studio)
+
+
+@require_POST
+def studio_create(request: HttpRequest) -> HttpResponse:
+    form = StudioCreateForm(request.POST)
+    if not form.is_valid():
+        return render(request, "practice/no_studio.html", {"form": form}, status=400)
+    studio = services.studio_create(name=form.cleaned_data["name"], owner=request.user)
+    messages.success(request, f"Welcome to {studio.name}. You are its owner.")
+    return redirect(studio)
+
+
+@studio_view("studio.view")
+def studio_dashboard(request: StudioRequest) -> HttpResponse:
+    studio = request.studio
+    context = {
+        "team_size": studio.memberships.count(),
+        "pending_invitations": studio.invitations.pending().count(),
+        "profile_incomplete": not (studio.contact_email or studio.phone),
+    }
+    return render(request, "practice/dashboard.html", context)
+
+
+def _team_page(request: StudioRequest, invite_form: InvitationForm, status: int = 200):
+    studio = request.studio
+    members = studio.memberships.select_related("user").order_by("role", "user__name")
+    can_manage = studio_can(request, "studio.manage_team")
+    context = {
+        "members": [(member, RoleForm(initial={"role": member.role})) for member in members],
+        "invitations": studio.invitations.pending().select_related("invited_by")
+        if can_manage
+        else [],
+        "invite_form": invite_form,
+        "can_manage": can_manage,
+    }
+    return render(request, "practice/team.html", context, status=status)
+
+
+@studio_view("studio.view_team")
+def team(request: StudioRequest) -> HttpResponse:
+    return _team_page(request, InvitationForm())
+
+
+@require_POST
+@studio_view("studio.manage_team")
+def team_invite(request: StudioRequest) -> HttpResponse:
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                studio=request.studio,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                by=request.user,
+                accept_url_for=lambda token: request.build_absolute_uri(
+                    reverse("invitation_accept", args=[token])
+                ),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("team", request.studio.code)
+    return _team_page(request, form, status=400)
+
+
+@require_POST
+@studio_view("studio.manage_team")
+def invitation_revoke(request: StudioRequest, invitation_code: str) -> HttpResponse:
+    invitation = _get_invitation_for_studio(request, invitation_code)
+    invitation.delete()
+    messages.success(request, f"The invitation for {invitation.email} was withdrawn.")
+    return redirect("team", request.studio.code)
+
+
+@require_POST
+@studio_view("studio.manage_team")
+def member_role(request: StudioRequest, member_code: str) -> HttpResponse:
+    member = _get_member_for_studio(request, member_code)
+    form = RoleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.membership_change_role(
+                membership=member, role=form.cleaned_data["role"], by=request.membership
+            )
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, f"{member.user} is now {member.get_role_display().lower()}.")
+    else:
+        messages.error(request, "Choose owner, instructor or assistant.")
+    if request.htmx:
+        member.refresh_from_db()
+        context = {"member": member, "role_form": RoleForm(initial={"role": member.role})}
+        return render(request, "practice/team.html#member-row", {**context, "can_manage": True})
+    return redirect("team", request.studio.code)
+
+
+@require_POST
+@studio_view("studio.manage_team")
+def member_remove(request: StudioRequest, member_code: str) -> HttpResponse:
+    member = _get_member_for_studio(request, member_code)
+    try:
+        services.membership_remove(membership=member, by=request.membership)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("team", request.studio.code)
+    messages.success(request, f"{member.user} was removed from {request.studio.name}.")
+    if member.user_id == request.user.pk:
+        return redirect("home")
+    return redirect("team", request.studio.code)
+
+
+@studio_view("studio.change_settings")
+def studio_settings(request: StudioRequest) -> HttpResponse:
+    form = StudioSettingsForm(request.POST or None, instance=request.studio, user=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Studio settings saved.")
+            return redirect("studio_settings", request.studio.code)
+        return render(request, "practice/studio_settings.html", {"form": form}, status=400)
+    return render(request, "practice/studio_settings.html", {"form": form})
+
+
+def _has_verified_email(user, email: str) -> bool:
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
+@login_not_required
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the invitation email: join now, sign in first, or create an account."""
+    invitation = Invitation.find_by_token(token)
+    if invitation is None or not invitation.is_usable:
+        return render(request, "practice/invitation_invalid.html", status=404)
+    user = request.user
+    if not user.is_authenticated:
+        # Opening the emailed link proves the address, so sign-up can skip verification.
+        request.session[PENDING_INVITATION_SESSION_KEY] = str(invitation.code)
+        request.session["account_verified_email"] = invitation.email
+        return render(request, "practice/invitation.html", {"invitation": invitation})
+    email_matches = _has_verified_email(user, invitation.email)
+    if request.method == "POST" and email_matches:
+        try:
+            membership = services.invitation_accept(invitation=invitation, user=user)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+            return redirect("home")
+        messages.success(request, f"Welcome to {membership.studio.name}.")
+        return redirect(membership.studio)
+    context = {"invitation": invitation, "email_matches": email_matches}
+    return render(request, "practice/invitation.html", context)
+
+
+class InvitedSignupView(SignupView):
+    """Allauth's sign-up, told about a pending invitation so it joins instead of founding."""
+
+    def get_form_kwargs(self) -> dict:
+        kwargs = super().get_form_kwargs()
+        kwargs["invitation"] = pending_invitation(self.request)
+        return kwargs
+
+
+signup = InvitedSignupView.as_view()

@@ -1,0 +1,65 @@
+from dataclasses import dataclass
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from practice.models import Membership, Studio
+from tests.factories import MembershipFactory, StudioFactory
+
+Role = Membership.Role
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Rate-limit counters live in the cache; one test's failed logins must not lock out the next.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+    # Real hashing costs a quarter second per user; tests make many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class World:
+    """Studio A with alice (owner), bob (instructor), ada (assistant); charlie owns studio B."""
+
+    studio: Studio
+    alice: Membership
+    bob: Membership
+    ada: Membership
+    other_studio: Studio
+    charlie: Membership
+
+    def client_for(self, membership: Membership | None) -> Client:
+        client = Client()
+        if membership is not None:
+            client.force_login(membership.user)
+        return client
+
+    def by_role(self, role: str) -> Membership:
+        return {Role.OWNER: self.alice, Role.INSTRUCTOR: self.bob, Role.ASSISTANT: self.ada}[role]
+
+
+@pytest.fixture
+def world(db) -> World:
+    studio = StudioFactory(name="Willow Room")
+    other_studio = StudioFactory(name="Harbour Light")
+    return World(
+        studio=studio,
+        alice=MembershipFactory(studio=studio, role=Role.OWNER, user__name="Alice Owner"),
+        bob=MembershipFactory(studio=studio, role=Role.INSTRUCTOR, user__name="Bob Teacher"),
+        ada=MembershipFactory(studio=studio, role=Role.ASSISTANT, user__name="Ada Desk"),
+        other_studio=other_studio,
+        charlie=MembershipFactory(studio=other_studio, role=Role.OWNER, user__name="Charlie"),
+    )
+
+
+@pytest.fixture
+def owner_client(world) -> Client:
+    return world.client_for(world.alice)
