@@ -11,18 +11,13 @@ Role = Membership.Role
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Rate-limit counters live in the cache; one test's failed logins must not lock out the next.
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
     # Real hashing costs a quarter second per user; tests make many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Rate-limit counters live in the cache; one test's failed logins must not lock out the next.
+    cache.clear()
 
 
 @dataclass

@@ -1,0 +1,132 @@
+from datetime import timedelta
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.contrib.sessions.models import Session
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from practice.models import Membership, Studio
+from tests.factories import TEST_PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+SIGNUP = {
+    "name": "Rosa Diaz",
+    "email": "rosa@example.com",
+    "studio_name": "Still Water Yoga",
+    "password1": "quiet-river-morning-42",
+    "password2": "quiet-river-morning-42",
+}
+
+
+def _enable_totp(user) -> None:
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
+
+
+def test_the_login_page_is_at_accounts_login(client):
+    response = client.get("/accounts/login/")
+    assert response.status_code == 200
+    assert 'name="login"' in response.text
+    assert "pico" in response.text  # styled like the rest of the app
+
+
+def test_sign_up_creates_the_first_studio_with_the_person_as_owner(client):
+    response = client.post(reverse("account_signup"), SIGNUP)
+    assert response.status_code == 302
+    studio = Studio.objects.get(name="Still Water Yoga")
+    membership = studio.memberships.get()
+    assert membership.role == Membership.Role.OWNER
+    assert membership.user.name == "Rosa Diaz"
+
+
+def test_sign_up_keeps_what_was_typed_when_something_is_wrong(client):
+    response = client.post(reverse("account_signup"), {**SIGNUP, "password2": "different"})
+    assert response.status_code == 200
+    assert 'value="Still Water Yoga"' in response.text
+    assert 'value="rosa@example.com"' in response.text
+    assert not Studio.objects.exists()
+
+
+def test_email_must_be_verified_before_signing_in(client):
+    client.post(reverse("account_signup"), SIGNUP)
+    [email] = mail.outbox
+    assert "/accounts/confirm-email/" in email.body
+    client.logout()
+    response = client.post(
+        reverse("account_login"), {"login": SIGNUP["email"], "password": SIGNUP["password1"]}
+    )
+    assert response["Location"] == reverse("account_email_verification_sent")
+    confirm_path = "/accounts/confirm-email/" + email.body.split("/accounts/confirm-email/")[1]
+    confirm_path = confirm_path.split()[0]
+    assert client.post(confirm_path).status_code == 302
+    response = client.post(
+        reverse("account_login"), {"login": SIGNUP["email"], "password": SIGNUP["password1"]}
+    )
+    assert response["Location"] == reverse("home")
+
+
+def test_password_reset_sends_a_link(client):
+    user = UserFactory()
+    client.post(reverse("account_reset_password"), {"email": user.email})
+    [email] = mail.outbox
+    assert "/accounts/password/reset/key/" in email.body
+
+
+def test_repeated_failed_logins_are_rate_limited(client):
+    user = UserFactory()
+    for _ in range(5):
+        client.post(reverse("account_login"), {"login": user.email, "password": "wrong"})
+    response = client.post(
+        reverse("account_login"), {"login": user.email, "password": TEST_PASSWORD}
+    )
+    assert "Too many failed login attempts" in response.text
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_admin_login_goes_through_allauth(client):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_the_admin_refuses_non_staff(world):
+    assert world.client_for(world.alice).get("/admin/").status_code in (302, 403)
+    assert world.client_for(world.alice).get("/admin/login/").status_code == 403
+
+
+def test_a_session_ends_after_the_idle_timeout(world, settings):
+    client = world.client_for(world.bob)
+    dashboard = reverse("studio_dashboard", args=[world.studio.code])
+    assert client.get(dashboard).status_code == 200
+    session = Session.objects.get()
+    idle = timedelta(minutes=settings.SESSION_IDLE_MINUTES)
+    assert session.expire_date == pytest.approx(timezone.now() + idle, abs=timedelta(seconds=30))
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get(dashboard)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_a_studio_can_require_two_factor_for_every_member(world):
+    world.studio.require_mfa = True
+    world.studio.save()
+    dashboard = reverse("studio_dashboard", args=[world.studio.code])
+    response = world.client_for(world.bob).get(dashboard)
+    assert response["Location"] == reverse("mfa_activate_totp")
+    _enable_totp(world.bob.user)
+    assert world.client_for(world.bob).get(dashboard).status_code == 200
+    # Another studio's rule does not follow the person around.
+    assert world.client_for(world.charlie).get(reverse("home")).status_code == 302
+
+
+def test_owner_cannot_require_two_factor_before_using_it_themselves(world):
+    url = reverse("studio_settings", args=[world.studio.code])
+    data = {"name": "Willow Room", "time_zone": "Europe/London", "require_mfa": "on"}
+    response = world.client_for(world.alice).post(url, data)
+    assert response.status_code == 400
+    assert "Set up two-factor sign-in for your own account first" in response.text
+    _enable_totp(world.alice.user)
+    assert world.client_for(world.alice).post(url, data).status_code == 302
+    world.studio.refresh_from_db()
+    assert world.studio.require_mfa
