@@ -1,6 +1,7 @@
 from contextlib import suppress
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
@@ -30,6 +31,7 @@ class AccountAdapter(DefaultAccountAdapter):
             # and the home page offers to create one.
             with suppress(ValidationError):
                 services.invitation_accept(invitation=invitation, user=user)
+                messages.success(request, f"Welcome to {invitation.studio.name}.")
             request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
         else:
             services.studio_create(name=form.cleaned_data["studio_name"], owner=user)

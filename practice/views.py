@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import Case, IntegerField, When
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +24,13 @@ def _get_member_for_studio(request: StudioRequest, code: str) -> Membership:
 
 def _get_invitation_for_studio(request: StudioRequest, code: str) -> Invitation:
     return get_object_or_404(request.studio.invitations, code=code)
+
+
+# Owners first, then instructors, then assistants (the role values sort alphabetically).
+ROLE_ORDER = Case(
+    *(When(role=role, then=rank) for rank, role in enumerate(Membership.Role.values)),
+    output_field=IntegerField(),
+)
 
 
 def _error_text(error: ValidationError) -> str:
@@ -72,10 +80,11 @@ def studio_dashboard(request: StudioRequest) -> HttpResponse:
 
 def _team_page(request: StudioRequest, invite_form: InvitationForm, status: int = 200):
     studio = request.studio
-    members = studio.memberships.select_related("user").order_by("role", "user__name")
+    members = list(studio.memberships.select_related("user").order_by(ROLE_ORDER, "user__name"))
     can_manage = studio_can(request, "studio.manage_team")
     context = {
         "members": [(member, RoleForm(initial={"role": member.role})) for member in members],
+        "sole_owner": sum(member.is_owner for member in members) == 1,
         "invitations": studio.invitations.pending().select_related("invited_by")
         if can_manage
         else [],
@@ -140,8 +149,13 @@ def member_role(request: StudioRequest, member_code: str) -> HttpResponse:
         messages.error(request, "Choose owner, instructor or assistant.")
     if request.htmx:
         member.refresh_from_db()
-        context = {"member": member, "role_form": RoleForm(initial={"role": member.role})}
-        return render(request, "practice/team.html#member-row", {**context, "can_manage": True})
+        context = {
+            "member": member,
+            "role_form": RoleForm(initial={"role": member.role}),
+            "can_manage": True,
+            "sole_owner": request.studio.owner_count() == 1,
+        }
+        return render(request, "practice/team.html#member-row", context)
     return redirect("team", request.studio.code)
 
 

@@ -1,5 +1,21 @@
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
+
+
+def _sync_library_after_migrate(sender: AppConfig, using: str, **kwargs) -> None:
+    # Migrating backwards can leave the tables gone; there is nothing to fill then.
+    if "routines_pose" not in connections[using].introspection.table_names():
+        return
+    from routines.library import sync_library
+
+    sync_library()
 
 
 class RoutinesConfig(AppConfig):
     name = "routines"
+    verbose_name = "Pose library and routines"
+
+    def ready(self) -> None:
+        # A fresh install has the whole library as soon as `migrate` finishes.
+        post_migrate.connect(_sync_library_after_migrate, sender=self)

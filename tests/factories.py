@@ -3,6 +3,8 @@ from allauth.account.models import EmailAddress
 from factory.django import DjangoModelFactory
 
 from practice.models import Invitation, Membership, Studio, User
+from routines.models import Modification, Pose, Routine, RoutineStep
+from routines.vocabulary import Category, Position
 
 TEST_PASSWORD = "a-calm-and-long-passphrase"
 
@@ -58,3 +60,56 @@ class InvitationFactory(DjangoModelFactory):
         invitation.token = invitation.issue_token()
         invitation.save()
         return invitation
+
+
+class PoseFactory(DjangoModelFactory):
+    """A studio's own pose; library poses come from the data file (loaded after migrate)."""
+
+    class Meta:
+        model = Pose
+        skip_postgeneration_save = True
+
+    studio = factory.SubFactory(StudioFactory)
+    name = factory.Sequence(lambda n: f"Studio pose {n}")
+    category = Category.HIP_OPENER
+    position = Position.SUPINE
+    body_areas = factory.LazyFunction(lambda: ["hips"])
+    steps = factory.LazyFunction(
+        lambda: ["If you like, lie on your back.", "You might notice your breath."]
+    )
+    hold_breaths = 5
+    attributes = factory.LazyFunction(lambda: ["supine"])
+
+
+class ModificationFactory(DjangoModelFactory):
+    class Meta:
+        model = Modification
+
+    pose = factory.SubFactory(PoseFactory)
+    studio = factory.SelfAttribute("pose.studio")
+    name = factory.Sequence(lambda n: f"Variation {n}")
+    instructions = "If you like, rest your feet on the wall."
+    props = factory.LazyFunction(lambda: ["wall"])
+
+
+class RoutineFactory(DjangoModelFactory):
+    class Meta:
+        model = Routine
+
+    studio = factory.SubFactory(StudioFactory)
+    title = factory.Sequence(lambda n: f"Gentle hips {n}")
+    intention = "Some quiet time for your hips."
+
+
+class RoutineStepFactory(DjangoModelFactory):
+    class Meta:
+        model = RoutineStep
+
+    routine = factory.SubFactory(RoutineFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    pose = factory.LazyFunction(lambda: library_pose("childs-pose"))
+    hold_breaths = 5
+
+
+def library_pose(slug: str) -> Pose:
+    return Pose.objects.get(studio=None, slug=slug)

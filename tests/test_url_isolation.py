@@ -16,7 +16,13 @@ import rules
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from practice.models import Membership
-from tests.factories import InvitationFactory
+from tests.factories import (
+    InvitationFactory,
+    ModificationFactory,
+    PoseFactory,
+    RoutineFactory,
+    RoutineStepFactory,
+)
 
 # Pages that anyone may open without signing in. Keep this list short and deliberate.
 PUBLIC_URL_NAMES = {
@@ -104,9 +110,15 @@ ROLES = list(Membership.Role)
 @pytest.fixture
 def objects(world):
     """One object of each kind that studio URLs point at, all belonging to studio A."""
+    modification = ModificationFactory(pose=PoseFactory(studio=world.studio))
+    step = RoutineStepFactory(routine=RoutineFactory(studio=world.studio))
     return {
         "member_code": world.bob.code,
         "invitation_code": InvitationFactory(studio=world.studio).code,
+        "pose_code": modification.pose.code,
+        "modification_code": modification.code,
+        "routine_code": step.routine.code,
+        "step_code": step.code,
     }
 
 

@@ -1,0 +1,289 @@
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.deconstruct import deconstructible
+
+from practice.models import Studio
+from routines.vocabulary import BodyArea, Category, Movement, Position, Prop, Sides, labels
+
+# A slow, unhurried breath in a hold; used only for the builder's time estimate.
+SECONDS_PER_BREATH = 8
+# Moving in and out of a shape, finding props, a pause between steps.
+TRANSITION_SECONDS = 20
+
+
+@deconstructible
+class WordListValidator:
+    """Accepts a list whose items all come from one vocabulary (a TextChoices class)."""
+
+    def __init__(self, vocabulary: type[models.TextChoices]) -> None:
+        self.vocabulary = vocabulary
+
+    def __call__(self, values: list[str]) -> None:
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise ValidationError("Expected a list of words.")
+        unknown = sorted(set(values) - set(self.vocabulary.values))
+        if unknown:
+            raise ValidationError(f"Unknown: {', '.join(unknown)}.")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, WordListValidator) and other.vocabulary is self.vocabulary
+
+
+validate_movements = WordListValidator(Movement)
+validate_body_areas = WordListValidator(BodyArea)
+validate_props = WordListValidator(Prop)
+
+
+def validate_steps(steps: list[str]) -> None:
+    if not isinstance(steps, list) or not all(isinstance(s, str) and s.strip() for s in steps):
+        raise ValidationError("Steps must be a list of sentences.")
+
+
+class Hold(models.Model):
+    """A hold counted in breaths or in seconds (never both): shared by poses and steps."""
+
+    hold_breaths = models.PositiveSmallIntegerField("hold (breaths)", null=True, blank=True)
+    hold_seconds = models.PositiveSmallIntegerField("hold (seconds)", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def hold_display(self) -> str:
+        if self.hold_breaths:
+            return f"{self.hold_breaths} breath{'s' if self.hold_breaths != 1 else ''}"
+        if self.hold_seconds:
+            minutes, seconds = divmod(self.hold_seconds, 60)
+            if minutes and seconds:
+                return f"{minutes} min {seconds} s"
+            return f"{minutes} min" if minutes else f"{seconds} s"
+        return ""
+
+    @property
+    def hold_in_seconds(self) -> int:
+        return (self.hold_breaths or 0) * SECONDS_PER_BREATH + (self.hold_seconds or 0)
+
+    def clean(self) -> None:
+        if self.hold_breaths and self.hold_seconds:
+            raise ValidationError("Count the hold in breaths or in seconds, not both.")
+
+
+def pose_image_path(pose: "Pose", filename: str) -> str:
+    """Each studio's images live apart; the name is random, never the uploaded one."""
+    owner = pose.studio.code if pose.studio else "library"
+    return f"studios/{owner}/poses/{uuid.uuid4().hex}.png"
+
+
+class PoseQuerySet(models.QuerySet["Pose"]):
+    def visible_to(self, studio: Studio) -> "PoseQuerySet":
+        """The shared library plus the studio's own poses; never another studio's."""
+        return self.filter(Q(studio__isnull=True) | Q(studio=studio), retired=False)
+
+    def search(self, text: str) -> "PoseQuerySet":
+        for word in text.lower().split():
+            self = self.filter(search_text__contains=word)
+        return self
+
+
+class Pose(Hold):
+    """A pose or breath practice: from the shared library (studio is empty) or a studio's own."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    studio = models.ForeignKey(
+        Studio, models.CASCADE, null=True, blank=True, related_name="poses", editable=False
+    )
+    # The stable key of a library pose in routines/data/poses.yaml.
+    slug = models.SlugField(max_length=80, blank=True, editable=False)
+    based_on = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    name = models.CharField(max_length=120)
+    other_names = models.JSONField(default=list, blank=True)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    position = models.CharField(max_length=20, choices=Position.choices)
+    body_areas = models.JSONField(default=list, blank=True, validators=[validate_body_areas])
+    summary = models.CharField(max_length=300, blank=True)
+    steps = models.JSONField(default=list, validators=[validate_steps])
+    breath_cue = models.TextField(blank=True)
+    both_sides = models.BooleanField("done on both sides", default=False)
+    attributes = models.JSONField(
+        "movements", default=list, blank=True, validators=[validate_movements]
+    )
+    teacher_notes = models.TextField(blank=True)
+    image = models.ImageField(upload_to=pose_image_path, blank=True)
+    alternatives = models.ManyToManyField("self", symmetrical=False, blank=True)
+    # Lower-cased name and other names, so search by any name is one portable LIKE.
+    search_text = models.TextField(editable=False, default="")
+    # Library poses dropped from the data file stay for the routines that use them.
+    retired = models.BooleanField(default=False, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PoseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"], condition=Q(studio__isnull=True), name="unique_library_slug"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_text = " ".join([self.name, *self.other_names]).lower()
+        super().save(*args, **kwargs)
+
+    def url_in(self, studio: Studio) -> str:
+        """Library poses have no studio of their own: they are opened inside the reader's."""
+        return reverse("pose_detail", args=[studio.code, self.code])
+
+    @property
+    def is_library(self) -> bool:
+        return self.studio_id is None
+
+    @property
+    def attribute_labels(self) -> list[str]:
+        return labels(Movement, self.attributes)
+
+    @property
+    def body_area_labels(self) -> list[str]:
+        return labels(BodyArea, self.body_areas)
+
+
+class ModificationQuerySet(models.QuerySet["Modification"]):
+    def visible_to(self, studio: Studio) -> "ModificationQuerySet":
+        return self.filter(Q(studio__isnull=True) | Q(studio=studio), retired=False)
+
+
+class Modification(models.Model):
+    """A variation of a pose: from the library, or added by a studio (to any pose it sees)."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    pose = models.ForeignKey(Pose, models.CASCADE, related_name="modifications", editable=False)
+    studio = models.ForeignKey(
+        Studio, models.CASCADE, null=True, blank=True, related_name="+", editable=False
+    )
+    slug = models.SlugField(max_length=80, blank=True, editable=False)
+    name = models.CharField(max_length=120)
+    instructions = models.TextField(
+        help_text="Printed on the handout in place of the pose's usual steps."
+    )
+    props = models.JSONField(default=list, blank=True, validators=[validate_props])
+    removes = models.JSONField(default=list, blank=True, validators=[validate_movements])
+    reduces = models.JSONField(default=list, blank=True, validators=[validate_movements])
+    adds = models.JSONField(default=list, blank=True, validators=[validate_movements])
+    retired = models.BooleanField(default=False, editable=False)
+
+    objects = ModificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pose", "slug"],
+                condition=Q(studio__isnull=True),
+                name="unique_library_modification_slug",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def prop_labels(self) -> list[str]:
+        return labels(Prop, self.props)
+
+    def clean(self) -> None:
+        if set(self.adds) & set(self.removes):
+            raise ValidationError("A movement cannot be both added and removed.")
+
+
+class RoutineQuerySet(models.QuerySet["Routine"]):
+    def for_studio(self, studio: Studio) -> "RoutineQuerySet":
+        return self.filter(studio=studio)
+
+    def active(self) -> "RoutineQuerySet":
+        return self.exclude(status=Routine.Status.ARCHIVED)
+
+    def templates(self) -> "RoutineQuerySet":
+        return self.filter(is_template=True)
+
+
+class Routine(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        READY = "ready", "Ready"
+        ARCHIVED = "archived", "Archived"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    studio = models.ForeignKey(Studio, models.CASCADE, related_name="routines", editable=False)
+    title = models.CharField(max_length=200)
+    intention = models.TextField(
+        blank=True, help_text="A few words for the client, printed on the handout's cover."
+    )
+    notes = models.TextField("teacher notes", blank=True, help_text="Only the team sees these.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    is_template = models.BooleanField(
+        "studio template", default=False, help_text="Teammates can start new routines from it."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", editable=False
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Raised by every change; an edit based on an older version is refused, not merged.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = RoutineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("routine_detail", args=[self.studio.code, self.code])
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == self.Status.ARCHIVED
+
+
+def estimated_seconds(steps: list["RoutineStep"]) -> int:
+    return sum(step.duration_seconds for step in steps)
+
+
+class RoutineStep(Hold):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    routine = models.ForeignKey(Routine, models.CASCADE, related_name="steps", editable=False)
+    position = models.PositiveIntegerField(editable=False)
+    pose = models.ForeignKey(Pose, models.PROTECT, related_name="+", editable=False)
+    modification = models.ForeignKey(
+        Modification, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sides = models.CharField(max_length=10, choices=Sides.choices, default=Sides.NOT_APPLICABLE)
+    cue = models.TextField("cue for the client", blank=True)
+    teacher_note = models.TextField("note for yourself", blank=True)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.pose}"
+
+    @property
+    def duration_seconds(self) -> int:
+        repeats = 2 if self.sides == Sides.BOTH else 1
+        return self.hold_in_seconds * repeats + TRANSITION_SECONDS

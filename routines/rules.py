@@ -1,0 +1,10 @@
+import rules
+
+from practice.rules import is_instructor, is_member, is_owner
+
+# Everyone in the studio may read the library and routines (assistants print handouts);
+# owners and instructors build them.
+rules.add_rule("poses.view", is_member)
+rules.add_rule("poses.manage", is_owner | is_instructor)
+rules.add_rule("routines.view", is_member)
+rules.add_rule("routines.edit", is_owner | is_instructor)

@@ -1,0 +1,242 @@
+"""Changes to routines and studio poses. Every routine change checks the version it was based
+on, so two teammates editing one routine never silently overwrite each other."""
+
+from uuid import UUID
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from practice.models import Studio, User
+from routines.models import Modification, Pose, Routine, RoutineStep
+from routines.vocabulary import Sides
+
+
+class RoutineConflict(Exception):
+    """The routine changed since the page the edit came from was loaded."""
+
+    message = (
+        "Someone else changed this routine while you were editing it. "
+        "Reload to see their changes, then make yours again."
+    )
+
+
+def _same_studio(studio: Studio, *objects: Routine | Pose | Modification | None) -> None:
+    for obj in objects:
+        owner = getattr(obj, "studio_id", None)
+        if obj is not None and owner is not None and owner != studio.pk:
+            raise ValueError(f"{obj!r} belongs to another studio.")
+
+
+def _claim(routine: Routine, expected_version: int, by: User) -> None:
+    """Moves the routine to the next version, or raises if someone else got there first."""
+    claimed = Routine.objects.filter(pk=routine.pk, version=expected_version).update(
+        version=F("version") + 1, updated_by=by, updated_at=timezone.now()
+    )
+    if not claimed:
+        raise RoutineConflict
+    routine.version = expected_version + 1
+
+
+def _renumber(routine: Routine, ordered: list[RoutineStep]) -> None:
+    for position, step in enumerate(ordered, start=1):
+        step.position = position
+    RoutineStep.objects.bulk_update(ordered, ["position"])
+
+
+def _default_sides(pose: Pose) -> str:
+    return Sides.BOTH if pose.both_sides else Sides.NOT_APPLICABLE
+
+
+def routine_create(
+    *,
+    studio: Studio,
+    by: User,
+    title: str,
+    intention: str = "",
+    notes: str = "",
+    is_template: bool = False,
+) -> Routine:
+    routine = Routine(
+        studio=studio,
+        title=title,
+        intention=intention,
+        notes=notes,
+        is_template=is_template,
+        created_by=by,
+        updated_by=by,
+    )
+    routine.full_clean()
+    routine.save()
+    return routine
+
+
+@transaction.atomic
+def routine_update(*, routine: Routine, expected_version: int, by: User, **changes) -> Routine:
+    allowed = {"title", "intention", "notes", "status", "is_template"}
+    if set(changes) - allowed:
+        raise ValueError(f"Cannot change {sorted(set(changes) - allowed)} here.")
+    _claim(routine, expected_version, by)
+    for name, value in changes.items():
+        setattr(routine, name, value)
+    routine.full_clean()
+    routine.save(update_fields=[*changes, "updated_at"])
+    return routine
+
+
+@transaction.atomic
+def routine_copy(
+    *,
+    routine: Routine,
+    studio: Studio,
+    by: User,
+    title: str | None = None,
+    as_template: bool = False,
+) -> Routine:
+    """Duplicates a routine with its steps: for "duplicate" and for "start from template"."""
+    _same_studio(studio, routine)
+    copy = routine_create(
+        studio=studio,
+        by=by,
+        title=title or f"{routine.title} (copy)",
+        intention=routine.intention,
+        notes=routine.notes,
+        is_template=as_template,
+    )
+    RoutineStep.objects.bulk_create(
+        RoutineStep(
+            routine=copy,
+            position=step.position,
+            pose_id=step.pose_id,
+            modification_id=step.modification_id,
+            hold_breaths=step.hold_breaths,
+            hold_seconds=step.hold_seconds,
+            sides=step.sides,
+            cue=step.cue,
+            teacher_note=step.teacher_note,
+        )
+        for step in routine.steps.all()
+    )
+    return copy
+
+
+@transaction.atomic
+def routine_archive(*, routine: Routine, by: User) -> Routine:
+    _claim(routine, routine.version, by)
+    routine.status = Routine.Status.ARCHIVED
+    routine.save(update_fields=["status"])
+    return routine
+
+
+@transaction.atomic
+def routine_restore(*, routine: Routine, by: User) -> Routine:
+    # Back to draft: the teacher looks it over before calling it ready again.
+    _claim(routine, routine.version, by)
+    routine.status = Routine.Status.DRAFT
+    routine.save(update_fields=["status"])
+    return routine
+
+
+@transaction.atomic
+def step_add(*, routine: Routine, pose: Pose, expected_version: int, by: User) -> RoutineStep:
+    _same_studio(routine.studio, pose)
+    _claim(routine, expected_version, by)
+    last = routine.steps.order_by("-position").values_list("position", flat=True).first() or 0
+    return RoutineStep.objects.create(
+        routine=routine,
+        position=last + 1,
+        pose=pose,
+        hold_breaths=pose.hold_breaths,
+        hold_seconds=pose.hold_seconds,
+        sides=_default_sides(pose),
+    )
+
+
+@transaction.atomic
+def step_update(*, step: RoutineStep, expected_version: int, by: User, **changes) -> RoutineStep:
+    allowed = {"modification", "hold_breaths", "hold_seconds", "sides", "cue", "teacher_note"}
+    if set(changes) - allowed:
+        raise ValueError(f"Cannot change {sorted(set(changes) - allowed)} here.")
+    modification = changes.get("modification")
+    if modification is not None and modification.pose_id != step.pose_id:
+        raise ValueError("That modification belongs to another pose.")
+    _same_studio(step.routine.studio, modification)
+    _claim(step.routine, expected_version, by)
+    for name, value in changes.items():
+        setattr(step, name, value)
+    step.full_clean()
+    step.save()
+    return step
+
+
+@transaction.atomic
+def step_remove(*, step: RoutineStep, expected_version: int, by: User) -> None:
+    routine = step.routine
+    _claim(routine, expected_version, by)
+    step.delete()
+    _renumber(routine, list(routine.steps.all()))
+
+
+@transaction.atomic
+def step_move(*, step: RoutineStep, offset: int, expected_version: int, by: User) -> None:
+    """Moves a step up (offset -1) or down (+1); the keyboard-friendly twin of dragging."""
+    routine = step.routine
+    _claim(routine, expected_version, by)
+    ordered = list(routine.steps.all())
+    index = next(i for i, s in enumerate(ordered) if s.pk == step.pk)
+    target = min(max(index + offset, 0), len(ordered) - 1)
+    ordered.insert(target, ordered.pop(index))
+    _renumber(routine, ordered)
+
+
+@transaction.atomic
+def steps_reorder(
+    *, routine: Routine, step_codes: list[UUID], expected_version: int, by: User
+) -> None:
+    steps = {step.code: step for step in routine.steps.all()}
+    if sorted(map(str, step_codes)) != sorted(map(str, steps)):
+        # A step was added or removed elsewhere: this order describes an old routine.
+        raise RoutineConflict
+    _claim(routine, expected_version, by)
+    _renumber(routine, [steps[UUID(str(code))] for code in step_codes])
+
+
+@transaction.atomic
+def step_swap(*, step: RoutineStep, pose: Pose, expected_version: int, by: User) -> RoutineStep:
+    """Replaces the step's pose with one of its alternatives; cue and notes stay."""
+    _same_studio(step.routine.studio, pose)
+    if not step.pose.alternatives.filter(pk=pose.pk).exists():
+        raise ValueError("Only a listed alternative can replace a pose.")
+    _claim(step.routine, expected_version, by)
+    step.pose = pose
+    step.modification = None
+    step.hold_breaths, step.hold_seconds = pose.hold_breaths, pose.hold_seconds
+    step.sides = _default_sides(pose)
+    step.save()
+    return step
+
+
+@transaction.atomic
+def pose_copy(*, pose: Pose, studio: Studio) -> Pose:
+    """A studio's own editable copy of a pose, with the modifications it can see."""
+    _same_studio(studio, pose)
+    modifications = list(pose.modifications.visible_to(studio))
+    alternatives = list(pose.alternatives.all())
+    copy = Pose.objects.get(pk=pose.pk)
+    copy.pk = None
+    copy.code = Pose._meta.get_field("code").default()
+    copy.studio = studio
+    copy.slug = ""
+    copy.based_on = pose
+    copy.image = pose.image
+    copy.name = f"{pose.name} ({studio.name})"
+    copy.save()
+    copy.alternatives.set(alternatives)
+    for modification in modifications:
+        modification.pk = None
+        modification.code = Modification._meta.get_field("code").default()
+        modification.pose = copy
+        modification.studio = studio
+        modification.slug = ""
+        modification.save()
+    return copy

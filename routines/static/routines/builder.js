@@ -1,0 +1,15 @@
+// Drag to reorder. SortableJS moves the step rows; it then fires an "end" event on the list,
+// which the reorder form listens for (hx-trigger="end from:#steps") to post the new order.
+// The move up / down buttons do the same without a mouse or without JavaScript.
+htmx.onLoad(function (content) {
+  var lists = content.querySelectorAll ? content.querySelectorAll("[data-sortable]") : [];
+  lists.forEach(function (list) {
+    new Sortable(list, {
+      handle: ".drag-handle",
+      animation: 150,
+      ghostClass: "drag-ghost",
+      // One move at a time: the list comes back from the server before the next drag.
+      onEnd: function () { this.option("disabled", true); },
+    });
+  });
+});

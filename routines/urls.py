@@ -1,0 +1,22 @@
+from django.urls import path
+
+from routines.views import builder
+
+step = "<uuid:routine_code>/steps/<uuid:step_code>"
+
+urlpatterns = [
+    path("", builder.routine_list, name="routine_list"),
+    path("new/", builder.routine_create, name="routine_create"),
+    path("<uuid:routine_code>/", builder.routine_detail, name="routine_detail"),
+    path("<uuid:routine_code>/edit/", builder.routine_edit, name="routine_edit"),
+    path("<uuid:routine_code>/duplicate/", builder.routine_duplicate, name="routine_duplicate"),
+    path("<uuid:routine_code>/archive/", builder.routine_archive, name="routine_archive"),
+    path("<uuid:routine_code>/restore/", builder.routine_restore, name="routine_restore"),
+    path("<uuid:routine_code>/picker/", builder.step_picker, name="step_picker"),
+    path("<uuid:routine_code>/steps/add/", builder.step_add, name="step_add"),
+    path("<uuid:routine_code>/steps/reorder/", builder.steps_reorder, name="steps_reorder"),
+    path(f"{step}/", builder.step_edit, name="step_edit"),
+    path(f"{step}/move/", builder.step_move, name="step_move"),
+    path(f"{step}/remove/", builder.step_remove, name="step_remove"),
+    path(f"{step}/swap/", builder.step_swap, name="step_swap"),
+]

@@ -1,0 +1,79 @@
+"""Playwright fixtures: the system Chromium, one fresh browser context per test.
+
+Browsers cannot be downloaded in every environment, so these tests drive the Debian
+Chromium at /usr/bin/chromium. Without it they are skipped locally and fail in CI.
+"""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM_PATH = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DEFAULT_TIMEOUT_MS = 10_000
+BROWSER_TESTS_DIR = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # This hook sees every collected test; mark only the ones in this folder.
+    for item in items:
+        if BROWSER_TESTS_DIR in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="package")
+def browser():
+    """One Chromium for all tests in this folder, stopped as soon as they are done.
+
+    While Playwright's sync API is running, the main thread has a running asyncio event loop,
+    and Django refuses ORM calls from it unless DJANGO_ALLOW_ASYNC_UNSAFE is set. Both are
+    scoped to this package rather than the session: other tests must keep Django's async
+    safety, and subprocesses they start (`manage.py check --deploy`) must not inherit the
+    variable.
+    """
+    if not CHROMIUM_PATH.exists():
+        message = f"Browser tests need Chromium at {CHROMIUM_PATH} (apt-get install chromium)."
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM_PATH), args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server) -> Iterator:
+    """Opens a page in a fresh browser context: a different person, with no cookies."""
+    contexts = []
+
+    def open_page():
+        context = browser.new_context(base_url=live_server.url)
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
