@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import factory
 import pytest
 import rules
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -110,7 +111,8 @@ ROLES = list(Membership.Role)
 @pytest.fixture
 def objects(world):
     """One object of each kind that studio URLs point at, all belonging to studio A."""
-    modification = ModificationFactory(pose=PoseFactory(studio=world.studio))
+    pose = PoseFactory(studio=world.studio, image=factory.django.ImageField(width=80, height=80))
+    modification = ModificationFactory(pose=pose)
     step = RoutineStepFactory(routine=RoutineFactory(studio=world.studio))
     return {
         "member_code": world.bob.code,

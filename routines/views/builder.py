@@ -32,7 +32,8 @@ LIST_FILTERS = {
 
 
 def _get_routine_for_studio(request: StudioRequest, code: str) -> Routine:
-    return get_object_or_404(Routine.objects.for_studio(request.studio), code=code)
+    # Through the studio's manager: the tenant filter, and routine.studio costs no query.
+    return get_object_or_404(request.studio.routines, code=code)
 
 
 def _get_step_for_routine(routine: Routine, code: str) -> RoutineStep:
@@ -129,8 +130,7 @@ def _conflict_response(request: StudioRequest, routine: Routine, **context) -> H
 def routine_list(request: StudioRequest) -> HttpResponse:
     shown = request.GET.get("show", "active")
     routines = (
-        Routine.objects.for_studio(request.studio)
-        .filter(LIST_FILTERS.get(shown, LIST_FILTERS["active"]))
+        request.studio.routines.filter(LIST_FILTERS.get(shown, LIST_FILTERS["active"]))
         .select_related("updated_by")
         .annotate(step_count=Count("steps"))
         .order_by("-updated_at")
@@ -139,7 +139,13 @@ def routine_list(request: StudioRequest) -> HttpResponse:
     if query:
         routines = routines.filter(title__icontains=query)
     page = Paginator(routines, 25).get_page(request.GET.get("page"))
-    context = {"page": page, "shown": shown, "query": query, "filters": LIST_FILTERS}
+    context = {
+        "page": page,
+        "shown": shown,
+        "query": query,
+        "filters": LIST_FILTERS,
+        "can_edit": studio_can(request, "routines.edit"),
+    }
     template = (
         "routines/routine_list.html#results" if request.htmx else "routines/routine_list.html"
     )

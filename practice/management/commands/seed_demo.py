@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from practice.models import Membership, Studio, User
+from routines.models import Pose, Routine, RoutineStep
+from routines.vocabulary import Sides
 
 DEMO_PASSWORD = "groundwork-demo"  # noqa: S105 - printed for people trying the demo
 Role = Membership.Role
@@ -43,6 +45,81 @@ def _demo_user(email: str, name: str) -> User:
     return user
 
 
+# (title, intention, status, is template, [(library slug, modification slug or "", cue)])
+DEMO_ROUTINES = [
+    (
+        "Settling the hips",
+        "A few quiet minutes to notice your hips and your breath.",
+        "ready",
+        True,
+        [
+            ("belly-breathing", "", "You might rest one hand on your belly."),
+            ("knees-to-chest", "hands-behind-thighs", ""),
+            ("reclined-figure-four", "", "Only as far as feels kind today."),
+            ("windshield-wiper-legs", "", ""),
+            ("constructive-rest", "", "Rest here as long as you like."),
+        ],
+    ),
+    (
+        "Chair-based hip care",
+        "Gentle movement you can do from a sturdy chair.",
+        "ready",
+        False,
+        [
+            ("longer-exhale-breathing", "", ""),
+            ("chair-hip-march", "", "Any pace is fine."),
+            ("chair-figure-four", "", ""),
+            ("chair-forward-hinge", "", ""),
+            ("seated-chair-twist", "", "Turn only as far as feels comfortable."),
+            ("grounding-noticing", "", ""),
+        ],
+    ),
+    (
+        "Evening wind-down",
+        "Slowing down at the end of the day.",
+        "draft",
+        False,
+        [
+            ("childs-pose", "forehead-on-block-eyes-open", ""),
+            ("butterfly", "", ""),
+            ("legs-up-the-wall", "", ""),
+            ("resting-stillness", "", ""),
+        ],
+    ),
+]
+
+
+def _demo_routines(studio: Studio, author: User) -> None:
+    for title, intention, status, is_template, steps in DEMO_ROUTINES:
+        routine, created = Routine.objects.get_or_create(
+            studio=studio,
+            title=title,
+            defaults={
+                "intention": intention,
+                "status": status,
+                "is_template": is_template,
+                "created_by": author,
+                "updated_by": author,
+            },
+        )
+        if not created:
+            continue
+        for position, (slug, modification_slug, cue) in enumerate(steps, start=1):
+            pose = Pose.objects.get(studio=None, slug=slug)
+            RoutineStep.objects.create(
+                routine=routine,
+                position=position,
+                pose=pose,
+                modification=pose.modifications.filter(slug=modification_slug).first()
+                if modification_slug
+                else None,
+                hold_breaths=pose.hold_breaths,
+                hold_seconds=pose.hold_seconds,
+                sides=Sides.BOTH if pose.both_sides else Sides.NOT_APPLICABLE,
+                cue=cue,
+            )
+
+
 class Command(BaseCommand):
     help = "Creates (or refreshes) two demo studios with their teams and prints the logins."
 
@@ -58,6 +135,8 @@ class Command(BaseCommand):
                 Membership.objects.update_or_create(
                     user=user, studio=studio, defaults={"role": role}
                 )
+        willow = Studio.objects.get(name=DEMO_STUDIOS[0]["name"])
+        _demo_routines(willow, User.objects.get(email=DEMO_STUDIOS[0]["people"][1][0]))
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
         for spec in DEMO_STUDIOS:
             for email, _, role in spec["people"]:

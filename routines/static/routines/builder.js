@@ -8,6 +8,10 @@ htmx.onLoad(function (content) {
       handle: ".drag-handle",
       animation: 150,
       ghostClass: "drag-ghost",
+      // Pointer events rather than native HTML5 drag: the same behaviour for mouse, touch and
+      // pen, and no drag image that some browsers draw from the whole card.
+      forceFallback: true,
+      fallbackTolerance: 3,
       // One move at a time: the list comes back from the server before the next drag.
       onEnd: function () { this.option("disabled", true); },
     });

@@ -1,0 +1,76 @@
+"""Building a routine in a real browser: add poses from the picker, drag to reorder, duplicate."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from routines.models import Routine
+from tests.factories import TEST_PASSWORD, MembershipFactory
+
+pytestmark = pytest.mark.browser
+
+
+def _sign_in(page: Page, email: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label(re.compile(r"^Password:?$")).fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page).to_have_url(re.compile(r"/studios/[0-9a-f-]{36}/$"))
+
+
+def _add_from_picker(page: Page, search: str, pose_name: str, expected_steps: int) -> None:
+    page.get_by_label("Search the library by any name").fill(search)
+    page.get_by_role("button", name=f"Add {pose_name}", exact=True).click()
+    expect(page.locator("#step-count")).to_have_text(
+        f"{expected_steps} step" + "s" * (expected_steps > 1)
+    )
+
+
+def _saved_order(routine: Routine) -> list[str]:
+    return list(routine.steps.values_list("pose__name", flat=True))
+
+
+def test_an_instructor_builds_a_routine_and_reorders_it_by_dragging(page: Page):
+    instructor = MembershipFactory(role="instructor", studio__name="Cedar Room")
+    _sign_in(page, instructor.user.email)
+
+    page.get_by_role("link", name="Routines").first.click()
+    page.get_by_role("button", name="New routine").click()
+    page.get_by_label("Title").fill("Morning hips for Jo")
+    page.get_by_role("button", name="Create routine").click()
+    expect(page.get_by_role("heading", name="Morning hips for Jo")).to_be_visible()
+
+    _add_from_picker(page, "baddha konasana", "Butterfly", 1)  # found by its Sanskrit name
+    _add_from_picker(page, "balasana", "Child's pose", 2)
+    _add_from_picker(page, "belly", "Belly breathing", 3)
+    routine = Routine.objects.get(title="Morning hips for Jo")
+    assert _saved_order(routine) == ["Butterfly", "Child's pose", "Belly breathing"]
+
+    # Drag the breath practice (last) above the first step, by its handle.
+    handle = page.locator("#steps .step").nth(2).locator(".drag-handle")
+    target = page.locator("#steps .step").nth(0)
+    with page.expect_response(re.compile(r"/steps/reorder/$")) as reorder:
+        handle.hover()
+        page.mouse.down()
+        box = target.bounding_box()
+        # Over the first card, then to its top edge; cards animate aside while the pointer
+        # moves, so let them settle before letting go.
+        page.mouse.move(box["x"] + 40, box["y"] + box["height"] / 2, steps=15)
+        page.wait_for_timeout(300)
+        page.mouse.move(box["x"] + 40, box["y"] + 3, steps=5)
+        page.wait_for_timeout(300)
+        page.mouse.up()
+    assert reorder.value.status == 200
+    expect(page.locator("#steps .step-head strong").first).to_have_text("1. Belly breathing")
+    assert _saved_order(routine) == ["Belly breathing", "Butterfly", "Child's pose"]
+
+    # The keyboard-friendly way: the move buttons do the same.
+    page.get_by_role("button", name="Move Butterfly down").click()
+    expect(page.locator("#steps .step-head strong").nth(2)).to_have_text("3. Butterfly")
+    assert _saved_order(routine) == ["Belly breathing", "Child's pose", "Butterfly"]
+
+    page.get_by_role("button", name="Duplicate").click()
+    expect(page.get_by_role("heading", name="Morning hips for Jo (copy)")).to_be_visible()
+    copy = Routine.objects.get(title="Morning hips for Jo (copy)")
+    assert _saved_order(copy) == _saved_order(routine)
