@@ -4,6 +4,8 @@ Development needs no configuration at all; production fails loudly when a value
 is missing or malformed rather than starting with an unsafe default.
 """
 
+import base64
+import hashlib
 import os
 from pathlib import Path
 
@@ -207,6 +209,18 @@ SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True  # each request pushes the expiry forward: an idle timeout
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 7, minimum=1)
+
+# --- Encryption at rest ----------------------------------------------------------------------
+# Comma-separated Fernet keys, newest first (make one with `manage.py generate_encryption_key`).
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
+if not FIELD_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set when DEBUG is off.")
+    # Development only: a key derived from the development SECRET_KEY, stable across runs.
+    FIELD_ENCRYPTION_KEYS = [
+        base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
+    ]
+AUDIT_TRUST_X_FORWARDED_FOR = env_bool("AUDIT_TRUST_X_FORWARDED_FOR", False)
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

@@ -13,6 +13,7 @@ PRODUCTION = {
     "SECRET_KEY": "k3y-" + "x9Qw7ZpL2mVt" * 5,
     "ALLOWED_HOSTS": "groundwork.example.org",
     "CSRF_TRUSTED_ORIGINS": "https://groundwork.example.org",
+    "FIELD_ENCRYPTION_KEYS": "S2V5Rm9yVGVzdHNPbmx5LTMyYnl0ZXMtbG9uZy1rZXk=",
 }
 
 
@@ -32,6 +33,12 @@ def test_deploy_check_is_clean_with_production_values():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_an_encryption_key():
+    result = _manage("check", **{**PRODUCTION, "FIELD_ENCRYPTION_KEYS": ""})
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS must be set when DEBUG is off" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():
