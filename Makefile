@@ -12,13 +12,14 @@ help:
 	@echo "make run    set up everything and start the portal with demo data (SQLite)"
 	@echo "make test   install test dependencies and run linters and the whole suite"
 	@echo "make lint   ruff checks;  make fmt  reformat the code"
+	@echo "make bench  time handout rendering against WeasyPrint alone"
 
 .uv/bin/uv:
 	python3 -m venv .uv
 	.uv/bin/python -m pip install --quiet --disable-pip-version-check uv
 
 sync: $(UV)
-	$(UV) sync --frozen
+	$(UV) sync --frozen --inexact
 
 sync-test: $(UV)
 	$(UV) sync --frozen --group test
@@ -44,6 +45,9 @@ fmt: sync-test
 test: lint
 	$(MANAGE) makemigrations --check --dry-run
 	$(UV) run --frozen pytest
+
+bench: sync
+	$(MANAGE) bench_handouts
 
 test-fast: sync-test
 	$(UV) run --frozen pytest -m "not browser" -x -q

@@ -291,5 +291,8 @@ LOGGING = {
         # Request logs carry URLs and form errors; the app keeps sensitive text out of both,
         # and this keeps Django from echoing request bodies on errors.
         "django.request": {"level": "ERROR"},
+        # The PDF renderer narrates every step at INFO; its warnings are what matter.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

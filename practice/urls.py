@@ -22,6 +22,9 @@ studio_patterns = [
     path("settings/", views.studio_settings, name="studio_settings"),
     path("library/", include("routines.pose_urls")),
     path("routines/", include("routines.urls")),
+    path("clients/", include("clients.urls")),
+    path("consent/", include("clients.consent_text_urls")),
+    path("print/", include("routines.print_urls")),
 ]
 
 urlpatterns = [

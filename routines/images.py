@@ -6,12 +6,14 @@ the original file survives (EXIF with camera, time and GPS location, comments, I
 """
 
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from io import BytesIO
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 4000
@@ -25,6 +27,18 @@ def _has_transparency(image: Image.Image) -> bool:
     return image.mode in {"RGBA", "LA", "PA"} or "transparency" in image.info
 
 
+@contextmanager
+def _whole_files_only() -> Iterator[None]:
+    """WeasyPrint switches on Pillow's global tolerance for truncated images when imported;
+    an upload must be a whole picture, so decoding here is strict whatever was imported."""
+    tolerant = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
+
+
 def clean_pose_image(upload: UploadedFile) -> ContentFile:
     """The upload as a metadata-free PNG, or a ValidationError that says what to change."""
     if upload.size is not None and upload.size > MAX_BYTES:
@@ -34,7 +48,7 @@ def clean_pose_image(upload: UploadedFile) -> ContentFile:
         # Pillow warns, then refuses, when a small file claims a huge pixel count (a
         # "decompression bomb"); our own, much lower, limit below is checked before any
         # decoding, and the warning is turned into a refusal so it cannot slip by.
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _whole_files_only():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(upload) as image:
                 if image.format not in ALLOWED_FORMATS:

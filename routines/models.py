@@ -2,12 +2,14 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.deconstruct import deconstructible
 
 from practice.models import Studio
+from routines.handout_texts import DEFAULT_CHOICE_TEXT, DEFAULT_SAFETY_TEXT
 from routines.vocabulary import BodyArea, Category, Movement, Position, Prop, Sides, labels
 
 # A slow, unhurried breath in a hold; used only for the builder's time estimate.
@@ -231,6 +233,14 @@ class Routine(models.Model):
     )
     notes = models.TextField("teacher notes", blank=True, help_text="Only the team sees these.")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    client = models.ForeignKey(
+        "clients.Client",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="routines",
+        verbose_name="tailored for",
+    )
     is_template = models.BooleanField(
         "studio template", default=False, help_text="Teammates can start new routines from it."
     )
@@ -287,3 +297,47 @@ class RoutineStep(Hold):
     def duration_seconds(self) -> int:
         repeats = 2 if self.sides == Sides.BOTH else 1
         return self.hold_in_seconds * repeats + TRANSITION_SECONDS
+
+
+def studio_logo_path(settings_row: "HandoutSettings", filename: str) -> str:
+    return f"studios/{settings_row.studio.code}/logo/{uuid.uuid4().hex}.png"
+
+
+class HandoutSettings(models.Model):
+    """How a studio's printed handouts look and what they say before the poses."""
+
+    class PaperSize(models.TextChoices):
+        A4 = "A4", "A4"
+        LETTER = "letter", "US Letter"
+
+    studio = models.OneToOneField(Studio, models.CASCADE, related_name="handout_settings")
+    logo = models.ImageField(upload_to=studio_logo_path, blank=True)
+    accent_colour = models.CharField(
+        max_length=7,
+        default="#1a7f5a",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #1a7f5a.")],
+        help_text="Headings and rules on the handout. Dark colours print and read best.",
+    )
+    safety_text = models.TextField("before you begin", default=DEFAULT_SAFETY_TEXT)
+    choice_text = models.TextField("your choices", default=DEFAULT_CHOICE_TEXT)
+    contact_line = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="How clients reach you. Empty: the studio's email and phone.",
+    )
+    paper_size = models.CharField(max_length=10, choices=PaperSize.choices, default=PaperSize.A4)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Handout settings of {self.studio}"
+
+    @classmethod
+    def for_studio(cls, studio: Studio) -> "HandoutSettings":
+        settings_row, _ = cls.objects.get_or_create(studio=studio)
+        return settings_row
+
+    def contact(self) -> str:
+        if self.contact_line:
+            return self.contact_line
+        parts = [self.studio.name, self.studio.contact_email, self.studio.phone]
+        return " · ".join(part for part in parts if part)

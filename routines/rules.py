@@ -8,3 +8,8 @@ rules.add_rule("poses.view", is_member)
 rules.add_rule("poses.manage", is_owner | is_instructor)
 rules.add_rule("routines.view", is_member)
 rules.add_rule("routines.edit", is_owner | is_instructor)
+
+# Assistants print handouts and consent forms; the teacher sheet holds sensitive notes.
+rules.add_rule("handouts.print", is_member)
+rules.add_rule("handouts.print_teacher_sheet", is_owner | is_instructor)
+rules.add_rule("handouts.settings", is_owner)

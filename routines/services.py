@@ -73,9 +73,12 @@ def routine_create(
 
 @transaction.atomic
 def routine_update(*, routine: Routine, expected_version: int, by: User, **changes) -> Routine:
-    allowed = {"title", "intention", "notes", "status", "is_template"}
+    allowed = {"title", "intention", "notes", "status", "is_template", "client"}
     if set(changes) - allowed:
         raise ValueError(f"Cannot change {sorted(set(changes) - allowed)} here.")
+    client = changes.get("client")
+    if client is not None and client.studio_id != routine.studio_id:
+        raise ValueError("The client belongs to another studio.")
     _claim(routine, expected_version, by)
     for name, value in changes.items():
         setattr(routine, name, value)
@@ -118,6 +121,17 @@ def routine_copy(
         for step in routine.steps.all()
     )
     return copy
+
+
+@transaction.atomic
+def routine_link_client(*, routine: Routine, client, by: User) -> Routine:
+    """Marks the routine as tailored for `client` (or for nobody, with None)."""
+    if client is not None and client.studio_id != routine.studio_id:
+        raise ValueError("The client belongs to another studio.")
+    _claim(routine, routine.version, by)
+    routine.client = client
+    routine.save(update_fields=["client"])
+    return routine
 
 
 @transaction.atomic

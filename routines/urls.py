@@ -1,6 +1,6 @@
 from django.urls import path
 
-from routines.views import builder
+from routines.views import builder, handouts
 
 step = "<uuid:routine_code>/steps/<uuid:step_code>"
 
@@ -13,6 +13,13 @@ urlpatterns = [
     path("<uuid:routine_code>/archive/", builder.routine_archive, name="routine_archive"),
     path("<uuid:routine_code>/restore/", builder.routine_restore, name="routine_restore"),
     path("<uuid:routine_code>/picker/", builder.step_picker, name="step_picker"),
+    path("<uuid:routine_code>/print/", handouts.routine_print, name="routine_print"),
+    path("<uuid:routine_code>/handout.pdf", handouts.routine_handout_pdf, name="routine_handout"),
+    path(
+        "<uuid:routine_code>/teacher-sheet.pdf",
+        handouts.routine_teacher_sheet_pdf,
+        name="routine_teacher_sheet",
+    ),
     path("<uuid:routine_code>/steps/add/", builder.step_add, name="step_add"),
     path("<uuid:routine_code>/steps/reorder/", builder.steps_reorder, name="steps_reorder"),
     path(f"{step}/", builder.step_edit, name="step_edit"),

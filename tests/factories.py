@@ -1,7 +1,18 @@
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from clients.models import (
+    Addendum,
+    Client,
+    ConsentDocument,
+    ConsentSignature,
+    Note,
+    Precaution,
+    Trigger,
+)
+from clients.vocabulary import BodySide, Condition, NotePrivacy, SetBy, TriggerCategory
 from practice.models import Invitation, Membership, Studio, User
 from routines.models import Modification, Pose, Routine, RoutineStep
 from routines.vocabulary import Category, Position
@@ -113,3 +124,79 @@ class RoutineStepFactory(DjangoModelFactory):
 
 def library_pose(slug: str) -> Pose:
     return Pose.objects.get(studio=None, slug=slug)
+
+
+class ClientFactory(DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    studio = factory.SubFactory(StudioFactory)
+    preferred_name = factory.Faker("first_name")
+    full_name = factory.LazyAttributeSequence(lambda o, n: f"{o.preferred_name} Example{n}")
+    pronouns = "she/her"
+    email = factory.Faker("email")
+    goals = "Some ease in the hips when walking."
+
+
+class PrecautionFactory(DjangoModelFactory):
+    class Meta:
+        model = Precaution
+
+    client = factory.SubFactory(ClientFactory)
+    condition = Condition.HIP_REPLACEMENT_POSTERIOR
+    side = BodySide.LEFT
+    restricted_movements = factory.LazyFunction(
+        lambda: ["hip_flexion_past_90", "hip_adduction_past_midline", "hip_internal_rotation"]
+    )
+    set_by = SetBy.SURGEON
+    note = "Surgeon's rule: no bending past a right angle until the twelve-week review."
+
+
+class TriggerFactory(DjangoModelFactory):
+    class Meta:
+        model = Trigger
+
+    client = factory.SubFactory(ClientFactory)
+    category = TriggerCategory.SOMEONE_BEHIND
+    note = "Startles when someone walks behind the mat."
+    what_helps = "Mat facing the door; say out loud when moving around the room."
+
+
+class NoteFactory(DjangoModelFactory):
+    class Meta:
+        model = Note
+
+    client = factory.SubFactory(ClientFactory)
+    author = factory.SubFactory(UserFactory)
+    privacy = NotePrivacy.STUDIO
+    body = "Felt calmer after the breath practice today."
+
+
+class ConsentDocumentFactory(DjangoModelFactory):
+    class Meta:
+        model = ConsentDocument
+
+    studio = factory.SubFactory(StudioFactory)
+    version = factory.Sequence(lambda n: n + 1)
+    text = "I understand that yoga is not a substitute for medical care."
+
+
+class AddendumFactory(DjangoModelFactory):
+    class Meta:
+        model = Addendum
+
+    note = factory.SubFactory(NoteFactory, signed_at=factory.LazyFunction(timezone.now))
+    author = factory.SelfAttribute("note.author")
+    body = "Correction: it was the left hip, not the right."
+
+
+class ConsentSignatureFactory(DjangoModelFactory):
+    class Meta:
+        model = ConsentSignature
+
+    client = factory.SubFactory(ClientFactory)
+    document = factory.SubFactory(
+        ConsentDocumentFactory, studio=factory.SelfAttribute("..client.studio")
+    )
+    signed_name = factory.SelfAttribute("client.full_name")
+    witnessed_by = factory.SubFactory(UserFactory)

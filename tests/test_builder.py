@@ -53,10 +53,11 @@ def test_the_builder_costs_the_same_queries_for_any_number_of_steps(
         RoutineStepFactory(routine=routine, position=position, pose=library_pose("lizard"))
     with django_assert_num_queries(three_steps):
         client.get(routine.get_absolute_url())
-    # 1 session, 2 user, 3 membership and studio, 4 routine, 5 steps with poses and chosen
-    # modifications, 6 the modifications each pose offers, 7 alternatives, 8 picker poses,
-    # 9 studio switcher, 10-12 session save
-    assert three_steps == 12
+    # 1 session, 2 user, 3 membership and studio, 4 routine and its client, 5 steps with poses
+    # and chosen modifications, 6 the modifications each pose offers, 7 alternatives,
+    # 8 picker poses, 9 the studio's clients ("tailored for"), 10 studio switcher,
+    # 11-13 session save
+    assert three_steps == 13
 
 
 def test_adding_a_step_over_htmx_returns_the_refreshed_builder(world, routine):

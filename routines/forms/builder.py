@@ -3,6 +3,7 @@ so a hand-made POST cannot attach another studio's pose or modification."""
 
 from django import forms
 
+from clients.models import Client
 from practice.models import Studio
 from routines.models import Modification, Pose, Routine, RoutineStep
 
@@ -20,14 +21,25 @@ class RoutineForm(forms.ModelForm):
         choices=[(Routine.Status.DRAFT, "Draft"), (Routine.Status.READY, "Ready")],
         help_text="Ready routines are the ones you print for clients.",
     )
+    client = forms.ModelChoiceField(
+        queryset=Client.objects.none(),
+        to_field_name="code",
+        required=False,
+        label="Tailored for",
+        empty_label="Nobody in particular",
+    )
 
     class Meta:
         model = Routine
-        fields = ["title", "intention", "notes", "status", "is_template"]
+        fields = ["title", "intention", "notes", "status", "is_template", "client"]
         widgets = {
             "intention": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, studio: Studio, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = Client.objects.for_studio(studio).active()
 
 
 class NewRoutineForm(forms.Form):

@@ -33,7 +33,7 @@ LIST_FILTERS = {
 
 def _get_routine_for_studio(request: StudioRequest, code: str) -> Routine:
     # Through the studio's manager: the tenant filter, and routine.studio costs no query.
-    return get_object_or_404(request.studio.routines, code=code)
+    return get_object_or_404(request.studio.routines.select_related("client"), code=code)
 
 
 def _get_step_for_routine(routine: Routine, code: str) -> RoutineStep:
@@ -92,7 +92,9 @@ def _builder_context(
         "estimated_minutes": round(estimated_seconds(steps) / 60),
         "can_edit": studio_can(request, "routines.edit"),
         "routine_form": routine_form
-        or RoutineForm(instance=routine, initial={"version": routine.version}),
+        or RoutineForm(
+            instance=routine, studio=request.studio, initial={"version": routine.version}
+        ),
         "picker_query": query,
         "picker_results": _picker_results(request, query),
     }
@@ -183,7 +185,9 @@ def routine_detail(request: StudioRequest, routine_code: str) -> HttpResponse:
 @studio_view("routines.edit")
 def routine_edit(request: StudioRequest, routine_code: str) -> HttpResponse:
     routine = _get_routine_for_studio(request, routine_code)
-    form = RoutineForm(request.POST, instance=Routine.objects.get(pk=routine.pk))
+    form = RoutineForm(
+        request.POST, instance=Routine.objects.get(pk=routine.pk), studio=request.studio
+    )
     if not form.is_valid():
         return _builder_response(request, routine, status=400, routine_form=form)
     changes = {name: form.cleaned_data[name] for name in RoutineForm.Meta.fields}

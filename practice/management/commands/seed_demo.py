@@ -4,6 +4,7 @@ from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from clients.demo import seed_clients
 from practice.models import Membership, Studio, User
 from routines.models import Pose, Routine, RoutineStep
 from routines.vocabulary import Sides
@@ -136,7 +137,11 @@ class Command(BaseCommand):
                     user=user, studio=studio, defaults={"role": role}
                 )
         willow = Studio.objects.get(name=DEMO_STUDIOS[0]["name"])
-        _demo_routines(willow, User.objects.get(email=DEMO_STUDIOS[0]["people"][1][0]))
+        owner, instructor = (
+            willow.memberships.get(user__email=DEMO_STUDIOS[0]["people"][i][0]) for i in (0, 1)
+        )
+        _demo_routines(willow, instructor.user)
+        seed_clients(willow, owner, instructor)
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
         for spec in DEMO_STUDIOS:
             for email, _, role in spec["people"]:

@@ -1,0 +1,69 @@
+"""Writing the audit trail. Callers pass a fixed phrase as `summary`, never user text."""
+
+from uuid import UUID
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from clients.models import AuditEvent, Client
+from practice.models import Studio, User
+
+Action = AuditEvent.Action
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    if settings.AUDIT_TRUST_X_FORWARDED_FOR:
+        # The proxy appends the address it saw; earlier entries are whatever the client sent.
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(
+    *,
+    studio: Studio,
+    actor: User | None,
+    action: str,
+    record_type: str,
+    client: Client | None = None,
+    record_code: UUID | None = None,
+    summary: str = "",
+    request: HttpRequest | None = None,
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        studio=studio,
+        actor=actor,
+        actor_label=actor.email if actor else "system",
+        action=action,
+        client=client,
+        client_code=client.code if client else None,
+        record_type=record_type,
+        record_code=record_code,
+        summary=summary,
+        ip_address=client_ip(request),
+    )
+
+
+def record_for_request(
+    request,
+    action: str,
+    record_type: str,
+    *,
+    client: Client | None = None,
+    record_code: UUID | None = None,
+    summary: str = "",
+) -> AuditEvent:
+    """The usual case: the signed-in member did something in the studio of the URL."""
+    return record(
+        studio=request.studio,
+        actor=request.user,
+        action=action,
+        record_type=record_type,
+        client=client,
+        record_code=record_code,
+        summary=summary,
+        request=request,
+    )

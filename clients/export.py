@@ -1,0 +1,265 @@
+"""A client's whole record as plain data: the JSON download, the printable page and the studio
+export are all built from here, so the three can never disagree about what a record holds.
+
+`record_data` keeps dates and codes as Python objects for the printable page;
+`client_record` turns them into strings for JSON. Notes follow `Note.visible_to`, so an export
+never shows a member more than the client page would.
+"""
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Prefetch, prefetch_related_objects
+from django.utils import timezone
+
+from clients.models import (
+    Client,
+    ConsentDocument,
+    ConsentSignature,
+    Note,
+    Precaution,
+    TouchConsentChange,
+    Trigger,
+)
+from practice.models import Membership, Studio, User
+from routines.models import Routine, RoutineStep
+
+# Bumped when the shape of an exported record changes, so a reader can tell versions apart.
+FORMAT_VERSION = 1
+
+
+def _person(user: User | None) -> str | None:
+    return user.get_full_name() if user else None
+
+
+def _precaution(precaution: Precaution, today: date) -> dict[str, Any]:
+    return {
+        "code": precaution.code,
+        "condition": precaution.condition,
+        "condition_label": precaution.condition_label,
+        "side": precaution.side,
+        "side_label": precaution.get_side_display(),
+        "restricted_movements": precaution.restricted_movements,
+        "restricted_movement_labels": precaution.movement_labels,
+        "start_date": precaution.start_date,
+        "end_date": precaution.end_date,
+        "applies_today": precaution.is_active(today),
+        "set_by": precaution.set_by,
+        "set_by_label": precaution.get_set_by_display(),
+        "note": precaution.note,
+    }
+
+
+def _trigger(trigger: Trigger) -> dict[str, Any]:
+    return {
+        "code": trigger.code,
+        "category": trigger.category,
+        "category_label": trigger.get_category_display(),
+        "note": trigger.note,
+        "what_helps": trigger.what_helps,
+    }
+
+
+def _note(note: Note) -> dict[str, Any]:
+    return {
+        "code": note.code,
+        "author": _person(note.author),
+        "privacy": note.privacy,
+        "privacy_label": note.get_privacy_display(),
+        "created_at": note.created_at,
+        "signed_at": note.signed_at,
+        "body": note.body,
+        "addenda": [
+            {
+                "code": addendum.code,
+                "author": _person(addendum.author),
+                "created_at": addendum.created_at,
+                "body": addendum.body,
+            }
+            for addendum in note.addenda.all()
+        ],
+    }
+
+
+def _step(step: RoutineStep) -> dict[str, Any]:
+    return {
+        "position": step.position,
+        "pose": step.pose.name,
+        "modification": step.modification.name if step.modification else None,
+        "hold": step.hold_display,
+        "sides": step.sides,
+        "sides_label": step.get_sides_display(),
+        "cue": step.cue,
+        "teacher_note": step.teacher_note,
+    }
+
+
+def _routine(routine: Routine) -> dict[str, Any]:
+    return {
+        "code": routine.code,
+        "title": routine.title,
+        "status": routine.status,
+        "status_label": routine.get_status_display(),
+        "intention": routine.intention,
+        "teacher_notes": routine.notes,
+        "updated_at": routine.updated_at,
+        "steps": [_step(step) for step in routine.steps.all()],
+    }
+
+
+def record_data(client: Client, membership: Membership) -> dict[str, Any]:
+    """The record with dates and codes as Python values (for the printable page).
+
+    Related rows come through the client's related managers, so they can be prefetched (see
+    `load_record` and `studio_record`) instead of queried row by row.
+    """
+    today = timezone.localdate()
+    return {
+        "code": client.code,
+        "preferred_name": client.preferred_name,
+        "full_name": client.full_name,
+        "pronouns": client.pronouns,
+        "status": client.status,
+        "status_label": client.get_status_display(),
+        "contact": {
+            "email": client.email,
+            "phone": client.phone,
+            "emergency_contact": client.emergency_contact,
+        },
+        "goals": client.goals,
+        "care_team": [member.user.get_full_name() for member in client.care_team.all()],
+        "preferences": {
+            "prefers_eyes_open": client.prefers_eyes_open,
+            "prefers_near_door": client.prefers_near_door,
+            "props": client.props,
+            "lighting": client.lighting,
+            "lighting_label": client.get_lighting_display(),
+            "music": client.music,
+            "music_label": client.get_music_display(),
+        },
+        "touch_consent": {
+            "current": client.touch_consent,
+            "current_label": client.get_touch_consent_display(),
+            "history": [
+                {
+                    "value": change.value,
+                    "label": change.get_value_display(),
+                    "changed_at": change.changed_at,
+                    "recorded_by": _person(change.recorded_by),
+                }
+                for change in client.touch_history.all()
+            ],
+        },
+        "medical_clearance": {
+            "status": client.medical_clearance,
+            "status_label": client.get_medical_clearance_display(),
+            "date": client.clearance_date,
+        },
+        "precautions": [_precaution(p, today) for p in client.precautions.all()],
+        "triggers": [_trigger(trigger) for trigger in client.triggers.all()],
+        "consent_signatures": [
+            {
+                "code": signature.code,
+                "document_version": signature.document.version,
+                "document_text": signature.document.text,
+                "signed_name": signature.signed_name,
+                "signed_on": signature.signed_on,
+                "witnessed_by": _person(signature.witnessed_by),
+                "recorded_at": signature.recorded_at,
+            }
+            for signature in client.signatures.all()
+        ],
+        # On the related manager: owners keep any prefetched notes, instructors are filtered.
+        "notes": [_note(note) for note in client.notes.visible_to(membership)],
+        "routines": [_routine(routine) for routine in client.routines.all()],
+        "created_at": client.created_at,
+        "updated_at": client.updated_at,
+    }
+
+
+def jsonable(value: Any) -> Any:
+    """Dates and datetimes as ISO 8601 strings, codes as strings; everything else unchanged."""
+    if isinstance(value, dict):
+        return {key: jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(item) for item in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    return value
+
+
+def client_record(client: Client, membership: Membership) -> dict[str, Any]:
+    """Everything the studio holds on one client that `membership` may read, ready for JSON."""
+    return jsonable(record_data(load_record(client), membership))
+
+
+def export_header(studio: Studio, membership: Membership) -> dict[str, Any]:
+    return {
+        "format": "groundwork-client-record",
+        "format_version": FORMAT_VERSION,
+        "exported_at": timezone.now(),
+        "exported_by": membership.user.email,
+        "studio": {"code": studio.code, "name": studio.name, "time_zone": studio.time_zone},
+    }
+
+
+def _record_lookups() -> list[str | Prefetch]:
+    """Every part of a record, one query per kind whatever the number of clients."""
+    return [
+        Prefetch("care_team", queryset=Membership.objects.select_related("user")),
+        Prefetch(
+            "touch_history", queryset=TouchConsentChange.objects.select_related("recorded_by")
+        ),
+        "precautions",
+        "triggers",
+        Prefetch(
+            "signatures",
+            queryset=ConsentSignature.objects.select_related("document", "witnessed_by"),
+        ),
+        Prefetch("notes", queryset=Note.objects.select_related("author")),
+        "notes__addenda__author",
+        Prefetch(
+            "routines",
+            queryset=Routine.objects.prefetch_related(
+                Prefetch(
+                    "steps", queryset=RoutineStep.objects.select_related("pose", "modification")
+                )
+            ),
+        ),
+    ]
+
+
+def load_record(client: Client) -> Client:
+    """Fetches the parts of one client's record up front (a fixed number of queries)."""
+    prefetch_related_objects([client], *_record_lookups())
+    return client
+
+
+def studio_clients(studio: Studio) -> list[Client]:
+    """Every client still on record (active and archived, never erased), fully loaded."""
+    clients = Client.objects.for_studio(studio).order_by("preferred_name", "pk")
+    return list(clients.prefetch_related(*_record_lookups()))
+
+
+def studio_record(studio: Studio, membership: Membership, clients: list[Client]) -> dict[str, Any]:
+    """The studio's consent texts and the records of `clients` (from `studio_clients`)."""
+    documents = ConsentDocument.objects.filter(studio=studio).select_related("created_by")
+    data = {
+        **export_header(studio, membership),
+        "format": "groundwork-studio-records",
+        "consent_documents": [
+            {
+                "code": document.code,
+                "version": document.version,
+                "text": document.text,
+                "created_at": document.created_at,
+                "created_by": _person(document.created_by),
+            }
+            for document in documents
+        ],
+        "clients": [record_data(client, membership) for client in clients],
+    }
+    return jsonable(data)

@@ -1,0 +1,70 @@
+from django import forms
+
+from clients.models import Client
+from practice.models import Membership, Studio
+from routines.models import Routine
+
+
+class ClientForm(forms.ModelForm):
+    class Meta:
+        model = Client
+        fields = [
+            "preferred_name",
+            "full_name",
+            "pronouns",
+            "email",
+            "phone",
+            "emergency_contact",
+            "goals",
+            "care_team",
+        ]
+        widgets = {
+            "email": forms.EmailInput(),
+            "phone": forms.TextInput(attrs={"type": "tel"}),
+            "emergency_contact": forms.TextInput(),
+            "goals": forms.Textarea(attrs={"rows": 3}),
+            "care_team": forms.CheckboxSelectMultiple(),
+        }
+
+    def __init__(self, *args, studio: Studio, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Only this studio's instructors and owners can be on a care team.
+        self.fields["care_team"].queryset = (
+            studio.memberships.exclude(role=Membership.Role.ASSISTANT)
+            .select_related("user")
+            .order_by("user__name")
+        )
+        self.fields["care_team"].label_from_instance = lambda m: m.user.get_full_name()
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if email:
+            forms.EmailField().clean(email)
+        return email
+
+
+class ClientFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Search by name")
+    show = forms.ChoiceField(
+        required=False,
+        choices=[("active", "Active"), ("mine", "My clients"), ("archived", "Archived")],
+    )
+
+
+class ClientRoutineForm(forms.Form):
+    """A routine tailored for this client: empty, or started from a studio template."""
+
+    title = forms.CharField(max_length=200)
+    template = forms.ModelChoiceField(
+        queryset=Routine.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label="Start from an empty routine",
+        label="Start from a template",
+    )
+
+    def __init__(self, *args, studio: Studio, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = (
+            Routine.objects.for_studio(studio).active().templates().order_by("title")
+        )

@@ -1,0 +1,175 @@
+"""Intake forms. They only validate; clients/intake.py saves and audits.
+
+Several intake forms can be open on the client page at once (one per precaution being edited),
+so each form gets its own `auto_id` and element ids never collide.
+"""
+
+from django import forms
+from django.http import QueryDict
+
+from clients.models import Client, Precaution, Trigger
+from clients.vocabulary import (
+    USUAL_RESTRICTIONS,
+    Clearance,
+    Condition,
+    TouchConsent,
+    TriggerCategory,
+)
+from routines.vocabulary import Movement
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        # The browser's date picker reads and writes ISO dates, whatever the locale.
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def usual_restrictions(condition: str) -> list[str]:
+    return [str(movement) for movement in USUAL_RESTRICTIONS.get(condition, [])]
+
+
+def is_untouched_suggestion(movements: list[str]) -> bool:
+    """True when nothing is ticked, or exactly what some condition usually restricts.
+
+    Then the teacher has not made a choice of their own yet, and picking another condition may
+    replace the ticks with that condition's usual movements.
+    """
+    chosen = set(movements)
+    return not chosen or any(chosen == set(usual) for usual in USUAL_RESTRICTIONS.values() if usual)
+
+
+class PrecautionForm(forms.ModelForm):
+    restricted_movements = forms.MultipleChoiceField(
+        choices=Movement.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Movements to avoid or change",
+        help_text="Picking a condition ticks what it usually restricts. Rules vary: adjust "
+        "them to what the surgeon or physiotherapist advised.",
+    )
+    until_cleared = forms.BooleanField(
+        required=False, label="Until cleared", help_text="No end date is known yet."
+    )
+
+    class Meta:
+        model = Precaution
+        fields = [
+            "condition", "condition_other", "side", "restricted_movements", "start_date",
+            "until_cleared", "end_date", "set_by", "note",
+        ]  # fmt: skip
+        labels = {"set_by": "Who set it", "end_date": "or until"}
+        help_texts = {"end_date": ""}
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        code = kwargs["instance"].code if kwargs.get("instance") else "new"
+        self.dom_prefix = f"precaution-{code}"
+        super().__init__(*args, auto_id=f"{self.dom_prefix}-%s", **kwargs)
+        self.fields["condition"].choices = [("", "Choose a condition…"), *Condition.choices]
+        if not self.is_bound:
+            self.initial.setdefault("until_cleared", self.instance.end_date is None)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("condition") != Condition.OTHER:
+            data["condition_other"] = ""
+        elif not data.get("condition_other"):
+            self.add_error("condition_other", "Please name the condition.")
+        start, end = data.get("start_date"), data.get("end_date")
+        if data.get("until_cleared"):
+            if end is not None:
+                self.add_error(
+                    "end_date",
+                    "“Until cleared” is ticked: clear the date, or untick it to set an end date.",
+                )
+        elif end is None:
+            self.add_error("end_date", "Add an end date, or tick “until cleared”.")
+        elif start is not None and end <= start:
+            self.add_error("end_date", "The end date should come after the start date.")
+        return data
+
+
+def movement_suggestion_form(
+    query: QueryDict, instance: Precaution | None = None
+) -> PrecautionForm:
+    """An unbound form showing the movements for the condition just picked (htmx refresh).
+
+    It is built from the condition and ticks only; nothing else typed travels in the URL.
+    """
+    condition = query.get("condition", "")
+    movements = query.getlist("restricted_movements")
+    if is_untouched_suggestion(movements):
+        movements = usual_restrictions(condition)
+    return PrecautionForm(
+        instance=instance, initial={"condition": condition, "restricted_movements": movements}
+    )
+
+
+class TriggerForm(forms.ModelForm):
+    class Meta:
+        model = Trigger
+        fields = ["category", "note", "what_helps"]
+        widgets = {
+            "note": forms.Textarea(attrs={"rows": 2}),
+            "what_helps": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        code = kwargs["instance"].code if kwargs.get("instance") else "new"
+        self.dom_prefix = f"trigger-{code}"
+        super().__init__(*args, auto_id=f"{self.dom_prefix}-%s", **kwargs)
+        self.fields["category"].choices = [("", "Choose what can be hard…"), *TriggerCategory.choices]
+
+
+class PreferencesForm(forms.ModelForm):
+    class Meta:
+        model = Client
+        fields = ["prefers_eyes_open", "prefers_near_door", "props", "lighting", "music"]
+        labels = {"prefers_eyes_open": "Eyes open", "prefers_near_door": "A mat near the door"}
+        widgets = {"props": forms.TextInput()}
+
+    dom_prefix = "preferences"
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, auto_id=f"{self.dom_prefix}-%s", **kwargs)
+
+
+class TouchConsentForm(forms.Form):
+    touch_consent = forms.ChoiceField(
+        choices=TouchConsent.choices, widget=forms.RadioSelect, label="Touch consent"
+    )
+
+    dom_prefix = "touch"
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, auto_id=f"{self.dom_prefix}-%s", **kwargs)
+
+
+class ClearanceForm(forms.ModelForm):
+    class Meta:
+        model = Client
+        fields = ["medical_clearance", "clearance_date"]
+        labels = {"medical_clearance": "Medical clearance", "clearance_date": "Date"}
+        help_texts = {"clearance_date": "When it was requested or received."}
+        widgets = {"medical_clearance": forms.RadioSelect, "clearance_date": DateInput()}
+
+    dom_prefix = "clearance"
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, auto_id=f"{self.dom_prefix}-%s", **kwargs)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        status = data.get("medical_clearance")
+        if status == Clearance.RECEIVED and data.get("clearance_date") is None:
+            self.add_error("clearance_date", "Add the date it was received.")
+        elif status == Clearance.NOT_NEEDED:
+            # A date left from an earlier status would otherwise read as a real one.
+            data["clearance_date"] = None
+        return data

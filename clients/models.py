@@ -1,0 +1,319 @@
+"""Client records. Sensitive free text is an EncryptedTextField: unreadable in the database,
+never filterable, and kept out of the audit trail."""
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from clients.vocabulary import (
+    BodySide,
+    Clearance,
+    Condition,
+    Lighting,
+    Music,
+    NotePrivacy,
+    SetBy,
+    TouchConsent,
+    TriggerCategory,
+)
+from practice.fields import EncryptedTextField
+from practice.models import Membership, Studio
+from routines.models import validate_movements
+from routines.vocabulary import Movement, labels
+
+
+class ClientQuerySet(models.QuerySet["Client"]):
+    def for_studio(self, studio: Studio) -> "ClientQuerySet":
+        return self.filter(studio=studio).exclude(status=Client.Status.ERASED)
+
+    def active(self) -> "ClientQuerySet":
+        return self.filter(status=Client.Status.ACTIVE)
+
+    def search(self, text: str) -> "ClientQuerySet":
+        for word in text.split():
+            self = self.filter(Q(preferred_name__icontains=word) | Q(full_name__icontains=word))
+        return self
+
+
+class Client(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        ARCHIVED = "archived", "Archived"
+        # Erased on request: only this row remains, as a tombstone without personal data.
+        ERASED = "erased", "Erased"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    studio = models.ForeignKey(Studio, models.CASCADE, related_name="clients", editable=False)
+    # Names stay searchable, so they are not encrypted; everything told in confidence is.
+    preferred_name = models.CharField(max_length=100, help_text="What they like to be called.")
+    full_name = models.CharField(max_length=200, blank=True)
+    pronouns = models.CharField(max_length=40, blank=True)
+    email = EncryptedTextField(blank=True)
+    phone = EncryptedTextField(blank=True)
+    emergency_contact = EncryptedTextField(
+        blank=True, help_text="Name, relationship and phone number."
+    )
+    goals = EncryptedTextField("what they hope for", blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    care_team = models.ManyToManyField(
+        Membership,
+        blank=True,
+        related_name="care_clients",
+        help_text="Instructors who work with them.",
+    )
+    # Intake: preferences
+    prefers_eyes_open = models.BooleanField("prefers eyes open", default=False)
+    prefers_near_door = models.BooleanField("prefers a mat near the door", default=False)
+    props = EncryptedTextField("props they like", blank=True)
+    lighting = models.CharField(max_length=20, choices=Lighting.choices, blank=True)
+    music = models.CharField(max_length=20, choices=Music.choices, blank=True)
+    # Intake: consent and clearance (history of touch consent in TouchConsentChange)
+    touch_consent = models.CharField(
+        max_length=10, choices=TouchConsent.choices, default=TouchConsent.ASK
+    )
+    medical_clearance = models.CharField(
+        max_length=20, choices=Clearance.choices, default=Clearance.NOT_NEEDED
+    )
+    clearance_date = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["preferred_name", "full_name"]
+
+    def __str__(self) -> str:
+        return self.preferred_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("client_detail", args=[self.studio.code, self.code])
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == self.Status.ARCHIVED
+
+
+class Precaution(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, models.CASCADE, related_name="precautions", editable=False)
+    condition = models.CharField(max_length=30, choices=Condition.choices)
+    condition_other = models.CharField(
+        "condition (other)", max_length=120, blank=True, help_text="When the list has no match."
+    )
+    side = models.CharField(
+        max_length=10, choices=BodySide.choices, default=BodySide.NOT_APPLICABLE
+    )
+    restricted_movements = models.JSONField(
+        "movements to avoid or change", default=list, blank=True, validators=[validate_movements]
+    )
+    start_date = models.DateField(default=date.today)
+    end_date = models.DateField(
+        null=True, blank=True, help_text="Leave empty while it applies until cleared."
+    )
+    set_by = models.CharField(max_length=20, choices=SetBy.choices, default=SetBy.SELF_REPORTED)
+    note = EncryptedTextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.condition_label
+
+    @property
+    def condition_label(self) -> str:
+        if self.condition == Condition.OTHER and self.condition_other:
+            return self.condition_other
+        return self.get_condition_display()
+
+    def is_active(self, on: date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.start_date <= on and (self.end_date is None or on <= self.end_date)
+
+    @property
+    def movement_labels(self) -> list[str]:
+        return labels(Movement, self.restricted_movements)
+
+
+class Trigger(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, models.CASCADE, related_name="triggers", editable=False)
+    category = models.CharField(max_length=30, choices=TriggerCategory.choices)
+    note = EncryptedTextField("what they shared", blank=True)
+    what_helps = EncryptedTextField("what helps", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["category", "pk"]
+
+    def __str__(self) -> str:
+        return self.get_category_display()
+
+
+class TouchConsentChange(models.Model):
+    """The dated history behind Client.touch_consent: a client may change their mind anytime."""
+
+    client = models.ForeignKey(Client, models.CASCADE, related_name="touch_history")
+    value = models.CharField(max_length=10, choices=TouchConsent.choices)
+    changed_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_value_display()} from {self.changed_at:%Y-%m-%d}"
+
+
+class ConsentDocument(models.Model):
+    """The studio's informed-consent text. Editing makes a new version; old ones stay."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    studio = models.ForeignKey(Studio, models.CASCADE, related_name="consent_documents")
+    version = models.PositiveIntegerField()
+    text = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["studio", "version"], name="one_consent_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"Consent, version {self.version}"
+
+
+class ConsentSignature(models.Model):
+    """A client's signature on one version. Signed records are never edited."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, models.CASCADE, related_name="signatures")
+    document = models.ForeignKey(ConsentDocument, models.PROTECT, related_name="signatures")
+    signed_name = models.CharField("full name as typed by the client", max_length=200)
+    signed_on = models.DateField(default=date.today)
+    witnessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-document__version", "-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"Signature on consent version {self.document.version}"
+
+
+class NoteQuerySet(models.QuerySet["Note"]):
+    def visible_to(self, membership: Membership) -> "NoteQuerySet":
+        """Owners read every note; instructors as each note's privacy allows; assistants none."""
+        if membership.role == Membership.Role.OWNER:
+            return self
+        if membership.role != Membership.Role.INSTRUCTOR:
+            return self.none()
+        return self.filter(
+            Q(privacy=NotePrivacy.STUDIO)
+            | Q(privacy=NotePrivacy.CARE_TEAM, client__care_team=membership)
+            | Q(author=membership.user)
+        ).distinct()
+
+
+class Note(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, models.CASCADE, related_name="notes", editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", editable=False
+    )
+    privacy = models.CharField(
+        "who can read it", max_length=20, choices=NotePrivacy.choices, default=NotePrivacy.CARE_TEAM
+    )
+    body = EncryptedTextField("note")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Once signed a note is locked: corrections are dated addenda, the original stays.
+    signed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = NoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        # Never the body: this string reaches admin history and logs.
+        return f"Note of {self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.signed_at is not None
+
+
+class Addendum(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    note = models.ForeignKey(Note, models.CASCADE, related_name="addenda", editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", editable=False
+    )
+    body = EncryptedTextField("addendum")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Addendum of {self.created_at:%Y-%m-%d}"
+
+
+class AuditEvent(models.Model):
+    """Who viewed, printed, exported or changed which record, when, from where.
+
+    Deliberately holds no sensitive text: only codes, a record type and a short fixed phrase.
+    It outlives erasure (client_code stays when the client row is emptied).
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed"
+        PRINT = "print", "Printed"
+        EXPORT = "export", "Exported"
+        CREATE = "create", "Created"
+        CHANGE = "change", "Changed"
+        DELETE = "delete", "Deleted"
+        SIGN = "sign", "Signed"
+        ARCHIVE = "archive", "Archived"
+        RESTORE = "restore", "Restored"
+        ERASE = "erase", "Erased"
+
+    studio = models.ForeignKey(Studio, models.CASCADE, related_name="audit_events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
+    actor_label = models.CharField(max_length=254, help_text="The actor's email at the time.")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    client = models.ForeignKey(
+        Client, models.SET_NULL, null=True, blank=True, related_name="audit_events"
+    )
+    client_code = models.UUIDField(null=True, blank=True, db_index=True)
+    record_type = models.CharField(max_length=40)
+    record_code = models.UUIDField(null=True, blank=True)
+    summary = models.CharField(max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.actor_label} {self.get_action_display().lower()} {self.record_type}"

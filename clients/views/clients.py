@@ -1,0 +1,156 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from clients import audit, services
+from clients.access import get_client_for_studio
+from clients.forms.clients import ClientFilterForm, ClientForm, ClientRoutineForm
+from clients.models import AuditEvent, Client
+from clients.views import consent, intake, notes
+from practice.access import StudioRequest, studio_can, studio_view
+from routines import services as routine_services
+
+Action = AuditEvent.Action
+# Each sensitive section of the client page: its view module builds its context.
+SENSITIVE_SECTIONS = (intake, consent, notes)
+
+
+def _clients_shown(request: StudioRequest, form: ClientFilterForm):
+    clients = Client.objects.for_studio(request.studio)
+    show = form.cleaned_data.get("show") or "active"
+    if show == "archived":
+        clients = clients.filter(status=Client.Status.ARCHIVED)
+    else:
+        clients = clients.active()
+    if show == "mine":
+        clients = clients.filter(care_team=request.membership)
+    if query := form.cleaned_data.get("q"):
+        clients = clients.search(query)
+    return clients.select_related("studio")
+
+
+@studio_view("clients.view")
+def client_list(request: StudioRequest) -> HttpResponse:
+    form = ClientFilterForm(request.GET)
+    form.is_valid()
+    page = Paginator(_clients_shown(request, form), 25).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "show": form.cleaned_data.get("show") or "active",
+        "can_edit": studio_can(request, "clients.edit"),
+    }
+    template = "clients/client_list.html#results" if request.htmx else "clients/client_list.html"
+    return render(request, template, context)
+
+
+@studio_view("clients.edit")
+def client_create(request: StudioRequest) -> HttpResponse:
+    form = ClientForm(request.POST or None, studio=request.studio)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        care_team = data.pop("care_team")
+        client = services.client_create(
+            studio=request.studio, by=request.user, request=request, care_team=care_team, **data
+        )
+        messages.success(request, f"{client.preferred_name} is added. You might start the intake.")
+        return redirect(client)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "clients/client_form.html", {"form": form}, status=status)
+
+
+@studio_view("clients.view")
+def client_detail(request: StudioRequest, client_code: str) -> HttpResponse:
+    client = get_client_for_studio(request, client_code)
+    sensitive = studio_can(request, "clients.view_sensitive")
+    context = {
+        "client": client,
+        "can_view_sensitive": sensitive,
+        "can_edit": studio_can(request, "clients.edit"),
+        "can_export": studio_can(request, "clients.export"),
+        "can_erase": studio_can(request, "clients.erase"),
+        "routines": client.routines.select_related("studio").order_by("-updated_at"),
+        "care_team": client.care_team.select_related("user"),
+    }
+    if sensitive:
+        for section in SENSITIVE_SECTIONS:
+            context.update(section.section_context(request, client))
+    audit.record_for_request(
+        request,
+        Action.VIEW,
+        "client",
+        client=client,
+        summary="full record opened" if sensitive else "contact details opened",
+    )
+    return render(request, "clients/client_detail.html", context)
+
+
+@studio_view("clients.edit")
+def client_edit(request: StudioRequest, client_code: str) -> HttpResponse:
+    client = get_client_for_studio(request, client_code)
+    form = ClientForm(request.POST or None, instance=client, studio=request.studio)
+    if request.method == "POST" and form.is_valid():
+        form.save(commit=False)
+        services.client_update(
+            client=client, by=request.user, changed=form.changed_data, request=request
+        )
+        form.save_m2m()
+        messages.success(request, "Saved.")
+        return redirect(client)
+    if request.method == "GET":
+        audit.record_for_request(
+            request, Action.VIEW, "client", client=client, summary="details opened for editing"
+        )
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "clients/client_form.html", {"form": form, "client": client}, status=status
+    )
+
+
+@require_POST
+@studio_view("clients.edit")
+def client_archive(request: StudioRequest, client_code: str) -> HttpResponse:
+    client = get_client_for_studio(request, client_code)
+    services.client_set_archived(client=client, archived=True, by=request.user, request=request)
+    messages.success(
+        request, f"{client.preferred_name} is archived. You can restore them any time."
+    )
+    return redirect("client_list", request.studio.code)
+
+
+@require_POST
+@studio_view("clients.edit")
+def client_restore(request: StudioRequest, client_code: str) -> HttpResponse:
+    client = get_client_for_studio(request, client_code)
+    services.client_set_archived(client=client, archived=False, by=request.user, request=request)
+    messages.success(request, f"{client.preferred_name} is active again.")
+    return redirect(client)
+
+
+@studio_view("clients.edit")
+def client_routine_create(request: StudioRequest, client_code: str) -> HttpResponse:
+    client = get_client_for_studio(request, client_code)
+    form = ClientRoutineForm(
+        request.POST or None,
+        studio=request.studio,
+        initial={"title": f"Practice for {client.preferred_name}"},
+    )
+    if request.method == "POST" and form.is_valid():
+        template = form.cleaned_data["template"]
+        title = form.cleaned_data["title"]
+        if template is None:
+            routine = routine_services.routine_create(
+                studio=request.studio, by=request.user, title=title
+            )
+        else:
+            routine = routine_services.routine_copy(
+                routine=template, studio=request.studio, by=request.user, title=title
+            )
+        routine_services.routine_link_client(routine=routine, client=client, by=request.user)
+        messages.success(request, f"A routine tailored for {client.preferred_name} is ready.")
+        return redirect(routine)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "client": client}
+    return render(request, "clients/client_routine_form.html", context, status=status)

@@ -1,0 +1,322 @@
+"""The intake section of the client page, edited in place with htmx.
+
+Each of the five blocks (precautions, triggers, preferences, touch consent, medical clearance)
+is a named partial of clients/intake_blocks.html. With htmx, an Edit or Add link swaps a form
+fragment into the block, a successful POST answers with the refreshed block, and a form with
+errors answers 400 with itself, retargeted onto the form. Without JavaScript the same URLs
+render a whole page and redirect back to the client page.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django_htmx.http import reswap, retarget
+
+from clients import audit, intake, services
+from clients.access import get_client_for_studio
+from clients.forms.intake import (
+    ClearanceForm,
+    PrecautionForm,
+    PreferencesForm,
+    TouchConsentForm,
+    TriggerForm,
+    movement_suggestion_form,
+)
+from clients.models import AuditEvent, Client, Precaution, Trigger
+from practice.access import StudioRequest, studio_can, studio_view
+
+Action = AuditEvent.Action
+BLOCKS = {"precautions", "triggers", "preferences", "touch-consent", "clearance"}
+BLOCKS_TEMPLATE = "clients/intake_blocks.html"
+
+
+def _audit_view(
+    request: StudioRequest, client: Client, record_type: str, summary: str, record_code=None
+) -> None:
+    audit.record_for_request(
+        request, Action.VIEW, record_type, client=client, record_code=record_code, summary=summary
+    )
+
+
+def _block_response(request: StudioRequest, client: Client, block: str, notice: str = ""):
+    context = {
+        "client": client,
+        "can_edit": studio_can(request, "clients.edit"),
+        "notice": notice,
+        **section_context(request, client),
+    }
+    return render(request, f"{BLOCKS_TEMPLATE}#{block}", context)
+
+
+def _saved(request: StudioRequest, client: Client, block: str, notice: str) -> HttpResponse:
+    """After a change: the refreshed block for htmx, back to the client page without."""
+    if request.htmx:
+        return _block_response(request, client, block, notice)
+    messages.success(request, notice)
+    return redirect(f"{client.get_absolute_url()}#{block}")
+
+
+def _form_response(
+    request: StudioRequest,
+    client: Client,
+    *,
+    partial: str,
+    form: forms.Form,
+    block: str,
+    title: str,
+    **extra,
+) -> HttpResponse:
+    """A form: the fragment for htmx (400 and swapped onto itself on errors), else a page."""
+    status = 400 if form.is_bound else 200
+    context = {
+        "client": client,
+        "form": form,
+        # Every intake form posts back to the URL that served it.
+        "action": request.path,
+        "block": block,
+        "title": title,
+        "block_url": reverse("intake_section", args=[request.studio.code, client.code]),
+        **extra,
+    }
+    if request.htmx:
+        _focus(form)
+        response = render(request, f"{BLOCKS_TEMPLATE}#{partial}", context, status=status)
+        if status == 400:
+            # The form posts with the whole block as its target; an error replaces only the
+            # form, so what was typed stays where it was typed.
+            response = reswap(retarget(response, f"#{form.dom_prefix}-form"), "outerHTML")
+        return response
+    context["form_template"] = f"{BLOCKS_TEMPLATE}#{partial}"
+    return render(request, "clients/intake_form_page.html", context, status=status)
+
+
+def _focus(form: forms.Form) -> None:
+    """htmx focuses an element marked autofocus once swapped in: keyboard and screen reader
+    users land in the form they opened, or on the first thing to fix."""
+    name = next(iter(form.errors or form.fields))
+    field = form.fields.get(name)
+    # A group of radio buttons or checkboxes has no single element to focus.
+    if field is not None and not isinstance(field.widget, forms.RadioSelect):
+        field.widget.attrs["autofocus"] = True
+
+
+def _confirm_remove(
+    request: StudioRequest, client: Client, *, what: str, label: str, block: str
+) -> HttpResponse:
+    """Without JavaScript, Remove opens this page; with it, htmx asks with hx-confirm."""
+    context = {"client": client, "what": what, "label": label, "block": block}
+    return render(request, "clients/intake_remove.html", context)
+
+
+def _get_precaution(client: Client, code: str) -> Precaution:
+    return get_object_or_404(client.precautions, code=code)
+
+
+def _get_trigger(client: Client, code: str) -> Trigger:
+    return get_object_or_404(client.triggers, code=code)
+
+
+def _split_by_date(precautions: QuerySet[Precaution]) -> tuple[list, list]:
+    today = timezone.localdate()
+    current, past = [], []
+    for precaution in precautions:
+        ended = precaution.end_date is not None and precaution.end_date < today
+        (past if ended else current).append(precaution)
+    return current, past
+
+
+def section_context(request: StudioRequest, client: Client) -> dict:
+    """What the intake section shows, in three queries however long the record."""
+    active, past = _split_by_date(client.precautions.all())
+    return {
+        "active_precautions": active,
+        "past_precautions": past,
+        "triggers": list(client.triggers.all()),
+        "touch_history": list(client.touch_history.select_related("recorded_by")),
+    }
+
+
+@studio_view("clients.view_sensitive")
+def intake_section(request: StudioRequest, client_code: str) -> HttpResponse:
+    """One block as it is saved: what Cancel brings back in place of an open form."""
+    client = get_client_for_studio(request, client_code)
+    block = request.GET.get("block", "")
+    if not request.htmx or block not in BLOCKS:
+        return redirect(f"{client.get_absolute_url()}#{block if block in BLOCKS else 'intake'}")
+    _audit_view(request, client, "intake", "intake opened")
+    return _block_response(request, client, block)
+
+
+def _precaution_form(
+    request: StudioRequest, client: Client, precaution: Precaution | None
+) -> HttpResponse:
+    if request.htmx and request.method == "GET" and "condition" in request.GET:
+        # The condition was just picked: suggest the movements it usually restricts.
+        form = movement_suggestion_form(request.GET, instance=precaution)
+        context = {"form": form}
+        return render(request, f"{BLOCKS_TEMPLATE}#precaution-movements", context)
+    form = PrecautionForm(request.POST or None, instance=precaution)
+    if request.method == "POST" and form.is_valid():
+        if precaution is None:
+            fields = {k: v for k, v in form.cleaned_data.items() if k != "until_cleared"}
+            intake.precaution_create(client=client, by=request.user, request=request, **fields)
+            return _saved(request, client, "precautions", "Precaution added.")
+        intake.precaution_update(precaution=form.instance, by=request.user, request=request)
+        return _saved(request, client, "precautions", "Precaution saved.")
+    if precaution is not None and request.method == "GET":
+        _audit_view(request, client, "precaution", "precaution opened", precaution.code)
+    return _form_response(
+        request,
+        client,
+        partial="precaution-form",
+        form=form,
+        block="precautions",
+        title="Add a precaution" if precaution is None else "Edit a precaution",
+    )
+
+
+@studio_view("clients.edit")
+def precaution_add(request: StudioRequest, client_code: str) -> HttpResponse:
+    client = get_client_for_studio(request, client_code)
+    return _precaution_form(request, client, None)
+
+
+@studio_view("clients.edit")
+def precaution_edit(request: StudioRequest, client_code: str, precaution_code: str) -> HttpResponse:
+    client = get_client_for_studio(request, client_code)
+    return _precaution_form(request, client, _get_precaution(client, precaution_code))
+
+
+@studio_view("clients.edit")
+def precaution_delete(
+    request: StudioRequest, client_code: str, precaution_code: str
+) -> HttpResponse:
+    client = get_client_for_studio(request, client_code)
+    precaution = _get_precaution(client, precaution_code)
+    if request.method == "POST":
+        intake.precaution_delete(precaution=precaution, by=request.user, request=request)
+        return _saved(request, client, "precautions", "Precaution removed.")
+    _audit_view(request, client, "precaution", "precaution opened", precaution.code)
+    return _confirm_remove(
+        request,
+        client,
+        what="precaution",
+        label=precaution.condition_label,
+        block="precautions",
+    )
+
+
+def _trigger_form(request: StudioRequest, client: Client, trigger: Trigger | None) -> HttpResponse:
+    form = TriggerForm(request.POST or None, instance=trigger)
+    if request.method == "POST" and form.is_valid():
+        if trigger is None:
+            intake.trigger_create(
+                client=client, by=request.user, request=request, **form.cleaned_data
+            )
+            return _saved(request, client, "triggers", "Trigger added.")
+        intake.trigger_update(trigger=form.instance, by=request.user, request=request)
+        return _saved(request, client, "triggers", "Trigger saved.")
+    if trigger is not None and request.method == "GET":
+        _audit_view(request, client, "trigger", "trigger opened", trigger.code)
+    return _form_response(
+        request,
+        client,
+        partial="trigger-form",
+        form=form,
+        block="triggers",
+        title="Add a trigger" if trigger is None else "Edit a trigger",
+    )
+
+
+@studio_view("clients.edit")
+def trigger_add(request: StudioRequest, client_code: str) -> HttpResponse:
+    client = get_client_for_studio(request, client_code)
+    return _trigger_form(request, client, None)
+
+
+@studio_view("clients.edit")
+def trigger_edit(request: StudioRequest, client_code: str, trigger_code: str) -> HttpResponse:
+    client = get_client_for_studio(request, client_code)
+    return _trigger_form(request, client, _get_trigger(client, trigger_code))
+
+
+@studio_view("clients.edit")
+def trigger_delete(request: StudioRequest, client_code: str, trigger_code: str) -> HttpResponse:
+    client = get_client_for_studio(request, client_code)
+    trigger = _get_trigger(client, trigger_code)
+    if request.method == "POST":
+        intake.trigger_delete(trigger=trigger, by=request.user, request=request)
+        return _saved(request, client, "triggers", "Trigger removed.")
+    _audit_view(request, client, "trigger", "trigger opened", trigger.code)
+    return _confirm_remove(
+        request,
+        client,
+        what="trigger",
+        label=trigger.get_category_display(),
+        block="triggers",
+    )
+
+
+@studio_view("clients.edit")
+def preferences_edit(request: StudioRequest, client_code: str) -> HttpResponse:
+    client = get_client_for_studio(request, client_code)
+    form = PreferencesForm(request.POST or None, instance=client)
+    if request.method == "POST" and form.is_valid():
+        intake.preferences_save(client=form.instance, by=request.user, request=request)
+        return _saved(request, client, "preferences", "Preferences saved.")
+    if request.method == "GET":
+        _audit_view(request, client, "preferences", "preferences opened")
+    return _form_response(
+        request,
+        client,
+        partial="preferences-form",
+        form=form,
+        block="preferences",
+        title="Preferences",
+    )
+
+
+@studio_view("clients.edit")
+def touch_consent_edit(request: StudioRequest, client_code: str) -> HttpResponse:
+    client = get_client_for_studio(request, client_code)
+    form = TouchConsentForm(request.POST or None, initial={"touch_consent": client.touch_consent})
+    if request.method == "POST" and form.is_valid():
+        value = form.cleaned_data["touch_consent"]
+        if value == client.touch_consent:
+            # The history records changes; saving the same answer again adds no entry.
+            return _saved(request, client, "touch-consent", "Touch consent is unchanged.")
+        services.touch_consent_set(client=client, value=value, by=request.user, request=request)
+        return _saved(request, client, "touch-consent", "Touch consent saved.")
+    if request.method == "GET":
+        _audit_view(request, client, "touch consent", "touch consent opened")
+    return _form_response(
+        request,
+        client,
+        partial="touch-consent-form",
+        form=form,
+        block="touch-consent",
+        title="Touch consent",
+    )
+
+
+@studio_view("clients.edit")
+def clearance_edit(request: StudioRequest, client_code: str) -> HttpResponse:
+    client = get_client_for_studio(request, client_code)
+    form = ClearanceForm(request.POST or None, instance=client)
+    if request.method == "POST" and form.is_valid():
+        intake.clearance_save(client=form.instance, by=request.user, request=request)
+        return _saved(request, client, "clearance", "Medical clearance saved.")
+    if request.method == "GET":
+        _audit_view(request, client, "medical clearance", "medical clearance opened")
+    return _form_response(
+        request,
+        client,
+        partial="clearance-form",
+        form=form,
+        block="clearance",
+        title="Medical clearance",
+    )

@@ -1,0 +1,290 @@
+"""Printed handouts: the client's sheet, the teacher's sheet and the consent form, as PDFs.
+
+Templates are ordinary autoescaped Django templates rendered to HTML; WeasyPrint turns the
+HTML into a tagged PDF (PDF/UA-1). The renderer may read only our own static files and the
+printing studio's own uploads (StudioURLFetcher); nothing else, no network, no other paths.
+Rendered PDFs are cached under a hash of their HTML and options, so an unchanged handout is
+never rendered twice and any visible change makes a new one.
+"""
+
+import hashlib
+import mimetypes
+import posixpath
+import zoneinfo
+from dataclasses import dataclass, field
+from functools import cache as cache_once
+from urllib.parse import unquote
+
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.cache import cache
+from django.core.files.storage import default_storage
+from django.template.loader import render_to_string
+from django.utils import timezone
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from clients.models import Client, ConsentDocument
+from practice.models import Studio, User
+from routines.handout_texts import (
+    HOME_PRACTICE,
+    NOT_MEDICAL_ADVICE,
+    OTHER_SUPPORTS,
+    TOUCH_LINES,
+)
+from routines.models import (
+    HandoutSettings,
+    Modification,
+    Routine,
+    RoutineStep,
+    estimated_seconds,
+)
+from routines.vocabulary import Movement, Sides, labels
+
+# A made-up origin (.invalid never resolves): relative URLs in print templates resolve under
+# it, and the fetcher maps exactly two prefixes of it to files it is willing to read.
+ASSET_ORIGIN = "https://assets.groundwork.invalid/"
+STATIC_PREFIX = ASSET_ORIGIN + "static/"
+MEDIA_PREFIX = ASSET_ORIGIN + "media/"
+PDF_CACHE_SECONDS = 7 * 24 * 3600
+PRINT_STYLESHEET = "routines/print.css"
+
+
+class RefusedResource(ValueError):
+    """WeasyPrint logs the refusal and renders on without the resource."""
+
+
+class StudioURLFetcher(URLFetcher):
+    """Our static files and one studio's uploads; every other URL is refused unread."""
+
+    def __init__(self, studio: Studio) -> None:
+        super().__init__(timeout=1, allowed_protocols=set())
+        self.studio_media = f"studios/{studio.code}/"
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        path = _safe_path(url, STATIC_PREFIX)
+        if path is not None and (found := _static_file(path)):
+            with open(found, "rb") as handle:
+                return self._response(url, path, handle.read())
+        path = _safe_path(url, MEDIA_PREFIX)
+        if path is not None and path.startswith(self.studio_media) and default_storage.exists(path):
+            with default_storage.open(path, "rb") as handle:
+                return self._response(url, path, handle.read())
+        self.refused.append(url)
+        raise RefusedResource(f"Handouts may not load {url!r}")
+
+    @staticmethod
+    def _response(url: str, path: str, body: bytes) -> URLFetcherResponse:
+        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
+
+
+def _static_file(path: str) -> str | None:
+    """A static file from the apps' folders, or (hashed names in production) STATIC_ROOT."""
+    found = finders.find(path)
+    if found:
+        return found
+    if staticfiles_storage.exists(path):
+        return staticfiles_storage.path(path)
+    return None
+
+
+def _safe_path(url: str, prefix: str) -> str | None:
+    """The relative path under `prefix`, or None if the URL is elsewhere or climbs out."""
+    if not url.startswith(prefix):
+        return None
+    path = unquote(url[len(prefix) :].split("?")[0].split("#")[0])
+    normal = posixpath.normpath(path)
+    if normal.startswith(("/", "..")) or normal != path:
+        return None
+    return normal
+
+
+def media_url(name: str) -> str:
+    return MEDIA_PREFIX + name
+
+
+@dataclass(frozen=True)
+class PrintOptions:
+    large_print: bool = False
+    illustrations: bool = True
+
+    @classmethod
+    def from_query(cls, query) -> "PrintOptions":
+        return cls(
+            large_print=query.get("large") == "1", illustrations=query.get("illustrations") != "0"
+        )
+
+
+@dataclass
+class HandoutStep:
+    number: int
+    name: str
+    image_url: str
+    instructions: list[str]
+    modification_name: str
+    breath_cue: str
+    hold: str
+    sides: str
+    cue: str
+    teacher_note: str = ""
+    heads_up: list[str] = field(default_factory=list)
+
+
+def _effective_movements(step: RoutineStep) -> set[str]:
+    movements = set(step.pose.attributes)
+    modification: Modification | None = step.modification
+    if modification is not None:
+        movements = (movements - set(modification.removes)) | set(modification.adds)
+    return movements
+
+
+def _sides_text(step: RoutineStep) -> str:
+    return {
+        Sides.BOTH: "On each side",
+        Sides.LEFT: "On the left side",
+        Sides.RIGHT: "On the right side",
+    }.get(step.sides, "")
+
+
+def _routine_steps(routine: Routine) -> list[RoutineStep]:
+    return list(routine.steps.select_related("pose", "modification"))
+
+
+def _steps(
+    steps: list[RoutineStep], options: PrintOptions, restricted: dict[str, list[str]]
+) -> list[HandoutStep]:
+    rows = []
+    for number, step in enumerate(steps, start=1):
+        pose = step.pose
+        modification = step.modification
+        image = pose.image.name if (options.illustrations and pose.image) else ""
+        hits = sorted(_effective_movements(step) & set(restricted))
+        heads_up = [
+            f"{label}: {', '.join(restricted[movement])}"
+            for movement, label in zip(hits, labels(Movement, hits), strict=True)
+        ]
+        rows.append(
+            HandoutStep(
+                number=number,
+                name=pose.name,
+                image_url=media_url(image) if image else "",
+                # The modification chosen for this person replaces the usual steps.
+                instructions=[modification.instructions] if modification else pose.steps,
+                modification_name=modification.name if modification else "",
+                breath_cue=pose.breath_cue,
+                hold=step.hold_display,
+                sides=_sides_text(step),
+                cue=step.cue,
+                teacher_note=step.teacher_note,
+                heads_up=heads_up,
+            )
+        )
+    return rows
+
+
+def _common_context(studio: Studio, options: PrintOptions, title: str) -> dict:
+    handout_settings = HandoutSettings.for_studio(studio)
+    logo = handout_settings.logo.name if handout_settings.logo else ""
+    return {
+        "studio": studio,
+        "settings": handout_settings,
+        "logo_url": media_url(logo) if logo else "",
+        "options": options,
+        "title": title,
+        "printed_on": timezone.localdate(timezone=_zone(studio)),
+        "not_medical_advice": NOT_MEDICAL_ADVICE,
+        "contact": handout_settings.contact(),
+    }
+
+
+def _zone(studio: Studio) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(studio.time_zone)
+
+
+def handout_html(routine: Routine, options: PrintOptions, teacher: User | None) -> str:
+    """The client's take-home sheet: never triggers, precautions, diagnoses or teacher notes."""
+    return render_to_string(
+        "routines/handouts/handout.html", handout_context(routine, options, teacher)
+    )
+
+
+def handout_preview_context(routine: Routine, options: PrintOptions, teacher: User | None):
+    """The same content for the portal's preview; pictures appear only in the PDF."""
+    preview_options = PrintOptions(large_print=options.large_print, illustrations=False)
+    return handout_context(routine, preview_options, teacher)
+
+
+def handout_context(routine: Routine, options: PrintOptions, teacher: User | None) -> dict:
+    client: Client | None = routine.client
+    steps = _routine_steps(routine)
+    return {
+        **_common_context(routine.studio, options, routine.title),
+        "routine": routine,
+        "client_name": client.preferred_name if client else "",
+        "touch_line": TOUCH_LINES.get(client.touch_consent, "") if client else "",
+        "teacher": teacher.get_full_name() if teacher else "",
+        "steps": _steps(steps, options, restricted={}),
+        "estimated_minutes": max(1, round(estimated_seconds(steps) / 60)),
+        "home_practice": HOME_PRACTICE,
+        "other_supports": OTHER_SUPPORTS,
+    }
+
+
+def teacher_sheet_html(routine: Routine, options: PrintOptions, teacher: User | None) -> str:
+    """Confidential: what the teacher needs beside the mat, with precautions matched to poses."""
+    client: Client | None = routine.client
+    today = timezone.localdate(timezone=_zone(routine.studio))
+    precautions = [p for p in client.precautions.all() if p.is_active(today)] if client else []
+    restricted: dict[str, list[str]] = {}
+    for precaution in precautions:
+        for movement in precaution.restricted_movements:
+            restricted.setdefault(movement, []).append(precaution.condition_label)
+    context = {
+        **_common_context(routine.studio, options, f"Teacher sheet: {routine.title}"),
+        "routine": routine,
+        "client": client,
+        "precautions": precautions,
+        "triggers": list(client.triggers.all()) if client else [],
+        "teacher": teacher.get_full_name() if teacher else "",
+        "steps": _steps(_routine_steps(routine), options, restricted),
+    }
+    return render_to_string("routines/handouts/teacher_sheet.html", context)
+
+
+def consent_form_html(
+    studio: Studio, document: ConsentDocument | None, client: Client | None, options: PrintOptions
+) -> str:
+    context = {
+        **_common_context(studio, options, "Informed consent"),
+        "document": document,
+        "client": client,
+    }
+    return render_to_string("routines/handouts/consent_form.html", context)
+
+
+def render_pdf(html: str, studio: Studio) -> bytes:
+    fetcher = StudioURLFetcher(studio)
+    return HTML(string=html, base_url=ASSET_ORIGIN, url_fetcher=fetcher).write_pdf(
+        pdf_variant="pdf/ua-1", uncompressed_pdf=False
+    )
+
+
+@cache_once
+def _stylesheet_fingerprint() -> str:
+    """The print stylesheet shapes the PDF but is not in the HTML, so it joins the cache key."""
+    with open(finders.find(PRINT_STYLESHEET), "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()[:16]
+
+
+def cached_pdf(html: str, studio: Studio) -> tuple[bytes, bool]:
+    """The PDF for this exact HTML, rendered at most once; returns (pdf, came_from_cache)."""
+    digest = hashlib.sha256(html.encode()).hexdigest()
+    key = f"handout-pdf:{_stylesheet_fingerprint()}:{studio.code}:{digest}"
+    pdf = cache.get(key)
+    if pdf is not None:
+        return pdf, True
+    pdf = render_pdf(html, studio)
+    cache.set(key, pdf, PDF_CACHE_SECONDS)
+    return pdf, False

@@ -1,0 +1,118 @@
+"""`make bench`: how long a handout takes, against the floor of WeasyPrint alone.
+
+Runs in a throwaway test database (the real one is never touched): an 8-step routine from the
+library, rendered several times. Prints medians: the full handout render (queries, template,
+PDF), the same HTML rendered by WeasyPrint directly, their ratio, and a cached download.
+"""
+
+import statistics
+import time
+from contextlib import contextmanager
+
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test import Client
+from django.test.utils import override_settings, setup_test_environment
+from weasyprint import HTML
+
+from practice.models import Membership, Studio, User
+from routines import handouts
+from routines.handouts import ASSET_ORIGIN, PrintOptions, StudioURLFetcher
+from routines.models import Pose, Routine, RoutineStep
+
+STEP_SLUGS = [
+    "belly-breathing",
+    "knees-to-chest",
+    "reclined-figure-four",
+    "butterfly",
+    "supported-bridge",
+    "reclined-twist",
+    "legs-up-the-wall",
+    "constructive-rest",
+]
+
+
+@contextmanager
+def _throwaway_database():
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        yield
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def _ms(action) -> float:
+    started = time.perf_counter()
+    action()
+    return (time.perf_counter() - started) * 1000
+
+
+def _interleaved_medians(first, second, runs: int) -> tuple[float, float]:
+    """Alternates the two so that a busy machine slows both alike; returns their medians."""
+    timings: tuple[list[float], list[float]] = ([], [])
+    for _ in range(runs):
+        timings[0].append(_ms(first))
+        timings[1].append(_ms(second))
+    return statistics.median(timings[0]), statistics.median(timings[1])
+
+
+class Command(BaseCommand):
+    help = "Benchmarks handout rendering (see `make bench`)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--runs", type=int, default=9)
+
+    def handle(self, *args, runs: int, **options) -> None:
+        with _throwaway_database(), override_settings(ALLOWED_HOSTS=["testserver"]):
+            routine, user = self._routine()
+            self._report(routine, user, runs)
+
+    def _routine(self) -> tuple[Routine, User]:
+        studio = Studio.objects.create(name="Bench Studio", contact_email="bench@example.com")
+        user = User.objects.create_user("bench@example.com", "bench-password-123", name="Bench")
+        Membership.objects.create(user=user, studio=studio, role=Membership.Role.OWNER)
+        routine = Routine.objects.create(studio=studio, title="Eight gentle steps", created_by=user)
+        for position, slug in enumerate(STEP_SLUGS, start=1):
+            pose = Pose.objects.get(studio=None, slug=slug)
+            RoutineStep.objects.create(
+                routine=routine,
+                position=position,
+                pose=pose,
+                hold_breaths=pose.hold_breaths,
+                hold_seconds=pose.hold_seconds,
+                cue="Only as far as feels kind today.",
+            )
+        return routine, user
+
+    def _report(self, routine: Routine, user: User, runs: int) -> None:
+        studio = routine.studio
+        options = PrintOptions()
+
+        def full_render() -> bytes:
+            fresh = Routine.objects.select_related("studio", "client").get(pk=routine.pk)
+            html = handouts.handout_html(fresh, options, user)
+            return handouts.render_pdf(html, studio)
+
+        html = handouts.handout_html(routine, options, user)
+
+        def weasyprint_only() -> bytes:
+            return HTML(
+                string=html, base_url=ASSET_ORIGIN, url_fetcher=StudioURLFetcher(studio)
+            ).write_pdf(pdf_variant="pdf/ua-1")
+
+        full_render()  # warm fonts and template caches for both measurements
+        render_ms, floor_ms = _interleaved_medians(full_render, weasyprint_only, runs)
+
+        client = Client()
+        client.force_login(user)
+        url = f"/studios/{studio.code}/routines/{routine.code}/handout.pdf"
+        assert client.get(url).status_code == 200  # renders once and fills the cache
+        cached_ms = statistics.median(_ms(lambda: client.get(url)) for _ in range(runs))
+
+        self.stdout.write(f"Handout PDF, 8-step routine, median of {runs} runs")
+        self.stdout.write(f"  full render (queries + template + PDF)  {render_ms:8.1f} ms")
+        self.stdout.write(f"  WeasyPrint alone, same HTML (floor)     {floor_ms:8.1f} ms")
+        self.stdout.write(f"  ratio full / floor                      {render_ms / floor_ms:8.2f}")
+        self.stdout.write(f"  cached download (HTTP, no render)       {cached_ms:8.1f} ms")

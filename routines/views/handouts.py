@@ -1,0 +1,102 @@
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+
+from clients import audit
+from clients.access import get_client_for_studio
+from clients.models import AuditEvent, Client
+from clients.services import current_consent
+from practice.access import StudioRequest, studio_can, studio_view
+from routines import handouts
+from routines.forms.handouts import HandoutSettingsForm
+from routines.handouts import PrintOptions
+from routines.models import HandoutSettings, Routine
+
+Action = AuditEvent.Action
+
+
+def _get_routine_for_studio(request: StudioRequest, code: str) -> Routine:
+    return get_object_or_404(request.studio.routines.select_related("client"), code=code)
+
+
+def _pdf_response(request: StudioRequest, html: str, filename: str) -> HttpResponse:
+    pdf, _ = handouts.cached_pdf(html, request.studio)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    disposition = "inline" if request.GET.get("inline") == "1" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+def _audit_print(request: StudioRequest, what: str, client: Client | None, code) -> None:
+    audit.record_for_request(
+        request, Action.PRINT, what, client=client, record_code=code, summary=f"{what} printed"
+    )
+
+
+@studio_view("handouts.print")
+def routine_print(request: StudioRequest, routine_code: str) -> HttpResponse:
+    """The print page: a preview of the handout and the download buttons."""
+    routine = _get_routine_for_studio(request, routine_code)
+    options = PrintOptions.from_query(request.GET)
+    context = {
+        # The preview's own keys (studio, settings, steps, ...) feed the shared template.
+        **handouts.handout_preview_context(routine, options, routine.created_by),
+        "print_options": options,
+        "can_print_teacher_sheet": studio_can(request, "handouts.print_teacher_sheet"),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "routines/print.html", context)
+
+
+@studio_view("handouts.print")
+def routine_handout_pdf(request: StudioRequest, routine_code: str) -> HttpResponse:
+    routine = _get_routine_for_studio(request, routine_code)
+    options = PrintOptions.from_query(request.GET)
+    html = handouts.handout_html(routine, options, routine.created_by)
+    _audit_print(request, "client handout", routine.client, routine.code)
+    return _pdf_response(request, html, f"{slugify(routine.title) or 'practice'}.pdf")
+
+
+@studio_view("handouts.print_teacher_sheet")
+def routine_teacher_sheet_pdf(request: StudioRequest, routine_code: str) -> HttpResponse:
+    routine = _get_routine_for_studio(request, routine_code)
+    options = PrintOptions.from_query(request.GET)
+    html = handouts.teacher_sheet_html(routine, options, routine.created_by)
+    _audit_print(request, "teacher sheet", routine.client, routine.code)
+    filename = f"{slugify(routine.title) or 'practice'}-teacher-sheet.pdf"
+    return _pdf_response(request, html, filename)
+
+
+@studio_view("handouts.print")
+def consent_form_pdf(request: StudioRequest) -> HttpResponse:
+    """The studio's current consent text with empty signature lines."""
+    document = current_consent(request.studio)
+    html = handouts.consent_form_html(
+        request.studio, document, None, PrintOptions.from_query(request.GET)
+    )
+    _audit_print(request, "blank consent form", None, document.code if document else None)
+    return _pdf_response(request, html, "consent-form.pdf")
+
+
+@studio_view("handouts.print")
+def client_consent_form_pdf(request: StudioRequest, client_code: str) -> HttpResponse:
+    client = get_client_for_studio(request, client_code)
+    document = current_consent(request.studio)
+    html = handouts.consent_form_html(
+        request.studio, document, client, PrintOptions.from_query(request.GET)
+    )
+    _audit_print(request, "consent form", client, document.code if document else None)
+    return _pdf_response(request, html, f"consent-form-{slugify(client.preferred_name)}.pdf")
+
+
+@studio_view("handouts.settings")
+def handout_settings(request: StudioRequest) -> HttpResponse:
+    settings_row = HandoutSettings.for_studio(request.studio)
+    form = HandoutSettingsForm(request.POST or None, request.FILES or None, instance=settings_row)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Handout settings saved. New prints use them straight away.")
+        return redirect("handout_settings", request.studio.code)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "routines/handout_settings.html", {"form": form}, status=status)

@@ -1,0 +1,167 @@
+import pytest
+from django.urls import reverse
+
+from clients.models import AuditEvent, Client
+from routines.models import Routine
+from tests.factories import (
+    ClientFactory,
+    MembershipFactory,
+    PrecautionFactory,
+    RoutineFactory,
+    RoutineStepFactory,
+    TriggerFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client_record(world):
+    client = ClientFactory(
+        studio=world.studio, preferred_name="Ana", full_name="Ana Lima", goals="Walk the dog"
+    )
+    PrecautionFactory(client=client, note="Surgeon: no deep bending until March")
+    TriggerFactory(client=client, note="Flinches at sudden loud sounds", what_helps="Warn first")
+    client.care_team.add(world.bob)
+    return client
+
+
+def _list(world, membership, **params):
+    return world.client_for(membership).get(
+        reverse("client_list", args=[world.studio.code]), params
+    )
+
+
+def test_the_list_shows_only_this_studios_clients(world, client_record):
+    ClientFactory(studio=world.other_studio, preferred_name="Zed")
+    page = _list(world, world.ada).text
+    assert "Ana" in page
+    assert "Zed" not in page
+
+
+def test_search_and_filters(world, client_record):
+    ClientFactory(studio=world.studio, preferred_name="Bea", status=Client.Status.ARCHIVED)
+    ClientFactory(studio=world.studio, preferred_name="Cal")
+    assert "Cal" not in _list(world, world.bob, q="lima").text
+    assert "Ana" in _list(world, world.bob, q="lima").text
+    mine = _list(world, world.bob, show="mine").text
+    assert "Ana" in mine and "Cal" not in mine
+    archived = _list(world, world.bob, show="archived").text
+    assert "Bea" in archived and "Ana" not in archived
+
+
+def test_the_list_has_a_fixed_query_count(world, client_record, django_assert_num_queries):
+    client = world.client_for(world.bob)
+    url = reverse("client_list", args=[world.studio.code])
+    client.get(url)
+    ClientFactory.create_batch(10, studio=world.studio)
+    # 1 session, 2 user, 3 membership and studio, 4 count, 5 studio switcher, 6 clients,
+    # 7-9 session save
+    with django_assert_num_queries(9):
+        assert client.get(url).status_code == 200
+
+
+def test_an_instructor_adds_a_client_with_a_care_team(world):
+    response = world.client_for(world.bob).post(
+        reverse("client_create", args=[world.studio.code]),
+        {"preferred_name": "Dee", "email": "dee@example.com", "care_team": [world.bob.pk]},
+    )
+    client = Client.objects.get(preferred_name="Dee")
+    assert response["Location"] == client.get_absolute_url()
+    assert list(client.care_team.all()) == [world.bob]
+    assert AuditEvent.objects.filter(client=client, action="create").exists()
+
+
+def test_a_care_team_cannot_include_another_studios_member(world):
+    response = world.client_for(world.bob).post(
+        reverse("client_create", args=[world.studio.code]),
+        {"preferred_name": "Dee", "care_team": [world.charlie.pk]},
+    )
+    assert response.status_code == 400
+    assert 'value="Dee"' in response.text
+    assert not Client.objects.filter(preferred_name="Dee").exists()
+
+
+def test_assistants_cannot_add_clients(world):
+    url = reverse("client_create", args=[world.studio.code])
+    assert world.client_for(world.ada).post(url, {"preferred_name": "Dee"}).status_code == 403
+
+
+def test_assistants_see_contact_details_but_nothing_sensitive(world, client_record):
+    page = world.client_for(world.ada).get(client_record.get_absolute_url()).text
+    assert "Ana Lima" in page
+    for secret in ("Walk the dog", "Surgeon: no deep bending", "Flinches", "Warn first"):
+        assert secret not in page
+
+
+def test_every_view_of_a_client_is_audited_without_sensitive_text(world, client_record):
+    world.client_for(world.ada).get(client_record.get_absolute_url(), REMOTE_ADDR="10.1.2.3")
+    world.client_for(world.bob).get(client_record.get_absolute_url())
+    views = AuditEvent.objects.filter(client=client_record, action="view").order_by("at")
+    assert [event.actor for event in views] == [world.ada.user, world.bob.user]
+    assert views[0].ip_address == "10.1.2.3"
+    assert views[0].client_code == client_record.code
+    for event in AuditEvent.objects.all():
+        text = f"{event.summary} {event.record_type} {event.actor_label}"
+        assert "Surgeon" not in text and "Flinches" not in text and "Walk the dog" not in text
+
+
+def test_editing_records_which_fields_changed_not_their_values(world, client_record):
+    url = reverse("client_edit", args=[world.studio.code, client_record.code])
+    response = world.client_for(world.bob).post(
+        url, {"preferred_name": "Ana", "full_name": "Ana Lima", "goals": "Sleep better"}
+    )
+    assert response.status_code == 302
+    client_record.refresh_from_db()
+    assert client_record.goals == "Sleep better"
+    change = AuditEvent.objects.get(client=client_record, action="change")
+    assert "goals" in change.summary
+    assert "Sleep better" not in change.summary
+
+
+def test_archive_and_restore(world, client_record):
+    client = world.client_for(world.bob)
+    client.post(reverse("client_archive", args=[world.studio.code, client_record.code]))
+    client_record.refresh_from_db()
+    assert client_record.is_archived
+    client.post(reverse("client_restore", args=[world.studio.code, client_record.code]))
+    client_record.refresh_from_db()
+    assert client_record.status == Client.Status.ACTIVE
+    actions = set(AuditEvent.objects.filter(client=client_record).values_list("action", flat=True))
+    assert {"archive", "restore"} <= actions
+
+
+def test_a_routine_tailored_for_the_client_from_a_template(world, client_record):
+    template = RoutineFactory(studio=world.studio, is_template=True, title="Gentle template")
+    RoutineStepFactory(routine=template)
+    url = reverse("client_routine_create", args=[world.studio.code, client_record.code])
+    response = world.client_for(world.bob).post(
+        url, {"title": "Ana's hips", "template": template.code}
+    )
+    routine = Routine.objects.get(title="Ana's hips")
+    assert response["Location"] == routine.get_absolute_url()
+    assert routine.client == client_record
+    assert routine.steps.count() == 1
+    page = world.client_for(world.ada).get(client_record.get_absolute_url()).text
+    assert "Ana&#x27;s hips" in page
+
+
+def test_the_routine_form_offers_only_this_studios_clients(world, client_record):
+    routine = RoutineFactory(studio=world.studio)
+    foreign = ClientFactory(studio=world.other_studio)
+    url = reverse("routine_edit", args=[world.studio.code, routine.code])
+    data = {"version": routine.version, "title": routine.title, "status": "draft"}
+    response = world.client_for(world.bob).post(url, {**data, "client": foreign.code})
+    assert response.status_code == 400
+    world.client_for(world.bob).post(url, {**data, "client": client_record.code})
+    routine.refresh_from_db()
+    assert routine.client == client_record
+
+
+def test_a_member_of_two_studios_sees_each_studios_clients_only_there(world, client_record):
+    MembershipFactory(user=world.ada.user, studio=world.other_studio, role="instructor")
+    ClientFactory(studio=world.other_studio, preferred_name="Zed")
+    other_list = (
+        world.client_for(world.ada).get(reverse("client_list", args=[world.other_studio.code])).text
+    )
+    assert "Zed" in other_list and "Ana" not in other_list
