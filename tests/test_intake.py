@@ -1,3 +1,4 @@
+import re
 from datetime import date, timedelta
 from html.parser import HTMLParser
 
@@ -625,6 +626,19 @@ def test_refreshing_a_block_costs_a_fixed_number_of_queries(
     with django_assert_num_queries(first):
         client.get(url, {"block": "precautions"}, headers=HTMX)
     assert first == 11
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["precaution_add", "trigger_add", "preferences_edit", "touch_consent_edit", "clearance_edit"],
+)
+def test_every_form_field_description_is_on_the_fragment(world, client_record, name):
+    html = world.client_for(world.bob).get(_url(name, client_record), headers=HTMX).text
+    ids = set(re.findall(r'id="([^"]+)"', html))
+    described_by = {
+        ref for refs in re.findall(r'aria-describedby="([^"]+)"', html) for ref in refs.split()
+    }
+    assert described_by <= ids
 
 
 # --- Access -----------------------------------------------------------------------------------

@@ -49,9 +49,7 @@ class PrecautionForm(forms.ModelForm):
         help_text="Picking a condition ticks what it usually restricts. Rules vary: adjust "
         "them to what the surgeon or physiotherapist advised.",
     )
-    until_cleared = forms.BooleanField(
-        required=False, label="Until cleared", help_text="No end date is known yet."
-    )
+    until_cleared = forms.BooleanField(required=False, label="Until cleared")
 
     class Meta:
         model = Precaution
@@ -60,7 +58,8 @@ class PrecautionForm(forms.ModelForm):
             "until_cleared", "end_date", "set_by", "note",
         ]  # fmt: skip
         labels = {"set_by": "Who set it", "end_date": "or until"}
-        help_texts = {"end_date": ""}
+        # The template words these in the labels; a help text would describe nothing on screen.
+        help_texts = {"end_date": "", "condition_other": ""}
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
@@ -124,7 +123,10 @@ class TriggerForm(forms.ModelForm):
         code = kwargs["instance"].code if kwargs.get("instance") else "new"
         self.dom_prefix = f"trigger-{code}"
         super().__init__(*args, auto_id=f"{self.dom_prefix}-%s", **kwargs)
-        self.fields["category"].choices = [("", "Choose what can be hard…"), *TriggerCategory.choices]
+        self.fields["category"].choices = [
+            ("", "Choose what can be hard…"),
+            *TriggerCategory.choices,
+        ]
 
 
 class PreferencesForm(forms.ModelForm):
@@ -156,7 +158,7 @@ class ClearanceForm(forms.ModelForm):
         model = Client
         fields = ["medical_clearance", "clearance_date"]
         labels = {"medical_clearance": "Medical clearance", "clearance_date": "Date"}
-        help_texts = {"clearance_date": "When it was requested or received."}
+        help_texts = {"clearance_date": ""}
         widgets = {"medical_clearance": forms.RadioSelect, "clearance_date": DateInput()}
 
     dom_prefix = "clearance"

@@ -7,6 +7,8 @@ errors answers 400 with itself, retargeted onto the form. Without JavaScript the
 render a whole page and redirect back to the client page.
 """
 
+from uuid import UUID
+
 from django import forms
 from django.contrib import messages
 from django.db.models import QuerySet
@@ -35,14 +37,20 @@ BLOCKS_TEMPLATE = "clients/intake_blocks.html"
 
 
 def _audit_view(
-    request: StudioRequest, client: Client, record_type: str, summary: str, record_code=None
+    request: StudioRequest,
+    client: Client,
+    record_type: str,
+    summary: str,
+    record_code: UUID | None = None,
 ) -> None:
     audit.record_for_request(
         request, Action.VIEW, record_type, client=client, record_code=record_code, summary=summary
     )
 
 
-def _block_response(request: StudioRequest, client: Client, block: str, notice: str = ""):
+def _block_response(
+    request: StudioRequest, client: Client, block: str, notice: str = ""
+) -> HttpResponse:
     context = {
         "client": client,
         "can_edit": studio_can(request, "clients.edit"),
@@ -68,7 +76,6 @@ def _form_response(
     form: forms.Form,
     block: str,
     title: str,
-    **extra,
 ) -> HttpResponse:
     """A form: the fragment for htmx (400 and swapped onto itself on errors), else a page."""
     status = 400 if form.is_bound else 200
@@ -80,7 +87,6 @@ def _form_response(
         "block": block,
         "title": title,
         "block_url": reverse("intake_section", args=[request.studio.code, client.code]),
-        **extra,
     }
     if request.htmx:
         _focus(form)
