@@ -72,6 +72,23 @@ def routine_create(
 
 
 @transaction.atomic
+def routine_start(
+    *, studio: Studio, by: User, title: str, template: Routine | None = None, client=None
+) -> Routine:
+    """A new routine, empty or copied from a studio template, optionally for a client."""
+    if template is None:
+        routine = routine_create(studio=studio, by=by, title=title)
+    else:
+        routine = routine_copy(routine=template, studio=studio, by=by, title=title)
+    if client is not None:
+        if client.studio_id != studio.pk:
+            raise ValueError("The client belongs to another studio.")
+        routine.client = client
+        routine.save(update_fields=["client"])
+    return routine
+
+
+@transaction.atomic
 def routine_update(*, routine: Routine, expected_version: int, by: User, **changes) -> Routine:
     allowed = {"title", "intention", "notes", "status", "is_template", "client"}
     if set(changes) - allowed:
@@ -121,17 +138,6 @@ def routine_copy(
         for step in routine.steps.all()
     )
     return copy
-
-
-@transaction.atomic
-def routine_link_client(*, routine: Routine, client, by: User) -> Routine:
-    """Marks the routine as tailored for `client` (or for nobody, with None)."""
-    if client is not None and client.studio_id != routine.studio_id:
-        raise ValueError("The client belongs to another studio.")
-    _claim(routine, routine.version, by)
-    routine.client = client
-    routine.save(update_fields=["client"])
-    return routine
 
 
 @transaction.atomic

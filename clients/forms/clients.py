@@ -2,7 +2,6 @@ from django import forms
 
 from clients.models import Client
 from practice.models import Membership, Studio
-from routines.models import Routine
 
 
 class ClientForm(forms.ModelForm):
@@ -49,22 +48,3 @@ class ClientFilterForm(forms.Form):
         required=False,
         choices=[("active", "Active"), ("mine", "My clients"), ("archived", "Archived")],
     )
-
-
-class ClientRoutineForm(forms.Form):
-    """A routine tailored for this client: empty, or started from a studio template."""
-
-    title = forms.CharField(max_length=200)
-    template = forms.ModelChoiceField(
-        queryset=Routine.objects.none(),
-        to_field_name="code",
-        required=False,
-        empty_label="Start from an empty routine",
-        label="Start from a template",
-    )
-
-    def __init__(self, *args, studio: Studio, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["template"].queryset = (
-            Routine.objects.for_studio(studio).active().templates().order_by("title")
-        )

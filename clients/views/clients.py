@@ -6,11 +6,12 @@ from django.views.decorators.http import require_POST
 
 from clients import audit, services
 from clients.access import get_client_for_studio
-from clients.forms.clients import ClientFilterForm, ClientForm, ClientRoutineForm
+from clients.forms.clients import ClientFilterForm, ClientForm
 from clients.models import AuditEvent, Client
 from clients.views import consent, intake, notes
 from practice.access import StudioRequest, studio_can, studio_view
 from routines import services as routine_services
+from routines.forms.builder import NewRoutineForm
 
 Action = AuditEvent.Action
 # Each sensitive section of the client page: its view module builds its context.
@@ -132,23 +133,19 @@ def client_restore(request: StudioRequest, client_code: str) -> HttpResponse:
 @studio_view("clients.edit")
 def client_routine_create(request: StudioRequest, client_code: str) -> HttpResponse:
     client = get_client_for_studio(request, client_code)
-    form = ClientRoutineForm(
+    form = NewRoutineForm(
         request.POST or None,
         studio=request.studio,
         initial={"title": f"Practice for {client.preferred_name}"},
     )
     if request.method == "POST" and form.is_valid():
-        template = form.cleaned_data["template"]
-        title = form.cleaned_data["title"]
-        if template is None:
-            routine = routine_services.routine_create(
-                studio=request.studio, by=request.user, title=title
-            )
-        else:
-            routine = routine_services.routine_copy(
-                routine=template, studio=request.studio, by=request.user, title=title
-            )
-        routine_services.routine_link_client(routine=routine, client=client, by=request.user)
+        routine = routine_services.routine_start(
+            studio=request.studio,
+            by=request.user,
+            title=form.cleaned_data["title"],
+            template=form.cleaned_data["template"],
+            client=client,
+        )
         messages.success(request, f"A routine tailored for {client.preferred_name} is ready.")
         return redirect(routine)
     status = 400 if request.method == "POST" else 200

@@ -161,14 +161,12 @@ def routine_create(request: StudioRequest) -> HttpResponse:
         request.POST or None, studio=studio, initial={"template": request.GET.get("template")}
     )
     if request.method == "POST" and form.is_valid():
-        template = form.cleaned_data["template"]
-        title = form.cleaned_data["title"]
-        if template is None:
-            routine = services.routine_create(studio=studio, by=request.user, title=title)
-        else:
-            routine = services.routine_copy(
-                routine=template, studio=studio, by=request.user, title=title
-            )
+        routine = services.routine_start(
+            studio=studio,
+            by=request.user,
+            title=form.cleaned_data["title"],
+            template=form.cleaned_data["template"],
+        )
         messages.success(request, f"“{routine.title}” is ready for its first steps.")
         return redirect(routine)
     status = 400 if request.method == "POST" else 200
