@@ -18,117 +18,53 @@ PREFERENCE_FIELDS = ["prefers_eyes_open", "prefers_near_door", "props", "lightin
 CLEARANCE_FIELDS = ["medical_clearance", "clearance_date"]
 
 
-@transaction.atomic
-def precaution_create(
-    *, client: Client, by: User, request: HttpRequest | None = None, **fields
-) -> Precaution:
-    precaution = Precaution(client=client, **fields)
-    precaution.full_clean()
-    precaution.save()
+IntakeRow = Precaution | Trigger
+
+
+def _audit_row(row: IntakeRow, action: str, verb: str, by: User, request) -> None:
+    kind = row._meta.verbose_name  # "precaution" or "trigger"
     audit.record(
-        studio=client.studio,
+        studio=row.client.studio,
         actor=by,
-        action=Action.CREATE,
-        record_type="precaution",
-        client=client,
-        record_code=precaution.code,
-        summary="precaution added",
-        request=request,
-    )
-    return precaution
-
-
-@transaction.atomic
-def precaution_update(
-    *, precaution: Precaution, by: User, request: HttpRequest | None = None
-) -> Precaution:
-    """Saves what a form already set on `precaution`."""
-    precaution.full_clean()
-    precaution.save()
-    audit.record(
-        studio=precaution.client.studio,
-        actor=by,
-        action=Action.CHANGE,
-        record_type="precaution",
-        client=precaution.client,
-        record_code=precaution.code,
-        summary="precaution changed",
-        request=request,
-    )
-    return precaution
-
-
-@transaction.atomic
-def precaution_delete(
-    *, precaution: Precaution, by: User, request: HttpRequest | None = None
-) -> None:
-    """For a precaution recorded by mistake; one that has ended keeps an end date instead."""
-    client, code = precaution.client, precaution.code
-    precaution.delete()
-    audit.record(
-        studio=client.studio,
-        actor=by,
-        action=Action.DELETE,
-        record_type="precaution",
-        client=client,
-        record_code=code,
-        summary="precaution removed",
+        action=action,
+        record_type=kind,
+        client=row.client,
+        record_code=row.code,
+        summary=f"{kind} {verb}",
         request=request,
     )
 
 
 @transaction.atomic
-def trigger_create(
-    *, client: Client, by: User, request: HttpRequest | None = None, **fields
-) -> Trigger:
-    trigger = Trigger(client=client, **fields)
-    trigger.full_clean()
-    trigger.save()
-    audit.record(
-        studio=client.studio,
-        actor=by,
-        action=Action.CREATE,
-        record_type="trigger",
-        client=client,
-        record_code=trigger.code,
-        summary="trigger added",
-        request=request,
-    )
-    return trigger
+def intake_row_create(
+    model: type[IntakeRow],
+    *,
+    client: Client,
+    by: User,
+    request: HttpRequest | None = None,
+    **fields,
+) -> IntakeRow:
+    row = model(client=client, **fields)
+    row.full_clean()
+    row.save()
+    _audit_row(row, Action.CREATE, "added", by, request)
+    return row
 
 
 @transaction.atomic
-def trigger_update(*, trigger: Trigger, by: User, request: HttpRequest | None = None) -> Trigger:
-    """Saves what a form already set on `trigger`."""
-    trigger.full_clean()
-    trigger.save()
-    audit.record(
-        studio=trigger.client.studio,
-        actor=by,
-        action=Action.CHANGE,
-        record_type="trigger",
-        client=trigger.client,
-        record_code=trigger.code,
-        summary="trigger changed",
-        request=request,
-    )
-    return trigger
+def intake_row_update(row: IntakeRow, *, by: User, request: HttpRequest | None = None) -> IntakeRow:
+    """Saves what a form already set on `row`."""
+    row.full_clean()
+    row.save()
+    _audit_row(row, Action.CHANGE, "changed", by, request)
+    return row
 
 
 @transaction.atomic
-def trigger_delete(*, trigger: Trigger, by: User, request: HttpRequest | None = None) -> None:
-    client, code = trigger.client, trigger.code
-    trigger.delete()
-    audit.record(
-        studio=client.studio,
-        actor=by,
-        action=Action.DELETE,
-        record_type="trigger",
-        client=client,
-        record_code=code,
-        summary="trigger removed",
-        request=request,
-    )
+def intake_row_delete(row: IntakeRow, *, by: User, request: HttpRequest | None = None) -> None:
+    """For a row recorded by mistake; a precaution that has ended keeps an end date instead."""
+    row.delete()  # the instance keeps its client and code for the audit entry
+    _audit_row(row, Action.DELETE, "removed", by, request)
 
 
 def _save_client_fields(client: Client, fields: list[str]) -> None:

@@ -17,15 +17,10 @@ from clients.models import (
     Note,
     TouchConsentChange,
 )
+from practice.access import ensure_same_studio
 from practice.models import Membership, Studio, User
 
 Action = AuditEvent.Action
-
-
-def _same_studio(studio: Studio, *objects) -> None:
-    for obj in objects:
-        if obj is not None and obj.studio_id != studio.pk:
-            raise ValueError(f"{obj!r} belongs to another studio.")
 
 
 def client_create(
@@ -35,7 +30,7 @@ def client_create(
     client.full_clean()
     with transaction.atomic():
         client.save()
-        _same_studio(studio, *care_team)
+        ensure_same_studio(studio.pk, *care_team)
         client.care_team.set(care_team)
         audit.record(
             studio=studio,
@@ -137,7 +132,7 @@ def consent_sign(
     request: HttpRequest | None = None,
 ) -> ConsentSignature:
     """`by` is who recorded it (the audit actor); `witness` saw the client sign."""
-    _same_studio(client.studio, document, witness)
+    ensure_same_studio(client.studio_id, document, witness)
     signature = ConsentSignature(
         client=client,
         document=document,

@@ -58,3 +58,12 @@ def studio_view(permission: str) -> Callable[[StudioViewFunc[P]], Callable[..., 
 def studio_can(request: HttpRequest, permission: str) -> bool:
     membership = getattr(request, "membership", None)
     return membership is not None and rules.test_rule(permission, membership)
+
+
+def ensure_same_studio(studio_id: int, *objects: object) -> None:
+    """Services call this on every object they are handed: one studio's data never meets
+    another's. Objects without a studio (None, or shared library poses) pass."""
+    for obj in objects:
+        owner = getattr(obj, "studio_id", None)
+        if owner is not None and owner != studio_id:
+            raise ValueError(f"{obj!r} belongs to another studio.")

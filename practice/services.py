@@ -6,6 +6,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from practice.access import ensure_same_studio
 from practice.models import Invitation, Membership, Studio, User
 
 Role = Membership.Role
@@ -26,8 +27,7 @@ def _lock_owners(studio: Studio) -> int:
 
 
 def membership_change_role(*, membership: Membership, role: str, by: Membership) -> Membership:
-    if by.studio_id != membership.studio_id:
-        raise ValueError("The acting member belongs to another studio.")
+    ensure_same_studio(membership.studio_id, by)
     if role not in Role.values:
         raise ValidationError({"role": "Choose owner, instructor or assistant."})
     with transaction.atomic():
@@ -42,8 +42,7 @@ def membership_change_role(*, membership: Membership, role: str, by: Membership)
 
 
 def membership_remove(*, membership: Membership, by: Membership) -> None:
-    if by.studio_id != membership.studio_id:
-        raise ValueError("The acting member belongs to another studio.")
+    ensure_same_studio(membership.studio_id, by)
     with transaction.atomic():
         if membership.role == Role.OWNER and _lock_owners(membership.studio) <= 1:
             raise ValidationError(

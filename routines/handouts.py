@@ -267,7 +267,7 @@ def consent_form_html(
 def render_pdf(html: str, studio: Studio) -> bytes:
     fetcher = StudioURLFetcher(studio)
     return HTML(string=html, base_url=ASSET_ORIGIN, url_fetcher=fetcher).write_pdf(
-        pdf_variant="pdf/ua-1", uncompressed_pdf=False
+        pdf_variant="pdf/ua-1"
     )
 
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from practice.access import ensure_same_studio
 from practice.models import Studio, User
 from routines.models import Modification, Pose, Routine, RoutineStep
 from routines.vocabulary import Sides
@@ -19,13 +20,6 @@ class RoutineConflict(Exception):
         "Someone else changed this routine while you were editing it. "
         "Reload to see their changes, then make yours again."
     )
-
-
-def _same_studio(studio: Studio, *objects: Routine | Pose | Modification | None) -> None:
-    for obj in objects:
-        owner = getattr(obj, "studio_id", None)
-        if obj is not None and owner is not None and owner != studio.pk:
-            raise ValueError(f"{obj!r} belongs to another studio.")
 
 
 def _claim(routine: Routine, expected_version: int, by: User) -> None:
@@ -76,13 +70,12 @@ def routine_start(
     *, studio: Studio, by: User, title: str, template: Routine | None = None, client=None
 ) -> Routine:
     """A new routine, empty or copied from a studio template, optionally for a client."""
+    ensure_same_studio(studio.pk, template, client)
     if template is None:
         routine = routine_create(studio=studio, by=by, title=title)
     else:
         routine = routine_copy(routine=template, studio=studio, by=by, title=title)
     if client is not None:
-        if client.studio_id != studio.pk:
-            raise ValueError("The client belongs to another studio.")
         routine.client = client
         routine.save(update_fields=["client"])
     return routine
@@ -93,9 +86,7 @@ def routine_update(*, routine: Routine, expected_version: int, by: User, **chang
     allowed = {"title", "intention", "notes", "status", "is_template", "client"}
     if set(changes) - allowed:
         raise ValueError(f"Cannot change {sorted(set(changes) - allowed)} here.")
-    client = changes.get("client")
-    if client is not None and client.studio_id != routine.studio_id:
-        raise ValueError("The client belongs to another studio.")
+    ensure_same_studio(routine.studio_id, changes.get("client"))
     _claim(routine, expected_version, by)
     for name, value in changes.items():
         setattr(routine, name, value)
@@ -114,7 +105,7 @@ def routine_copy(
     as_template: bool = False,
 ) -> Routine:
     """Duplicates a routine with its steps: for "duplicate" and for "start from template"."""
-    _same_studio(studio, routine)
+    ensure_same_studio(studio.pk, routine)
     copy = routine_create(
         studio=studio,
         by=by,
@@ -159,7 +150,7 @@ def routine_restore(*, routine: Routine, by: User) -> Routine:
 
 @transaction.atomic
 def step_add(*, routine: Routine, pose: Pose, expected_version: int, by: User) -> RoutineStep:
-    _same_studio(routine.studio, pose)
+    ensure_same_studio(routine.studio_id, pose)
     _claim(routine, expected_version, by)
     last = routine.steps.order_by("-position").values_list("position", flat=True).first() or 0
     return RoutineStep.objects.create(
@@ -180,7 +171,7 @@ def step_update(*, step: RoutineStep, expected_version: int, by: User, **changes
     modification = changes.get("modification")
     if modification is not None and modification.pose_id != step.pose_id:
         raise ValueError("That modification belongs to another pose.")
-    _same_studio(step.routine.studio, modification)
+    ensure_same_studio(step.routine.studio_id, modification)
     _claim(step.routine, expected_version, by)
     for name, value in changes.items():
         setattr(step, name, value)
@@ -224,7 +215,7 @@ def steps_reorder(
 @transaction.atomic
 def step_swap(*, step: RoutineStep, pose: Pose, expected_version: int, by: User) -> RoutineStep:
     """Replaces the step's pose with one of its alternatives; cue and notes stay."""
-    _same_studio(step.routine.studio, pose)
+    ensure_same_studio(step.routine.studio_id, pose)
     if not step.pose.alternatives.filter(pk=pose.pk).exists():
         raise ValueError("Only a listed alternative can replace a pose.")
     _claim(step.routine, expected_version, by)
@@ -239,7 +230,7 @@ def step_swap(*, step: RoutineStep, pose: Pose, expected_version: int, by: User)
 @transaction.atomic
 def pose_copy(*, pose: Pose, studio: Studio) -> Pose:
     """A studio's own editable copy of a pose, with the modifications it can see."""
-    _same_studio(studio, pose)
+    ensure_same_studio(studio.pk, pose)
     modifications = list(pose.modifications.visible_to(studio))
     alternatives = list(pose.alternatives.all())
     copy = Pose.objects.get(pk=pose.pk)

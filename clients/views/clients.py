@@ -29,7 +29,7 @@ def _clients_shown(request: StudioRequest, form: ClientFilterForm):
         clients = clients.filter(care_team=request.membership)
     if query := form.cleaned_data.get("q"):
         clients = clients.search(query)
-    return clients.select_related("studio")
+    return clients
 
 
 @studio_view("clients.view")

@@ -169,9 +169,11 @@ def _precaution_form(
     if request.method == "POST" and form.is_valid():
         if precaution is None:
             fields = {k: v for k, v in form.cleaned_data.items() if k != "until_cleared"}
-            intake.precaution_create(client=client, by=request.user, request=request, **fields)
+            intake.intake_row_create(
+                Precaution, client=client, by=request.user, request=request, **fields
+            )
             return _saved(request, client, "precautions", "Precaution added.")
-        intake.precaution_update(precaution=form.instance, by=request.user, request=request)
+        intake.intake_row_update(form.instance, by=request.user, request=request)
         return _saved(request, client, "precautions", "Precaution saved.")
     if precaution is not None and request.method == "GET":
         _audit_view(request, client, "precaution", "precaution opened", precaution.code)
@@ -204,7 +206,7 @@ def precaution_delete(
     client = get_client_for_studio(request, client_code)
     precaution = _get_precaution(client, precaution_code)
     if request.method == "POST":
-        intake.precaution_delete(precaution=precaution, by=request.user, request=request)
+        intake.intake_row_delete(precaution, by=request.user, request=request)
         return _saved(request, client, "precautions", "Precaution removed.")
     _audit_view(request, client, "precaution", "precaution opened", precaution.code)
     return _confirm_remove(
@@ -220,11 +222,11 @@ def _trigger_form(request: StudioRequest, client: Client, trigger: Trigger | Non
     form = TriggerForm(request.POST or None, instance=trigger)
     if request.method == "POST" and form.is_valid():
         if trigger is None:
-            intake.trigger_create(
-                client=client, by=request.user, request=request, **form.cleaned_data
+            intake.intake_row_create(
+                Trigger, client=client, by=request.user, request=request, **form.cleaned_data
             )
             return _saved(request, client, "triggers", "Trigger added.")
-        intake.trigger_update(trigger=form.instance, by=request.user, request=request)
+        intake.intake_row_update(form.instance, by=request.user, request=request)
         return _saved(request, client, "triggers", "Trigger saved.")
     if trigger is not None and request.method == "GET":
         _audit_view(request, client, "trigger", "trigger opened", trigger.code)
@@ -255,7 +257,7 @@ def trigger_delete(request: StudioRequest, client_code: str, trigger_code: str) 
     client = get_client_for_studio(request, client_code)
     trigger = _get_trigger(client, trigger_code)
     if request.method == "POST":
-        intake.trigger_delete(trigger=trigger, by=request.user, request=request)
+        intake.intake_row_delete(trigger, by=request.user, request=request)
         return _saved(request, client, "triggers", "Trigger removed.")
     _audit_view(request, client, "trigger", "trigger opened", trigger.code)
     return _confirm_remove(

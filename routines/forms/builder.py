@@ -92,12 +92,6 @@ class StepForm(forms.ModelForm):
         code = self.cleaned_data["modification"]
         return self.modifications[code] if code else None
 
-    def clean(self) -> dict:
-        data = super().clean()
-        if data.get("hold_breaths") and data.get("hold_seconds"):
-            raise forms.ValidationError("Count the hold in breaths or in seconds, not both.")
-        return data
-
     def step_changes(self) -> dict:
         fields = [*self.Meta.fields, "modification"]
         return {name: self.cleaned_data[name] for name in fields}

@@ -1,3 +1,6 @@
+from collections.abc import Callable
+from functools import partial
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
@@ -8,6 +11,7 @@ from django_htmx.http import reswap, retarget
 
 from practice.access import StudioRequest, studio_can, studio_view
 from routines import services
+from routines.access import get_routine_for_studio
 from routines.forms.builder import (
     AddStepForm,
     MoveForm,
@@ -29,11 +33,6 @@ LIST_FILTERS = {
     "templates": Q(is_template=True) & ~Q(status=Routine.Status.ARCHIVED),
     "archived": Q(status=Routine.Status.ARCHIVED),
 }
-
-
-def _get_routine_for_studio(request: StudioRequest, code: str) -> Routine:
-    # Through the studio's manager: the tenant filter, and routine.studio costs no query.
-    return get_object_or_404(request.studio.routines.select_related("client"), code=code)
 
 
 def _get_step_for_routine(routine: Routine, code: str) -> RoutineStep:
@@ -128,6 +127,18 @@ def _conflict_response(request: StudioRequest, routine: Routine, **context) -> H
     return _builder_response(request, routine, status=409, **context)
 
 
+def _change_response(
+    request: StudioRequest, routine: Routine, change: Callable[[], object], **keep_on_conflict
+) -> HttpResponse:
+    """Applies one versioned change; a page built on an older version gets the conflict
+    message instead of overwriting a teammate's work."""
+    try:
+        change()
+    except RoutineConflict:
+        return _conflict_response(request, routine, **keep_on_conflict)
+    return _builder_response(request, routine)
+
+
 @studio_view("routines.view")
 def routine_list(request: StudioRequest) -> HttpResponse:
     shown = request.GET.get("show", "active")
@@ -175,14 +186,14 @@ def routine_create(request: StudioRequest) -> HttpResponse:
 
 @studio_view("routines.view")
 def routine_detail(request: StudioRequest, routine_code: str) -> HttpResponse:
-    routine = _get_routine_for_studio(request, routine_code)
+    routine = get_routine_for_studio(request, routine_code)
     return render(request, "routines/routine_detail.html", _builder_context(request, routine))
 
 
 @require_POST
 @studio_view("routines.edit")
 def routine_edit(request: StudioRequest, routine_code: str) -> HttpResponse:
-    routine = _get_routine_for_studio(request, routine_code)
+    routine = get_routine_for_studio(request, routine_code)
     form = RoutineForm(
         request.POST, instance=Routine.objects.get(pk=routine.pk), studio=request.studio
     )
@@ -205,7 +216,7 @@ def routine_edit(request: StudioRequest, routine_code: str) -> HttpResponse:
 @require_POST
 @studio_view("routines.edit")
 def routine_duplicate(request: StudioRequest, routine_code: str) -> HttpResponse:
-    routine = _get_routine_for_studio(request, routine_code)
+    routine = get_routine_for_studio(request, routine_code)
     copy = services.routine_copy(routine=routine, studio=request.studio, by=request.user)
     messages.success(request, f"Made a copy: “{copy.title}”.")
     return redirect(copy)
@@ -214,7 +225,7 @@ def routine_duplicate(request: StudioRequest, routine_code: str) -> HttpResponse
 @require_POST
 @studio_view("routines.edit")
 def routine_archive(request: StudioRequest, routine_code: str) -> HttpResponse:
-    routine = _get_routine_for_studio(request, routine_code)
+    routine = get_routine_for_studio(request, routine_code)
     services.routine_archive(routine=routine, by=request.user)
     messages.success(request, f"“{routine.title}” is archived. You can restore it any time.")
     return redirect("routine_list", request.studio.code)
@@ -223,7 +234,7 @@ def routine_archive(request: StudioRequest, routine_code: str) -> HttpResponse:
 @require_POST
 @studio_view("routines.edit")
 def routine_restore(request: StudioRequest, routine_code: str) -> HttpResponse:
-    routine = _get_routine_for_studio(request, routine_code)
+    routine = get_routine_for_studio(request, routine_code)
     services.routine_restore(routine=routine, by=request.user)
     messages.success(request, f"“{routine.title}” is back, as a draft.")
     return redirect(routine)
@@ -231,7 +242,7 @@ def routine_restore(request: StudioRequest, routine_code: str) -> HttpResponse:
 
 @studio_view("routines.edit")
 def step_picker(request: StudioRequest, routine_code: str) -> HttpResponse:
-    routine = _get_routine_for_studio(request, routine_code)
+    routine = get_routine_for_studio(request, routine_code)
     query = request.GET.get("q", "")
     if not request.htmx:
         return redirect(f"{routine.get_absolute_url()}?q={query}#picker")
@@ -242,7 +253,7 @@ def step_picker(request: StudioRequest, routine_code: str) -> HttpResponse:
 @require_POST
 @studio_view("routines.edit")
 def step_add(request: StudioRequest, routine_code: str) -> HttpResponse:
-    routine = _get_routine_for_studio(request, routine_code)
+    routine = get_routine_for_studio(request, routine_code)
     form = AddStepForm(request.POST, studio=request.studio)
     if not form.is_valid():
         messages.error(request, "That pose is not in your library. Please pick another.")
@@ -261,97 +272,89 @@ def step_add(request: StudioRequest, routine_code: str) -> HttpResponse:
 @require_POST
 @studio_view("routines.edit")
 def steps_reorder(request: StudioRequest, routine_code: str) -> HttpResponse:
-    routine = _get_routine_for_studio(request, routine_code)
+    routine = get_routine_for_studio(request, routine_code)
     form = ReorderForm(request.POST, routine=routine)
     if not form.is_valid():
         return _conflict_response(request, routine)
-    try:
-        services.steps_reorder(
-            routine=routine,
-            step_codes=form.cleaned_data["step"],
-            expected_version=form.cleaned_data["version"],
-            by=request.user,
-        )
-    except RoutineConflict:
-        return _conflict_response(request, routine)
-    return _builder_response(request, routine)
+    change = partial(
+        services.steps_reorder,
+        routine=routine,
+        step_codes=form.cleaned_data["step"],
+        expected_version=form.cleaned_data["version"],
+        by=request.user,
+    )
+    return _change_response(request, routine, change)
 
 
 @require_POST
 @studio_view("routines.edit")
 def step_edit(request: StudioRequest, routine_code: str, step_code: str) -> HttpResponse:
-    routine = _get_routine_for_studio(request, routine_code)
+    routine = get_routine_for_studio(request, routine_code)
     step = _get_step_for_routine(routine, step_code)
     modifications = list(step.pose.modifications.visible_to(request.studio))
     form = StepForm(request.POST, instance=step, modifications=modifications)
     bound = {str(step.code): form}
     if not form.is_valid():
         return _builder_response(request, routine, status=400, bound_forms=bound)
-    try:
-        services.step_update(
-            step=step,
-            expected_version=form.cleaned_data["version"],
-            by=request.user,
-            **form.step_changes(),
-        )
-    except RoutineConflict:
-        return _conflict_response(request, routine, bound_forms=bound)
-    return _builder_response(request, routine)
+    change = partial(
+        services.step_update,
+        step=step,
+        expected_version=form.cleaned_data["version"],
+        by=request.user,
+        **form.step_changes(),
+    )
+    return _change_response(request, routine, change, bound_forms=bound)
 
 
 @require_POST
 @studio_view("routines.edit")
 def step_move(request: StudioRequest, routine_code: str, step_code: str) -> HttpResponse:
-    routine = _get_routine_for_studio(request, routine_code)
+    routine = get_routine_for_studio(request, routine_code)
     step = _get_step_for_routine(routine, step_code)
     form = MoveForm(request.POST)
     if not form.is_valid():
         return _builder_response(request, routine, status=400)
-    try:
-        services.step_move(
-            step=step,
-            offset=form.offset,
-            expected_version=form.cleaned_data["version"],
-            by=request.user,
-        )
-    except RoutineConflict:
-        return _conflict_response(request, routine)
-    return _builder_response(request, routine)
+    change = partial(
+        services.step_move,
+        step=step,
+        offset=form.offset,
+        expected_version=form.cleaned_data["version"],
+        by=request.user,
+    )
+    return _change_response(request, routine, change)
 
 
 @require_POST
 @studio_view("routines.edit")
 def step_remove(request: StudioRequest, routine_code: str, step_code: str) -> HttpResponse:
-    routine = _get_routine_for_studio(request, routine_code)
+    routine = get_routine_for_studio(request, routine_code)
     step = _get_step_for_routine(routine, step_code)
     form = VersionForm(request.POST)
     if not form.is_valid():
         return _builder_response(request, routine, status=400)
-    try:
-        services.step_remove(
-            step=step, expected_version=form.cleaned_data["version"], by=request.user
-        )
-    except RoutineConflict:
-        return _conflict_response(request, routine)
-    return _builder_response(request, routine)
+    change = partial(
+        services.step_remove,
+        step=step,
+        expected_version=form.cleaned_data["version"],
+        by=request.user,
+    )
+    return _change_response(request, routine, change)
 
 
 @require_POST
 @studio_view("routines.edit")
 def step_swap(request: StudioRequest, routine_code: str, step_code: str) -> HttpResponse:
-    routine = _get_routine_for_studio(request, routine_code)
+    routine = get_routine_for_studio(request, routine_code)
     step = _get_step_for_routine(routine, step_code)
     form = SwapForm(request.POST, step=step, studio=request.studio)
     if not form.is_valid():
         messages.error(request, "Choose one of the listed alternatives.")
         return _builder_response(request, routine, status=400)
-    try:
-        services.step_swap(
-            step=step,
-            pose=form.cleaned_data["pose"],
-            expected_version=form.cleaned_data["version"],
-            by=request.user,
-        )
-    except RoutineConflict:
-        return _conflict_response(request, routine)
-    return _builder_response(request, routine)
+    change = partial(
+        services.step_swap,
+        step=step,
+        pose=form.cleaned_data["pose"],
+        expected_version=form.cleaned_data["version"],
+        by=request.user,
+    )
+    return _change_response(request, routine, change)

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.text import slugify
 
 from clients import audit
@@ -9,15 +9,12 @@ from clients.models import AuditEvent, Client
 from clients.services import current_consent
 from practice.access import StudioRequest, studio_can, studio_view
 from routines import handouts
+from routines.access import get_routine_for_studio
 from routines.forms.handouts import HandoutSettingsForm
 from routines.handouts import PrintOptions
-from routines.models import HandoutSettings, Routine
+from routines.models import HandoutSettings
 
 Action = AuditEvent.Action
-
-
-def _get_routine_for_studio(request: StudioRequest, code: str) -> Routine:
-    return get_object_or_404(request.studio.routines.select_related("client"), code=code)
 
 
 def _pdf_response(request: StudioRequest, html: str, filename: str) -> HttpResponse:
@@ -37,7 +34,7 @@ def _audit_print(request: StudioRequest, what: str, client: Client | None, code)
 @studio_view("handouts.print")
 def routine_print(request: StudioRequest, routine_code: str) -> HttpResponse:
     """The print page: a preview of the handout and the download buttons."""
-    routine = _get_routine_for_studio(request, routine_code)
+    routine = get_routine_for_studio(request, routine_code)
     options = PrintOptions.from_query(request.GET)
     context = {
         # The preview's own keys (studio, settings, steps, ...) feed the shared template.
@@ -51,7 +48,7 @@ def routine_print(request: StudioRequest, routine_code: str) -> HttpResponse:
 
 @studio_view("handouts.print")
 def routine_handout_pdf(request: StudioRequest, routine_code: str) -> HttpResponse:
-    routine = _get_routine_for_studio(request, routine_code)
+    routine = get_routine_for_studio(request, routine_code)
     options = PrintOptions.from_query(request.GET)
     html = handouts.handout_html(routine, options, routine.created_by)
     _audit_print(request, "client handout", routine.client, routine.code)
@@ -60,7 +57,7 @@ def routine_handout_pdf(request: StudioRequest, routine_code: str) -> HttpRespon
 
 @studio_view("handouts.print_teacher_sheet")
 def routine_teacher_sheet_pdf(request: StudioRequest, routine_code: str) -> HttpResponse:
-    routine = _get_routine_for_studio(request, routine_code)
+    routine = get_routine_for_studio(request, routine_code)
     options = PrintOptions.from_query(request.GET)
     html = handouts.teacher_sheet_html(routine, options, routine.created_by)
     _audit_print(request, "teacher sheet", routine.client, routine.code)

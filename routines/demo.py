@@ -1,0 +1,79 @@
+"""Demo routines for `manage.py seed_demo`, built from the shared pose library."""
+
+from practice.models import Studio, User
+from routines.models import Pose, Routine, RoutineStep
+from routines.vocabulary import Sides
+
+# (title, intention, status, is template, [(library slug, modification slug or "", cue)])
+DEMO_ROUTINES = [
+    (
+        "Settling the hips",
+        "A few quiet minutes to notice your hips and your breath.",
+        "ready",
+        True,
+        [
+            ("belly-breathing", "", "You might rest one hand on your belly."),
+            ("knees-to-chest", "hands-behind-thighs", ""),
+            ("reclined-figure-four", "", "Only as far as feels kind today."),
+            ("windshield-wiper-legs", "", ""),
+            ("constructive-rest", "", "Rest here as long as you like."),
+        ],
+    ),
+    (
+        "Chair-based hip care",
+        "Gentle movement you can do from a sturdy chair.",
+        "ready",
+        False,
+        [
+            ("longer-exhale-breathing", "", ""),
+            ("chair-hip-march", "", "Any pace is fine."),
+            ("chair-figure-four", "", ""),
+            ("chair-forward-hinge", "", ""),
+            ("seated-chair-twist", "", "Turn only as far as feels comfortable."),
+            ("grounding-noticing", "", ""),
+        ],
+    ),
+    (
+        "Evening wind-down",
+        "Slowing down at the end of the day.",
+        "draft",
+        False,
+        [
+            ("childs-pose", "forehead-on-block-eyes-open", ""),
+            ("butterfly", "", ""),
+            ("legs-up-the-wall", "", ""),
+            ("resting-stillness", "", ""),
+        ],
+    ),
+]
+
+
+def seed_routines(studio: Studio, author: User) -> None:
+    for title, intention, status, is_template, steps in DEMO_ROUTINES:
+        routine, created = Routine.objects.get_or_create(
+            studio=studio,
+            title=title,
+            defaults={
+                "intention": intention,
+                "status": status,
+                "is_template": is_template,
+                "created_by": author,
+                "updated_by": author,
+            },
+        )
+        if not created:
+            continue
+        for position, (slug, modification_slug, cue) in enumerate(steps, start=1):
+            pose = Pose.objects.get(studio=None, slug=slug)
+            RoutineStep.objects.create(
+                routine=routine,
+                position=position,
+                pose=pose,
+                modification=pose.modifications.filter(slug=modification_slug).first()
+                if modification_slug
+                else None,
+                hold_breaths=pose.hold_breaths,
+                hold_seconds=pose.hold_seconds,
+                sides=Sides.BOTH if pose.both_sides else Sides.NOT_APPLICABLE,
+                cue=cue,
+            )
