@@ -23,8 +23,7 @@ from clients.vocabulary import (
 )
 from practice.fields import EncryptedTextField
 from practice.models import Membership, Studio
-from routines.models import validate_movements
-from routines.vocabulary import Movement, labels
+from practice.vocabulary import Movement, labels, validate_movements
 
 
 class ClientQuerySet(models.QuerySet["Client"]):

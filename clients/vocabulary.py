@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from routines.vocabulary import Movement
+from practice.vocabulary import Movement
 
 
 class Condition(models.TextChoices):

@@ -6,9 +6,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.deconstruct import deconstructible
 
 from practice.models import Studio
+from practice.vocabulary import WordListValidator, validate_movements
 from routines.handout_texts import DEFAULT_CHOICE_TEXT, DEFAULT_SAFETY_TEXT
 from routines.vocabulary import BodyArea, Category, Movement, Position, Prop, Sides, labels
 
@@ -18,25 +18,6 @@ SECONDS_PER_BREATH = 8
 TRANSITION_SECONDS = 20
 
 
-@deconstructible
-class WordListValidator:
-    """Accepts a list whose items all come from one vocabulary (a TextChoices class)."""
-
-    def __init__(self, vocabulary: type[models.TextChoices]) -> None:
-        self.vocabulary = vocabulary
-
-    def __call__(self, values: list[str]) -> None:
-        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            raise ValidationError("Expected a list of words.")
-        unknown = sorted(set(values) - set(self.vocabulary.values))
-        if unknown:
-            raise ValidationError(f"Unknown: {', '.join(unknown)}.")
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, WordListValidator) and other.vocabulary is self.vocabulary
-
-
-validate_movements = WordListValidator(Movement)
 validate_body_areas = WordListValidator(BodyArea)
 validate_props = WordListValidator(Prop)
 

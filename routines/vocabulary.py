@@ -6,25 +6,9 @@ migrating data, so add new words rather than renaming old ones.
 
 from django.db import models
 
+from practice.vocabulary import Movement, labels
 
-class Movement(models.TextChoices):
-    HIP_FLEXION_PAST_90 = "hip_flexion_past_90", "Hip flexion past 90°"
-    HIP_ADDUCTION_PAST_MIDLINE = "hip_adduction_past_midline", "Hip adduction past the midline"
-    HIP_INTERNAL_ROTATION = "hip_internal_rotation", "Hip internal rotation"
-    HIP_EXTERNAL_ROTATION = "hip_external_rotation", "Hip external rotation"
-    HIP_ABDUCTION = "hip_abduction", "Legs apart (abduction)"
-    HIP_EXTENSION = "hip_extension", "Hip extension"
-    DEEP_KNEE_FLEXION = "deep_knee_flexion", "Deep knee flexion"
-    KNEELING_LOAD = "kneeling_load", "Kneeling load"
-    SPINAL_FLEXION = "spinal_flexion", "Spinal flexion"
-    TWIST = "twist", "Twist"
-    ASYMMETRIC_PELVIS = "asymmetric_pelvis", "Asymmetric pelvis"
-    SUPINE = "supine", "Lying on the back"
-    PRONE = "prone", "Lying on the front"
-    INVERSION = "inversion", "Inversion"
-    BREATH_RETENTION = "breath_retention", "Breath retention"
-    EYES_CLOSED_OR_FOREHEAD_DOWN = "eyes_closed_or_forehead_down", "Eyes closed or forehead down"
-    WEIGHT_BEARING = "weight_bearing", "Weight-bearing"
+__all__ = ["BodyArea", "Category", "Movement", "Position", "Prop", "Sides", "labels"]
 
 
 class Category(models.TextChoices):
@@ -77,9 +61,3 @@ class Sides(models.TextChoices):
     LEFT = "left", "Left side"
     RIGHT = "right", "Right side"
     NOT_APPLICABLE = "na", "No sides"
-
-
-def labels(choices: type[models.TextChoices], values: list[str]) -> list[str]:
-    """Human labels for stored values, in the order given; unknown values pass through."""
-    mapping = dict(choices.choices)
-    return [mapping.get(value, value) for value in values]

@@ -15,7 +15,7 @@ from clients.vocabulary import (
     TouchConsent,
     TriggerCategory,
 )
-from routines.vocabulary import Movement
+from practice.vocabulary import Movement
 
 
 class DateInput(forms.DateInput):

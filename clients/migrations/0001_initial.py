@@ -4,8 +4,7 @@ import datetime
 import django.db.models.deletion
 import django.utils.timezone
 import practice.fields
-import routines.models
-import routines.vocabulary
+import practice.vocabulary
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -142,7 +141,7 @@ class Migration(migrations.Migration):
                 ('condition', models.CharField(choices=[('thr_posterior', 'Total hip replacement, posterior approach'), ('thr_anterior', 'Total hip replacement, anterior approach'), ('thr_lateral', 'Total hip replacement, lateral approach'), ('knee_injury', 'Knee injury or meniscus'), ('si_joint', 'SI joint dysfunction'), ('lumbar_disc', 'Lumbar disc problem'), ('low_back_pain', 'Lower-back pain'), ('osteoporosis', 'Osteoporosis'), ('pregnancy', 'Pregnancy'), ('hypermobility', 'Hypermobility'), ('other', 'Other')], max_length=30)),
                 ('condition_other', models.CharField(blank=True, help_text='When the list has no match.', max_length=120, verbose_name='condition (other)')),
                 ('side', models.CharField(choices=[('left', 'Left'), ('right', 'Right'), ('both', 'Both'), ('na', 'Not applicable')], default='na', max_length=10)),
-                ('restricted_movements', models.JSONField(blank=True, default=list, validators=[routines.models.WordListValidator(routines.vocabulary.Movement)], verbose_name='movements to avoid or change')),
+                ('restricted_movements', models.JSONField(blank=True, default=list, validators=[practice.vocabulary.WordListValidator(practice.vocabulary.Movement)], verbose_name='movements to avoid or change')),
                 ('start_date', models.DateField(default=datetime.date.today)),
                 ('end_date', models.DateField(blank=True, help_text='Leave empty while it applies until cleared.', null=True)),
                 ('set_by', models.CharField(choices=[('surgeon', 'Surgeon'), ('physiotherapist', 'Physiotherapist'), ('doctor', 'Doctor'), ('self', 'Self-reported')], default='self', max_length=20)),
