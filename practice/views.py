@@ -1,13 +1,18 @@
+import uuid
+
 from allauth.account.models import EmailAddress
 from allauth.account.views import SignupView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Case, IntegerField, When
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.urls import reverse
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET, require_POST
 
 from practice import services
@@ -16,6 +21,8 @@ from practice.adapter import PENDING_INVITATION_SESSION_KEY, pending_invitation
 from practice.forms import InvitationForm, RoleForm, StudioCreateForm, StudioSettingsForm
 from practice.middleware import LAST_STUDIO_SESSION_KEY
 from practice.models import Invitation, Membership
+
+HEALTH_CACHE_KEY = "healthz:probe"
 
 
 def _get_member_for_studio(request: StudioRequest, code: str) -> Membership:
@@ -40,12 +47,39 @@ def _error_text(error: ValidationError) -> str:
 @login_not_required
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers: 200 when this server can serve, 503 when it should be taken out.
+
+    It names which dependency failed and nothing else (no versions, hosts or error text).
+    """
+    checks = {"database": "ok", "cache": "ok"}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except Exception:
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        checks["database"] = "unreachable"
+    probe = uuid.uuid4().hex
+    try:
+        cache.set(HEALTH_CACHE_KEY, probe, timeout=10)
+        if cache.get(HEALTH_CACHE_KEY) != probe:
+            checks["cache"] = "not answering"
+    except Exception:
+        checks["cache"] = "unreachable"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's 500 page plus the request id, so a teacher can quote it to support.
+
+    Rendered without context processors, like Django's own: they query the database, which
+    may be what failed.
+    """
+    request_id = getattr(request, "request_id", "")
+    body = loader.get_template("500.html").render({"request_id": request_id})
+    return HttpResponseServerError(body)
 
 
 def home(request: HttpRequest) -> HttpResponse:
