@@ -266,3 +266,9 @@ def test_the_builder_page_answering_a_refused_change_is_audited_too(world, routi
     )
     assert response.status_code == 400
     assert AuditEvent.objects.get().client == sam
+
+
+def test_a_message_shows_once_on_the_whole_page(world, routine):
+    client = world.client_for(world.bob)
+    client.post(_url("routine_edit", routine), _details(routine.version, status="ready"))
+    assert client.get(routine.get_absolute_url()).text.count("Routine details saved.") == 1
