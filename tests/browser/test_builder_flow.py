@@ -154,17 +154,17 @@ def test_the_move_buttons_keep_the_keyboard_focus(page: Page):
 
     page.keyboard.press("Enter")
     expect(page.locator("#steps .step-head strong").nth(1)).to_have_text("2. Butterfly")
-    assert _focused_id(page) == f"move-down-{butterfly}"
+    expect(page.locator(f"#move-down-{butterfly}")).to_be_focused()
 
     # To the end of the list, where "down" is disabled: the focus moves to "up".
     page.keyboard.press("Enter")
     expect(page.locator("#steps .step-head strong").nth(2)).to_have_text("3. Butterfly")
     expect(page.locator(f"#move-down-{butterfly}")).to_be_disabled()
-    assert _focused_id(page) == f"move-up-{butterfly}"
+    expect(page.locator(f"#move-up-{butterfly}")).to_be_focused()
 
     page.keyboard.press("Enter")
     expect(page.locator("#steps .step-head strong").nth(1)).to_have_text("2. Butterfly")
-    assert _focused_id(page) == f"move-up-{butterfly}"
+    expect(page.locator(f"#move-up-{butterfly}")).to_be_focused()
     # The focus is in its place in the tab order, not somewhere at the top of the page.
     page.keyboard.press("Tab")
     expect(page.locator(":focus")).to_have_text("↓ Move Butterfly down")
