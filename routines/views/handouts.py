@@ -36,6 +36,16 @@ def routine_print(request: StudioRequest, routine_code: str) -> HttpResponse:
     """The print page: a preview of the handout and the download buttons."""
     routine = get_routine_for_studio(request, routine_code)
     options = PrintOptions.from_query(request.GET)
+    if routine.client is not None:
+        # The preview shows what is printed for this client: a read of their record.
+        audit.record_for_request(
+            request,
+            Action.VIEW,
+            "routine",
+            client=routine.client,
+            record_code=routine.code,
+            summary="print preview of a tailored routine opened",
+        )
     context = {
         # The preview's own keys (studio, settings, steps, ...) feed the shared template.
         **handouts.handout_preview_context(routine, options, routine.created_by),
