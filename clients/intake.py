@@ -23,15 +23,8 @@ IntakeRow = Precaution | Trigger
 
 def _audit_row(row: IntakeRow, action: str, verb: str, by: User, request) -> None:
     kind = row._meta.verbose_name  # "precaution" or "trigger"
-    audit.record(
-        studio=row.client.studio,
-        actor=by,
-        action=action,
-        record_type=kind,
-        client=row.client,
-        record_code=row.code,
-        summary=f"{kind} {verb}",
-        request=request,
+    audit.audit_client(
+        request, row.client, action, kind, f"{kind} {verb}", by=by, record_code=row.code
     )
 
 
@@ -78,15 +71,7 @@ def _save_client_fields(client: Client, fields: list[str]) -> None:
 def preferences_save(*, client: Client, by: User, request: HttpRequest | None = None) -> Client:
     """Saves the preferences a form already set on `client`."""
     _save_client_fields(client, PREFERENCE_FIELDS)
-    audit.record(
-        studio=client.studio,
-        actor=by,
-        action=Action.CHANGE,
-        record_type="preferences",
-        client=client,
-        summary="preferences changed",
-        request=request,
-    )
+    audit.audit_client(request, client, Action.CHANGE, "preferences", "preferences changed", by=by)
     return client
 
 
@@ -94,13 +79,7 @@ def preferences_save(*, client: Client, by: User, request: HttpRequest | None = 
 def clearance_save(*, client: Client, by: User, request: HttpRequest | None = None) -> Client:
     """Saves the medical clearance a form already set on `client`."""
     _save_client_fields(client, CLEARANCE_FIELDS)
-    audit.record(
-        studio=client.studio,
-        actor=by,
-        action=Action.CHANGE,
-        record_type="medical clearance",
-        client=client,
-        summary="medical clearance changed",
-        request=request,
+    audit.audit_client(
+        request, client, Action.CHANGE, "medical clearance", "medical clearance changed", by=by
     )
     return client

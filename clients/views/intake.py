@@ -43,9 +43,7 @@ def _audit_view(
     summary: str,
     record_code: UUID | None = None,
 ) -> None:
-    audit.record_for_request(
-        request, Action.VIEW, record_type, client=client, record_code=record_code, summary=summary
-    )
+    audit.audit_client(request, client, Action.VIEW, record_type, summary, record_code=record_code)
 
 
 def _block_response(

@@ -117,13 +117,8 @@ def note_edit(request: StudioRequest, client_code: str, note_code: str) -> HttpR
             messages.success(request, "Note saved.")
             return redirect(_notes_url(client))
     if request.method == "GET":
-        audit.record_for_request(
-            request,
-            Action.VIEW,
-            "note",
-            client=client,
-            record_code=note.code,
-            summary="note opened for editing",
+        audit.audit_client(
+            request, client, Action.VIEW, "note", "note opened for editing", record_code=note.code
         )
     status = 400 if request.method == "POST" else 200
     context = {"client": client, "note": note, "form": form}

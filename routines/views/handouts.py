@@ -26,9 +26,7 @@ def _pdf_response(request: StudioRequest, html: str, filename: str) -> HttpRespo
 
 
 def _audit_print(request: StudioRequest, what: str, client: Client | None, code) -> None:
-    audit.record_for_request(
-        request, Action.PRINT, what, client=client, record_code=code, summary=f"{what} printed"
-    )
+    audit.audit_client(request, client, Action.PRINT, what, f"{what} printed", record_code=code)
 
 
 @studio_view("handouts.print")
