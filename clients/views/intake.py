@@ -82,7 +82,8 @@ def _form_response(
         "form": form,
         # Every intake form posts back to the URL that served it.
         "action": request.path,
-        "block": block,
+        # Not "block": Django's {% block %} tag shadows a variable of that name in a page.
+        "anchor": block,
         "title": title,
         "block_url": reverse("intake_section", args=[request.studio.code, client.code]),
     }
@@ -112,7 +113,7 @@ def _confirm_remove(
     request: StudioRequest, client: Client, *, what: str, label: str, block: str
 ) -> HttpResponse:
     """Without JavaScript, Remove opens this page; with it, htmx asks with hx-confirm."""
-    context = {"client": client, "what": what, "label": label, "block": block}
+    context = {"client": client, "what": what, "label": label, "anchor": block}
     return render(request, "clients/intake_remove.html", context)
 
 
