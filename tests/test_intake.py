@@ -99,8 +99,8 @@ def test_without_javascript_the_add_form_is_a_whole_page(world, client_record):
     assert response.status_code == 200
     assert "<html" in response.text
     assert "Add a precaution" in response.text
-    # Opening an empty form shows nothing of the record: no audit entry for it.
-    assert _events(client_record) == []
+    # Even an empty form shows whose record it is (name, breadcrumb): it is a read.
+    assert _events(client_record) == [("view", "precaution", "precaution form opened")]
 
 
 def test_adding_a_precaution_over_htmx_returns_the_refreshed_block(world, client_record):

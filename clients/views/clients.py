@@ -141,6 +141,8 @@ def client_routine_create(request: StudioRequest, client_code: str) -> HttpRespo
         )
         messages.success(request, f"A routine tailored for {client.preferred_name} is ready.")
         return redirect(routine)
+    if request.method == "GET":
+        audit.audit_client(request, client, Action.VIEW, "client", "new routine form opened")
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "client": client}
     return render(request, "clients/client_routine_form.html", context, status=status)

@@ -174,8 +174,12 @@ def _precaution_form(
             return _saved(request, client, "precautions", "Precaution added.")
         intake.intake_row_update(form.instance, by=request.user, request=request)
         return _saved(request, client, "precautions", "Precaution saved.")
-    if precaution is not None and request.method == "GET":
-        _audit_view(request, client, "precaution", "precaution opened", precaution.code)
+    if request.method == "GET":
+        # Even an empty form shows whose record it adds to.
+        if precaution is None:
+            _audit_view(request, client, "precaution", "precaution form opened")
+        else:
+            _audit_view(request, client, "precaution", "precaution opened", precaution.code)
     return _form_response(
         request,
         client,
@@ -227,8 +231,11 @@ def _trigger_form(request: StudioRequest, client: Client, trigger: Trigger | Non
             return _saved(request, client, "triggers", "Trigger added.")
         intake.intake_row_update(form.instance, by=request.user, request=request)
         return _saved(request, client, "triggers", "Trigger saved.")
-    if trigger is not None and request.method == "GET":
-        _audit_view(request, client, "trigger", "trigger opened", trigger.code)
+    if request.method == "GET":
+        if trigger is None:
+            _audit_view(request, client, "trigger", "trigger form opened")
+        else:
+            _audit_view(request, client, "trigger", "trigger opened", trigger.code)
     return _form_response(
         request,
         client,

@@ -145,5 +145,7 @@ def client_erase(request: StudioRequest, client_code: str) -> HttpResponse:
         },
         "routines": client.routines.order_by("title"),
     }
+    # The page counts what the record holds and lists its routines: a read like any other.
+    audit.audit_client(request, client, Action.VIEW, "client", "erasure page opened")
     status = 400 if request.method == "POST" else 200
     return render(request, "clients/erase_confirm.html", context, status=status)
