@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from clients import audit
 from clients.models import AuditEvent, Client, Precaution, Trigger
+from clients.vocabulary import Clearance, SetBy
 from practice.models import User
 
 Action = AuditEvent.Action
@@ -42,6 +43,20 @@ def intake_row_create(
     row.save()
     _audit_row(row, Action.CREATE, "added", by, request)
     return row
+
+
+@transaction.atomic
+def precaution_add(
+    *, client: Client, by: User, request: HttpRequest | None = None, **fields
+) -> Precaution:
+    """A precaution a surgeon set means surgery: a clearance still "Not needed" (the default,
+    never chosen) becomes "Requested", so nobody starts practice before the surgeon agrees.
+    The caller tells the teacher when `client.medical_clearance` changed."""
+    precaution = intake_row_create(Precaution, client=client, by=by, request=request, **fields)
+    if precaution.set_by == SetBy.SURGEON and client.medical_clearance == Clearance.NOT_NEEDED:
+        client.medical_clearance = Clearance.REQUESTED
+        clearance_save(client=client, by=by, request=request)
+    return precaution
 
 
 @transaction.atomic
