@@ -3,9 +3,10 @@
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from clients import audit
 from clients.models import (
@@ -107,6 +108,19 @@ def needs_signature(client: Client, document: ConsentDocument | None) -> bool:
     return not client.signatures.filter(document=document).exists()
 
 
+def _signature_on(client: Client, document: ConsentDocument) -> ConsentSignature | None:
+    return client.signatures.filter(document=document).first()
+
+
+def _already_signed(
+    document: ConsentDocument, existing: ConsentSignature | None
+) -> ValidationError:
+    when = f" ({date_format(existing.signed_on, 'j F Y')})" if existing else ""
+    return ValidationError(
+        f"Version {document.version} is already signed{when}.", code="already_signed"
+    )
+
+
 @transaction.atomic
 def consent_sign(
     *,
@@ -118,8 +132,13 @@ def consent_sign(
     by: User,
     request: HttpRequest | None = None,
 ) -> ConsentSignature:
-    """`by` is who recorded it (the audit actor); `witness` saw the client sign."""
+    """`by` is who recorded it (the audit actor); `witness` saw the client sign.
+
+    A version is signed once: a second signature raises ValidationError(code="already_signed").
+    """
     ensure_same_studio(client.studio_id, document, witness)
+    if existing := _signature_on(client, document):
+        raise _already_signed(document, existing)
     signature = ConsentSignature(
         client=client,
         document=document,
@@ -127,8 +146,14 @@ def consent_sign(
         signed_on=signed_on,
         witnessed_by=witness.user,
     )
-    signature.full_clean()
-    signature.save()
+    # The check above stands for the constraint; the database holds it for a request racing
+    # this one between that check and the save.
+    signature.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            signature.save()
+    except IntegrityError:
+        raise _already_signed(document, _signature_on(client, document)) from None
     audit.audit_client(
         request,
         client,
