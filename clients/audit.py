@@ -67,7 +67,10 @@ def audit_client(
     if by is None and request is not None:
         by = request.user
     if studio is None:
-        studio = client.studio if client is not None else request.studio  # type: ignore[union-attr]
+        # The request's studio spares a query; a client's own studio always wins.
+        studio = getattr(request, "studio", None)
+        if client is not None and (studio is None or studio.pk != client.studio_id):
+            studio = client.studio
     return record(
         studio=studio,
         actor=by,

@@ -105,3 +105,37 @@ def test_a_double_post_without_javascript_lands_on_the_client_page_with_the_mess
     assert response.redirect_chain[-1][0].endswith(maya.get_absolute_url() + "#consent")
     assert "Version 1 is already signed" in response.text
     assert ConsentSignature.objects.count() == 1
+
+
+# --- No consent form without a consent text --------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["alice", "bob", "ada"])
+@pytest.mark.parametrize("blank", [True, False], ids=["blank", "for-client"])
+def test_a_consent_form_without_a_consent_text_is_refused_with_what_to_do(world, maya, who, blank):
+    if blank:
+        url = reverse("consent_form", args=[world.studio.code])
+    else:
+        url = reverse("client_consent_form", args=[world.studio.code, maya.code])
+    response = world.client_for(getattr(world, who)).get(url)
+    assert response.status_code == 409
+    assert response["Content-Type"].startswith("text/html")
+    assert "The studio has not written its consent text yet" in response.text
+    assert reverse("consent_text", args=[world.studio.code]) in response.text
+    assert not AuditEvent.objects.filter(action="print").exists()
+
+
+def test_consent_form_links_open_in_the_browser_so_a_refusal_is_read(world, maya, version_1):
+    """A `download` link would save the refusal page as a .pdf; the PDF itself is sent as an
+    attachment anyway."""
+    page = world.client_for(world.bob).get(maya.get_absolute_url()).text
+    link = reverse("client_consent_form", args=[world.studio.code, maya.code])
+    assert f'href="{link}"' in page
+    assert f'href="{link}" download' not in page
+    settings_page = (
+        world.client_for(world.alice)
+        .get(reverse("handout_settings", args=[world.studio.code]))
+        .text
+    )
+    assert f'href="{reverse("consent_form", args=[world.studio.code])}"' in settings_page
+    assert "download>" not in settings_page

@@ -63,14 +63,22 @@ def routine_teacher_sheet_pdf(request: StudioRequest, routine_code: str) -> Http
     return _pdf_response(request, html, filename)
 
 
+def _no_consent_text(request: StudioRequest) -> HttpResponse:
+    """Signature lines under no text would be a form nobody can agree to: say what to do."""
+    context = {"can_write": studio_can(request, "consent.manage_text")}
+    return render(request, "routines/consent_form_missing.html", context, status=409)
+
+
 @studio_view("handouts.print")
 def consent_form_pdf(request: StudioRequest) -> HttpResponse:
     """The studio's current consent text with empty signature lines."""
     document = current_consent(request.studio)
+    if document is None:
+        return _no_consent_text(request)
     html = handouts.consent_form_html(
         request.studio, document, None, PrintOptions.from_query(request.GET)
     )
-    _audit_print(request, "blank consent form", None, document.code if document else None)
+    _audit_print(request, "blank consent form", None, document.code)
     return _pdf_response(request, html, "consent-form.pdf")
 
 
@@ -78,10 +86,12 @@ def consent_form_pdf(request: StudioRequest) -> HttpResponse:
 def client_consent_form_pdf(request: StudioRequest, client_code: str) -> HttpResponse:
     client = get_client_for_studio(request, client_code)
     document = current_consent(request.studio)
+    if document is None:
+        return _no_consent_text(request)
     html = handouts.consent_form_html(
         request.studio, document, client, PrintOptions.from_query(request.GET)
     )
-    _audit_print(request, "consent form", client, document.code if document else None)
+    _audit_print(request, "consent form", client, document.code)
     return _pdf_response(request, html, f"consent-form-{slugify(client.preferred_name)}.pdf")
 
 
