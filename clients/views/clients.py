@@ -76,13 +76,8 @@ def client_detail(request: StudioRequest, client_code: str) -> HttpResponse:
     if sensitive:
         for section in SENSITIVE_SECTIONS:
             context.update(section.section_context(request, client))
-    audit.record_for_request(
-        request,
-        Action.VIEW,
-        "client",
-        client=client,
-        summary="full record opened" if sensitive else "contact details opened",
-    )
+    summary = "full record opened" if sensitive else "contact details opened"
+    audit.audit_client(request, client, Action.VIEW, "client", summary)
     return render(request, "clients/client_detail.html", context)
 
 
@@ -99,9 +94,7 @@ def client_edit(request: StudioRequest, client_code: str) -> HttpResponse:
         messages.success(request, "Saved.")
         return redirect(client)
     if request.method == "GET":
-        audit.record_for_request(
-            request, Action.VIEW, "client", client=client, summary="details opened for editing"
-        )
+        audit.audit_client(request, client, Action.VIEW, "client", "details opened for editing")
     status = 400 if request.method == "POST" else 200
     return render(
         request, "clients/client_form.html", {"form": form, "client": client}, status=status

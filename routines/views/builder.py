@@ -124,13 +124,13 @@ def _builder_page(
 ) -> HttpResponse:
     """The whole builder page, the only answer here that names the client (if any)."""
     if routine.client is not None:
-        audit.record_for_request(
+        audit.audit_client(
             request,
+            routine.client,
             AuditEvent.Action.VIEW,
             "routine",
-            client=routine.client,
+            "tailored routine opened",
             record_code=routine.code,
-            summary="tailored routine opened",
         )
     context = _builder_context(request, routine, **context_overrides)
     return render(request, "routines/routine_detail.html", context, status=status)

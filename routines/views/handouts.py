@@ -26,9 +26,7 @@ def _pdf_response(request: StudioRequest, html: str, filename: str) -> HttpRespo
 
 
 def _audit_print(request: StudioRequest, what: str, client: Client | None, code) -> None:
-    audit.record_for_request(
-        request, Action.PRINT, what, client=client, record_code=code, summary=f"{what} printed"
-    )
+    audit.audit_client(request, client, Action.PRINT, what, f"{what} printed", record_code=code)
 
 
 @studio_view("handouts.print")
@@ -38,13 +36,13 @@ def routine_print(request: StudioRequest, routine_code: str) -> HttpResponse:
     options = PrintOptions.from_query(request.GET)
     if routine.client is not None:
         # The preview shows what is printed for this client: a read of their record.
-        audit.record_for_request(
+        audit.audit_client(
             request,
+            routine.client,
             Action.VIEW,
             "routine",
-            client=routine.client,
+            "print preview of a tailored routine opened",
             record_code=routine.code,
-            summary="print preview of a tailored routine opened",
         )
     context = {
         # The preview's own keys (studio, settings, steps, ...) feed the shared template.
@@ -75,14 +73,22 @@ def routine_teacher_sheet_pdf(request: StudioRequest, routine_code: str) -> Http
     return _pdf_response(request, html, filename)
 
 
+def _no_consent_text(request: StudioRequest) -> HttpResponse:
+    """Signature lines under no text would be a form nobody can agree to: say what to do."""
+    context = {"can_write": studio_can(request, "consent.manage_text")}
+    return render(request, "routines/consent_form_missing.html", context, status=409)
+
+
 @studio_view("handouts.print")
 def consent_form_pdf(request: StudioRequest) -> HttpResponse:
     """The studio's current consent text with empty signature lines."""
     document = current_consent(request.studio)
+    if document is None:
+        return _no_consent_text(request)
     html = handouts.consent_form_html(
         request.studio, document, None, PrintOptions.from_query(request.GET)
     )
-    _audit_print(request, "blank consent form", None, document.code if document else None)
+    _audit_print(request, "blank consent form", None, document.code)
     return _pdf_response(request, html, "consent-form.pdf")
 
 
@@ -90,10 +96,12 @@ def consent_form_pdf(request: StudioRequest) -> HttpResponse:
 def client_consent_form_pdf(request: StudioRequest, client_code: str) -> HttpResponse:
     client = get_client_for_studio(request, client_code)
     document = current_consent(request.studio)
+    if document is None:
+        return _no_consent_text(request)
     html = handouts.consent_form_html(
         request.studio, document, client, PrintOptions.from_query(request.GET)
     )
-    _audit_print(request, "consent form", client, document.code if document else None)
+    _audit_print(request, "consent form", client, document.code)
     return _pdf_response(request, html, f"consent-form-{slugify(client.preferred_name)}.pdf")
 
 

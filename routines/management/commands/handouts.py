@@ -40,14 +40,14 @@ class Command(BaseCommand):
             path = out / f"{slugify(routine.title) or 'practice'}-{routine.code}{suffix}.pdf"
             path.write_bytes(pdf)
             what = "teacher sheet" if teacher_sheet else "client handout"
-            audit.record(
-                studio=routine.studio,
-                actor=None,
-                action=AuditEvent.Action.PRINT,
-                record_type=what,
-                client=routine.client,
+            audit.audit_client(
+                None,
+                routine.client,
+                AuditEvent.Action.PRINT,
+                what,
+                f"{what} printed from the command line",
                 record_code=routine.code,
-                summary=f"{what} printed from the command line",
+                studio=routine.studio,
             )
             self.stdout.write(f"{path}")
 
