@@ -4,6 +4,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.contrib.sessions.models import Session
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -73,15 +74,41 @@ def test_password_reset_sends_a_link(client):
     assert "/accounts/password/reset/key/" in email.body
 
 
-def test_repeated_failed_logins_are_rate_limited(client):
+def _login(client, email: str, password: str, ip: str):
+    return client.post(
+        reverse("account_login"), {"login": email, "password": password}, REMOTE_ADDR=ip
+    )
+
+
+def test_wrong_passwords_from_one_address_do_not_lock_the_account_for_others(client):
     user = UserFactory()
     for _ in range(5):
-        client.post(reverse("account_login"), {"login": user.email, "password": "wrong"})
-    response = client.post(
-        reverse("account_login"), {"login": user.email, "password": TEST_PASSWORD}
-    )
+        _login(client, user.email, "wrong", ip="198.51.100.7")
+    teacher = Client()
+    response = _login(teacher, user.email, TEST_PASSWORD, ip="203.0.113.20")
+    assert response.status_code == 302
+    assert teacher.session["_auth_user_id"] == str(user.pk)
+
+
+def test_the_per_address_limit_still_refuses_even_the_right_password(client):
+    user = UserFactory()
+    for _ in range(10):
+        _login(client, user.email, "wrong", ip="198.51.100.7")
+    response = _login(client, user.email, TEST_PASSWORD, ip="198.51.100.7")
     assert "Too many failed login attempts" in response.text
     assert "_auth_user_id" not in client.session
+
+
+def test_the_per_account_limit_is_long_and_slow(settings):
+    from allauth.core.internal.ratelimit import parse_rates
+
+    rates = parse_rates(settings.ACCOUNT_RATE_LIMITS["login_failed"])
+    per_account = [rate for rate in rates if rate.per == "key"]
+    per_address = [rate for rate in rates if rate.per == "ip"]
+    assert per_account and all(rate.duration >= 24 * 3600 for rate in per_account)
+    # One address alone cannot use up the account's allowance within its window.
+    longest_ip = max(per_address, key=lambda rate: rate.duration)
+    assert all(longest_ip.amount < rate.amount for rate in per_account)
 
 
 def test_the_admin_login_goes_through_allauth(client):
