@@ -1,7 +1,9 @@
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from allauth.mfa.models import Authenticator
+from django.contrib.auth.hashers import get_hasher
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.test import Client
@@ -157,3 +159,23 @@ def test_owner_cannot_require_two_factor_before_using_it_themselves(world):
     assert world.client_for(world.alice).post(url, data).status_code == 302
     world.studio.refresh_from_db()
     assert world.studio.require_mfa
+
+
+def _hashes_during_sign_up(client, data: dict) -> int:
+    hasher = type(get_hasher())
+    with mock.patch.object(hasher, "encode", autospec=True, side_effect=hasher.encode) as encode:
+        response = client.post(reverse("account_signup"), data)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    return encode.call_count
+
+
+def test_sign_up_does_the_same_slow_work_for_a_known_and_a_new_address(client):
+    existing = UserFactory(email="known@example.com")
+    new_account = _hashes_during_sign_up(client, SIGNUP)
+    client.logout()
+    known = _hashes_during_sign_up(Client(), {**SIGNUP, "email": existing.email})
+    assert new_account >= 1
+    assert known == new_account
+    # The known address got an email, not a second account.
+    assert Studio.objects.filter(name=SIGNUP["studio_name"]).count() == 1
