@@ -179,3 +179,12 @@ def test_sign_up_does_the_same_slow_work_for_a_known_and_a_new_address(client):
     assert known == new_account
     # The known address got an email, not a second account.
     assert Studio.objects.filter(name=SIGNUP["studio_name"]).count() == 1
+
+
+def test_htmx_requests_are_sent_to_two_factor_set_up_with_a_client_redirect(world):
+    world.studio.require_mfa = True
+    world.studio.save()
+    team = reverse("team", args=[world.studio.code])
+    response = world.client_for(world.bob).get(team, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == reverse("mfa_activate_totp")
