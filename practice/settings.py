@@ -127,6 +127,8 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "practice.context_processors.studios",
             ],
+            # {% submit_once %} belongs in every create form: no {% load %} to forget.
+            "builtins": ["practice.templatetags.once"],
         },
     },
 ]

@@ -20,6 +20,7 @@ from practice.adapter import (
 from practice.forms import InvitationForm, RoleForm, StudioCreateForm, StudioSettingsForm
 from practice.middleware import LAST_STUDIO_SESSION_KEY
 from practice.models import Invitation, Membership
+from practice.once import submit_once
 from practice.roles import role_summaries
 
 
@@ -63,6 +64,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@submit_once
 def studio_create(request: HttpRequest) -> HttpResponse:
     form = StudioCreateForm(request.POST)
     if not form.is_valid():
@@ -108,6 +110,7 @@ def team(request: StudioRequest) -> HttpResponse:
 
 @require_POST
 @studio_view("studio.manage_team")
+@submit_once
 def team_invite(request: StudioRequest) -> HttpResponse:
     form = InvitationForm(request.POST)
     if form.is_valid():

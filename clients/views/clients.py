@@ -10,6 +10,7 @@ from clients.forms.clients import ClientFilterForm, ClientForm
 from clients.models import AuditEvent, Client
 from clients.views import consent, intake, notes
 from practice.access import StudioRequest, studio_can, studio_view
+from practice.once import submit_once
 from routines import services as routine_services
 from routines.forms.builder import NewRoutineForm
 
@@ -48,6 +49,7 @@ def client_list(request: StudioRequest) -> HttpResponse:
 
 
 @studio_view("clients.edit")
+@submit_once
 def client_create(request: StudioRequest) -> HttpResponse:
     form = ClientForm(request.POST or None, studio=request.studio)
     if request.method == "POST" and form.is_valid():
@@ -131,6 +133,7 @@ def client_restore(request: StudioRequest, client_code: str) -> HttpResponse:
 
 
 @studio_view("clients.edit")
+@submit_once
 def client_routine_create(request: StudioRequest, client_code: str) -> HttpResponse:
     client = get_client_for_studio(request, client_code)
     form = NewRoutineForm(
