@@ -39,22 +39,27 @@ EVERY_MEMBER = {"studio.view", "studio.view_team"}
 class RoleSummary:
     role: str
     label: str
-    can: list[str]
-    cannot: list[str]
+    can: set[str]  # every rule this role passes
+    below: "RoleSummary | None" = None  # the next role down, when this one can all it can
+
+    @property
+    def adds(self) -> list[str]:
+        """What this role can do beyond the role below it, in the page's words and order."""
+        inherited = self.below.can if self.below else set()
+        return [words for rule, words in ABILITIES if rule in self.can - inherited]
 
 
 def role_summaries(studio: Studio) -> list[RoleSummary]:
-    summaries = []
-    for role, label in Membership.Role.choices:
+    """Owner, instructor, assistant: each described by what it adds to the one below."""
+    summaries: list[RoleSummary] = []
+    below = None
+    for role, label in reversed(Membership.Role.choices):
         member = Membership(studio=studio, role=role)
         member.pk = 0  # an unsaved stand-in: rules ask about the role, not a real person
-        allowed = {rule for rule, _ in ABILITIES if rules.test_rule(rule, member)}
-        summaries.append(
-            RoleSummary(
-                role=role,
-                label=label,
-                can=[words for rule, words in ABILITIES if rule in allowed],
-                cannot=[words for rule, words in ABILITIES if rule not in allowed],
-            )
-        )
-    return summaries
+        can = {rule for rule, _ in ABILITIES if rules.test_rule(rule, member)}
+        summary = RoleSummary(role=role, label=label, can=can)
+        if below is not None and below.can <= can:
+            summary.below = below
+        summaries.append(summary)
+        below = summary
+    return summaries[::-1]
