@@ -6,7 +6,7 @@ from practice.rules import is_instructor, is_member, is_owner
 
 is_teacher = is_owner | is_instructor
 
-# Assistants see names, contact and schedule, and print; never precautions, triggers, notes or
+# Assistants see names and contact details, and print; never precautions, triggers, notes or
 # consent details.
 rules.add_rule("clients.view", is_member)
 rules.add_rule("clients.view_sensitive", is_teacher)

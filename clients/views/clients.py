@@ -46,6 +46,7 @@ def client_list(request: StudioRequest) -> HttpResponse:
 
 
 @studio_view("clients.edit")
+@submit_once
 def client_create(request: StudioRequest) -> HttpResponse:
     form = ClientForm(request.POST or None, studio=request.studio)
     if request.method == "POST" and form.is_valid():

@@ -12,6 +12,7 @@ from clients.access import get_client_for_studio
 from clients.forms.consent import DEFAULT_CONSENT_TEXT, ConsentTextForm, SignatureForm
 from clients.models import Client, ConsentDocument
 from practice.access import StudioRequest, studio_can, studio_view
+from practice.once import submit_once
 
 
 def _signature_form(request: StudioRequest, client: Client, document: ConsentDocument | None):
@@ -66,6 +67,7 @@ def _section_response(
 
 @require_POST
 @studio_view("clients.edit")
+@submit_once
 def consent_sign(request: StudioRequest, client_code: str) -> HttpResponse:
     client = get_client_for_studio(request, client_code)
     document = services.current_consent(request.studio)
@@ -123,6 +125,7 @@ def _clients_to_sign(request: StudioRequest, document: ConsentDocument | None) -
 
 
 @studio_view("consent.manage_text")
+@submit_once
 def consent_text(request: StudioRequest) -> HttpResponse:
     studio = request.studio
     versions = list(

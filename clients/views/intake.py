@@ -30,6 +30,7 @@ from clients.forms.intake import (
 )
 from clients.models import AuditEvent, Client, Precaution, Trigger
 from practice.access import StudioRequest, studio_can, studio_view
+from practice.once import submit_once
 
 Action = AuditEvent.Action
 BLOCKS = {"precautions", "triggers", "preferences", "touch-consent", "clearance"}
@@ -213,6 +214,7 @@ def _precaution_form(
 
 
 @studio_view("clients.edit")
+@submit_once
 def precaution_add(request: StudioRequest, client_code: str) -> HttpResponse:
     client = get_client_for_studio(request, client_code)
     return _precaution_form(request, client, None)
@@ -269,6 +271,7 @@ def _trigger_form(request: StudioRequest, client: Client, trigger: Trigger | Non
 
 
 @studio_view("clients.edit")
+@submit_once
 def trigger_add(request: StudioRequest, client_code: str) -> HttpResponse:
     client = get_client_for_studio(request, client_code)
     return _trigger_form(request, client, None)

@@ -18,6 +18,7 @@ from clients.access import get_client_for_studio
 from clients.forms.notes import AddendumForm, NoteForm
 from clients.models import Addendum, AuditEvent, Client, Note
 from practice.access import StudioRequest, studio_view
+from practice.once import submit_once
 
 Action = AuditEvent.Action
 
@@ -72,6 +73,7 @@ def _section_response(
 
 @require_POST
 @studio_view("clients.edit")
+@submit_once
 def note_add(request: StudioRequest, client_code: str) -> HttpResponse:
     client = get_client_for_studio(request, client_code)
     form = NoteForm(request.POST)
@@ -149,6 +151,7 @@ def note_sign(request: StudioRequest, client_code: str, note_code: str) -> HttpR
 
 @require_POST
 @studio_view("clients.edit")
+@submit_once
 def addendum_add(request: StudioRequest, client_code: str, note_code: str) -> HttpResponse:
     client = get_client_for_studio(request, client_code)
     note = _get_note_for_client(request, client, note_code)

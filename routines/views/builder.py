@@ -13,6 +13,7 @@ from django_htmx.http import reswap, retarget
 from clients import audit
 from clients.models import AuditEvent
 from practice.access import StudioRequest, studio_can, studio_view
+from practice.once import submit_once
 from routines import services
 from routines.access import get_routine_for_studio
 from routines.forms.builder import (
@@ -253,6 +254,7 @@ def routine_list(request: StudioRequest) -> HttpResponse:
 
 
 @studio_view("routines.edit")
+@submit_once
 def routine_create(request: StudioRequest) -> HttpResponse:
     studio = request.studio
     form = NewRoutineForm(
@@ -304,6 +306,7 @@ def routine_edit(request: StudioRequest, routine_code: str) -> HttpResponse:
 
 @require_POST
 @studio_view("routines.edit")
+@submit_once
 def routine_duplicate(request: StudioRequest, routine_code: str) -> HttpResponse:
     routine = get_routine_for_studio(request, routine_code)
     copy = services.routine_copy(routine=routine, studio=request.studio, by=request.user)

@@ -13,11 +13,13 @@ from clients import audit
 from clients.access import get_client_for_studio
 from clients.models import AuditEvent
 from practice.access import StudioRequest, studio_view
+from practice.once import submit_once
 from routines import services
 from routines.forms.builder import NewRoutineForm
 
 
 @studio_view("clients.edit")
+@submit_once
 def client_routine_create(request: StudioRequest, client_code: str) -> HttpResponse:
     client = get_client_for_studio(request, client_code)
     form = NewRoutineForm(

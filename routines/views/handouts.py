@@ -17,8 +17,10 @@ from routines.models import HandoutSettings
 Action = AuditEvent.Action
 
 
-def _pdf_response(request: StudioRequest, html: str, filename: str) -> HttpResponse:
-    pdf, _ = handouts.cached_pdf(html, request.studio)
+def _pdf_response(
+    request: StudioRequest, html: str, filename: str, *, personal: bool
+) -> HttpResponse:
+    pdf, _ = handouts.cached_pdf(html, request.studio, personal=personal)
     response = HttpResponse(pdf, content_type="application/pdf")
     disposition = "inline" if request.GET.get("inline") == "1" else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
@@ -60,7 +62,9 @@ def routine_handout_pdf(request: StudioRequest, routine_code: str) -> HttpRespon
     options = PrintOptions.from_query(request.GET)
     html = handouts.handout_html(routine, options, routine.created_by)
     _audit_print(request, "client handout", routine.client, routine.code)
-    return _pdf_response(request, html, f"{slugify(routine.title) or 'practice'}.pdf")
+    filename = f"{slugify(routine.title) or 'practice'}.pdf"
+    # A tailored handout carries the person's name and touch preference.
+    return _pdf_response(request, html, filename, personal=routine.client_id is not None)
 
 
 @studio_view("handouts.print_teacher_sheet")
@@ -70,7 +74,8 @@ def routine_teacher_sheet_pdf(request: StudioRequest, routine_code: str) -> Http
     html = handouts.teacher_sheet_html(routine, options, routine.created_by)
     _audit_print(request, "teacher sheet", routine.client, routine.code)
     filename = f"{slugify(routine.title) or 'practice'}-teacher-sheet.pdf"
-    return _pdf_response(request, html, filename)
+    # Teacher notes and, for a tailored routine, decrypted precautions and triggers.
+    return _pdf_response(request, html, filename, personal=True)
 
 
 def _no_consent_text(request: StudioRequest) -> HttpResponse:
@@ -89,7 +94,7 @@ def consent_form_pdf(request: StudioRequest) -> HttpResponse:
         request.studio, document, None, PrintOptions.from_query(request.GET)
     )
     _audit_print(request, "blank consent form", None, document.code)
-    return _pdf_response(request, html, "consent-form.pdf")
+    return _pdf_response(request, html, "consent-form.pdf", personal=False)
 
 
 @studio_view("handouts.print")
@@ -102,7 +107,8 @@ def client_consent_form_pdf(request: StudioRequest, client_code: str) -> HttpRes
         request.studio, document, client, PrintOptions.from_query(request.GET)
     )
     _audit_print(request, "consent form", client, document.code)
-    return _pdf_response(request, html, f"consent-form-{slugify(client.preferred_name)}.pdf")
+    filename = f"consent-form-{slugify(client.preferred_name)}.pdf"
+    return _pdf_response(request, html, filename, personal=True)
 
 
 @studio_view("handouts.settings")

@@ -35,7 +35,8 @@ class Command(BaseCommand):
         for routine in routines:
             render = handouts.teacher_sheet_html if teacher_sheet else handouts.handout_html
             html = render(routine, print_options, routine.created_by)
-            pdf, _ = handouts.cached_pdf(html, routine.studio)
+            personal = teacher_sheet or routine.client_id is not None
+            pdf, _ = handouts.cached_pdf(html, routine.studio, personal=personal)
             suffix = "-teacher-sheet" if teacher_sheet else ""
             path = out / f"{slugify(routine.title) or 'practice'}-{routine.code}{suffix}.pdf"
             path.write_bytes(pdf)
