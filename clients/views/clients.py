@@ -10,6 +10,7 @@ from clients.forms.clients import ClientFilterForm, ClientForm
 from clients.models import AuditEvent, Client
 from clients.views import consent, intake, notes
 from practice.access import StudioRequest, studio_can, studio_view
+from practice.once import submit_once
 
 Action = AuditEvent.Action
 # Each sensitive section of the client page: its view module builds its context.
