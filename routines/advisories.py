@@ -80,16 +80,23 @@ def _prefetch_options(steps: list[RoutineStep], studio: Studio) -> None:
 
 
 def routine_safety(
-    routine: Routine, steps: list[RoutineStep], *, today: date | None = None
+    routine: Routine,
+    steps: list[RoutineStep],
+    *,
+    today: date | None = None,
+    with_fixes: bool = True,
 ) -> RoutineSafety | None:
     """None when the routine is tailored for nobody: there is no one to check against.
 
     Each step also gets its check as `step.safety`, for templates that loop over steps.
+    Without fixes (pages that only count or list advisories) the poses' modifications and
+    alternatives are not loaded at all.
     """
     intake = routine_intake(routine, today)
     if intake is None:
         return None
-    _prefetch_options(steps, routine.studio)
+    if with_fixes:
+        _prefetch_options(steps, routine.studio)
     safety = RoutineSafety(intake)
     for step in steps:
         pose = step.pose
@@ -98,8 +105,10 @@ def routine_safety(
             pose=pose,
             modification=step.modification,
             sides=step.sides,
-            modifications=pose.safety_modifications,
-            alternatives=[(alt, alt.safety_modifications) for alt in pose.safety_alternatives],
+            modifications=pose.safety_modifications if with_fixes else (),
+            alternatives=[(alt, alt.safety_modifications) for alt in pose.safety_alternatives]
+            if with_fixes
+            else (),
             kept_keys=step.kept_conflicts,
             kept_reason=step.kept_reason,
         )

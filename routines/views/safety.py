@@ -52,7 +52,7 @@ def step_keep(request: StudioRequest, routine_code: str, step_code: str) -> Http
         for error in form.errors.get("reason", form.errors.get("version", [])):
             messages.error(request, error)
         return _builder_response(request, routine, status=400)
-    safety = routine_safety(routine, [step])
+    safety = routine_safety(routine, [step], with_fixes=False)
     conflicts = safety.for_step(step).conflict_keys if safety else []
     if not conflicts:
         messages.error(request, "This step has no conflict to keep any more.")
