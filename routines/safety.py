@@ -292,8 +292,8 @@ def _fixes(
     alternatives: Sequence[tuple[Pose, Sequence[Modification]]],
 ) -> list[Fix]:
     """Every option that leaves no conflict, best first: the pose's own modifications (the
-    client keeps the pose the teacher chose), then alternatives as they are, then alternatives
-    with a modification; among equals, the one with fewer heads-ups."""
+    client keeps the pose the teacher chose), then swaps with the fewest heads-ups, an
+    alternative as it is before one with a modification."""
     candidates: list[tuple[int, Pose, Modification | None, str]] = []
     own = [m for m in modifications if m != modification]
     if modification is not None:
@@ -314,7 +314,7 @@ def _fixes(
         if _has_conflict(advisories):
             continue
         fix = Fix(candidate, candidate_modification, swap=kind > 0, heads_ups=len(advisories))
-        ranked.append(((kind, fix.heads_ups, order), fix))
+        ranked.append(((fix.swap, fix.heads_ups, kind, order), fix))
     return [fix for _, fix in sorted(ranked, key=lambda pair: pair[0])]
 
 
