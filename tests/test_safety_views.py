@@ -269,7 +269,7 @@ def test_the_picker_hides_poses_that_do_not_suit_and_can_show_them(world, routin
     hidden = client.get(_url("step_picker", routine), {"q": "knees"}, headers=HTMX).text
     assert "Knees to chest" not in hidden
     page = client.get(routine.get_absolute_url()).text
-    assert 'name="suits" value="1" checked' in page
+    assert 'aria-describedby="picker-suits-help" checked' in page  # on by default
     assert "Suits Rosa" in page
     shown = client.get(
         _url("step_picker", routine), {"q": "knees", "picker": "1"}, headers=HTMX
