@@ -125,13 +125,13 @@ def may_see_advisories(request: HttpRequest) -> bool:
 def audit_safety_view(request: StudioRequest, client: Client | None, where: str) -> None:
     """Reasons name a client's precautions and triggers: showing them is a view of the record."""
     if client is not None:
-        audit.record_for_request(
+        audit.audit_client(
             request,
+            client,
             AuditEvent.Action.VIEW,
             "safety check",
-            client=client,
+            f"safety check viewed on the {where}",
             record_code=client.code,
-            summary=f"safety check viewed on the {where}",
         )
 
 

@@ -13,6 +13,7 @@ from django_htmx.http import push_url
 
 from clients.models import Client
 from practice.access import StudioRequest, studio_can, studio_view
+from practice.once import submit_once
 from routines import services
 from routines.advisories import audit_safety_view, may_see_advisories, poses_suiting, studio_today
 from routines.forms.poses import ModificationForm, PoseFilterForm, PoseForm
@@ -159,6 +160,7 @@ def pose_detail(request: StudioRequest, pose_code: str) -> HttpResponse:
 
 
 @studio_view("poses.manage")
+@submit_once
 def pose_create(request: StudioRequest) -> HttpResponse:
     pose = Pose(studio=request.studio)
     if request.method != "POST":
@@ -186,6 +188,7 @@ def pose_edit(request: StudioRequest, pose_code: str) -> HttpResponse:
 
 @require_POST
 @studio_view("poses.manage")
+@submit_once
 def pose_copy(request: StudioRequest, pose_code: str) -> HttpResponse:
     pose = _get_pose_for_studio(request, pose_code)
     copy = services.pose_copy(pose=pose, studio=request.studio)
@@ -225,6 +228,7 @@ def _modification_form_page(
 
 
 @studio_view("poses.manage")
+@submit_once
 def modification_create(request: StudioRequest, pose_code: str) -> HttpResponse:
     # Any pose the studio sees may get a studio modification, library poses included: it is
     # visible only inside this studio.

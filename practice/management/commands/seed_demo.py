@@ -64,8 +64,9 @@ class Command(BaseCommand):
         owner, instructor = (
             willow.memberships.get(user__email=DEMO_STUDIOS[0]["people"][i][0]) for i in (0, 1)
         )
-        seed_routines(willow, instructor.user)
+        # Clients first: a demo routine is tailored for a demo client.
         seed_clients(willow, owner, instructor)
+        seed_routines(willow, instructor.user)
         seed_tailored_routines(willow, instructor.user)
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
         for spec in DEMO_STUDIOS:
