@@ -17,6 +17,8 @@ ABILITIES: list[tuple[str, str]] = [
     ("clients.view", "see clients' names and contact details"),
     ("clients.view_sensitive", "read intake (precautions, triggers, consent) and notes"),
     ("clients.edit", "add and change clients, their intake, signatures and notes"),
+    ("notes.read_shared", "read notes shared with every teacher or with their care team"),
+    ("notes.read_all", "read every note, including those kept to their author"),
     ("clients.export", "export a client's record"),
     ("poses.view", "browse the pose library"),
     ("poses.manage", "add poses and modifications"),
