@@ -140,9 +140,8 @@ def builder_safety_context(
 ) -> dict:
     shown = may_see_advisories(request)
     safety = routine_safety(routine, steps) if shown else None
-    # The whole page is one view; the htmx refreshes that follow each edit are part of it.
-    if safety is not None and request.method == "GET" and not request.htmx:
-        audit_safety_view(request, routine.client, "routine builder")
+    # No audit entry of its own: the builder page already records one view of the client's
+    # record ("tailored routine opened"), and the htmx refreshes after each edit are part of it.
     return {"safety_shown": shown, "safety": safety}
 
 
