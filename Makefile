@@ -6,13 +6,14 @@ PORT ?= 8000
 UV := $(shell command -v uv 2>/dev/null || echo .uv/bin/uv)
 MANAGE := $(UV) run --frozen python manage.py
 
-.PHONY: help run test test-fast lint fmt bench sync sync-test migrate seed clean
+.PHONY: help run test test-fast lint fmt bench soak sync sync-test migrate seed clean
 
 help:
 	@echo "make run    set up everything and start the portal with demo data (SQLite)"
 	@echo "make test   install test dependencies and run linters and the whole suite"
 	@echo "make lint   ruff checks;  make fmt  reformat the code"
 	@echo "make bench  time handout rendering against WeasyPrint alone"
+	@echo "make soak   two app servers, a worker and HAProxy under load, with faults (PostgreSQL, Redis)"
 
 .uv/bin/uv:
 	python3 -m venv .uv
@@ -48,6 +49,10 @@ test: lint
 
 bench: sync
 	$(MANAGE) bench_handouts
+
+SOAK_SECONDS ?= 120
+soak: sync-test
+	$(UV) run --frozen python -m tests.load.soak --seconds $(SOAK_SECONDS)
 
 test-fast: sync-test
 	$(UV) run --frozen pytest -m "not browser" -x -q
