@@ -12,6 +12,7 @@ urlpatterns = [
     path(f"{pose}/edit/", poses.pose_edit, name="pose_edit"),
     path(f"{pose}/copy/", poses.pose_copy, name="pose_copy"),
     path(f"{pose}/image/", poses.pose_image, name="pose_image"),
+    path(f"{pose}/figure.svg", poses.pose_figure_svg, name="pose_figure"),
     path(f"{pose}/modifications/new/", poses.modification_create, name="modification_create"),
     path(f"{modification}/edit/", poses.modification_edit, name="modification_edit"),
     path(f"{modification}/delete/", poses.modification_delete, name="modification_delete"),

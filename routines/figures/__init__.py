@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from routines.figures.svg import project, render
 
-SIZES = {"small": (120, 90), "medium": (240, 180), "large": (320, 240)}
+SIZES = {"thumb": (72, 54), "small": (120, 90), "medium": (240, 180), "large": (320, 240)}
 
 
 def _code_fingerprint() -> str:
@@ -79,3 +79,53 @@ def figure_html(figure: dict, title: str, size: str = "medium") -> SafeString:
 def clear_cache() -> None:
     """Forget drawn figures (the benchmark times drawing, not the memo)."""
     _svg.cache_clear()
+
+
+# A studio pose drawn before anyone set its figure: a plain shape for its position.
+POSITION_FIGURES = {
+    "standing": {"view": "front", "joints": {"shoulders": {"abduct": 8}}},
+    "seated": {
+        "view": "front",
+        "joints": {"hips": {"flex": 90, "abduct": 45, "rotate": 55}, "knees": {"flex": 145}},
+        "reach": {
+            "right_hand": {"to": "right_knee", "offset": [0, 4, 0]},
+            "left_hand": {"to": "left_knee", "offset": [0, 4, 0]},
+        },
+    },
+    "kneeling": {
+        "view": "side",
+        "body": {"pitch": 90},
+        "joints": {"hips": {"flex": 90}, "knees": {"flex": 90}, "ankles": {"point": 90}},
+        "reach": {
+            "left_hand": {"to": "left_knee", "offset": [50, 7, -7]},
+            "right_hand": {"to": "right_knee", "offset": [50, 7, 7]},
+        },
+    },
+    "supine": {
+        "view": "side",
+        "body": {"pitch": -90},
+        "joints": {"ankles": {"point": 20}, "shoulders": {"abduct": 20}},
+    },
+    "prone": {
+        "view": "side",
+        "body": {"pitch": 90},
+        "joints": {"ankles": {"point": 80}, "shoulders": {"flex": 90}, "elbows": {"flex": 90}},
+    },
+    "chair": {
+        "view": "side",
+        "joints": {"hips": {"flex": 90}, "knees": {"flex": 90}},
+        "reach": {"right_hand": "right_thigh", "left_hand": "left_thigh"},
+        "props": [{"kind": "chair", "under": "pelvis"}],
+    },
+}
+
+
+def pose_figure(pose, modification=None) -> dict:
+    """The figure to draw for a pose (and the version chosen): its own, else its position's."""
+    if modification is not None and modification.figure:
+        return modification.figure
+    return pose.figure or POSITION_FIGURES[pose.position]
+
+
+def figure_title(pose, modification=None) -> str:
+    return f"{pose.name}: {modification.name}" if modification is not None else pose.name

@@ -62,7 +62,7 @@ def _picker_results(request: StudioRequest, query: str) -> list[Pose]:
     poses = (
         Pose.objects.visible_to(request.studio)
         .search(query)
-        .only("code", "name", "other_names", "category", "position", "summary", "studio")
+        .only("code", "name", "other_names", "category", "position", "summary", "studio", "figure")
     )
     return list(poses[:PICKER_LIMIT])
 

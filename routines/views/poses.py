@@ -2,7 +2,7 @@ from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.db.models.functions import Lower
 from django.http import FileResponse, Http404, HttpResponse
@@ -13,6 +13,7 @@ from django_htmx.http import push_url
 
 from practice.access import StudioRequest, studio_can, studio_view
 from routines import services
+from routines.figures import SIZES, figure_svg, figure_title, pose_figure
 from routines.forms.poses import ModificationForm, PoseFilterForm, PoseForm
 from routines.models import Modification, Pose, PoseQuerySet
 from routines.vocabulary import Movement, labels
@@ -192,6 +193,33 @@ def pose_image(request: StudioRequest, pose_code: str) -> FileResponse:
     response = FileResponse(handle, content_type="image/png")
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# A figure's URL carries a hash of what it draws (see routines/templatetags/pose_figures.py),
+# so a cached copy is never stale: a changed figure gets a new URL.
+FIGURE_MAX_AGE = 365 * 24 * 3600
+
+
+@studio_view("poses.view")
+def pose_figure_svg(request: StudioRequest, pose_code: str) -> HttpResponse:
+    pose = _get_pose_for_studio(request, pose_code)
+    modification = None
+    if request.GET.get("m"):
+        try:
+            modification = pose.modifications.visible_to(request.studio).get(code=request.GET["m"])
+        except (Modification.DoesNotExist, ValidationError):
+            raise Http404("No such version of this pose") from None
+    size = request.GET.get("size", "medium")
+    if size not in SIZES:
+        raise Http404("No such figure size")
+    svg = figure_svg(pose_figure(pose, modification), figure_title(pose, modification), size)
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["X-Content-Type-Options"] = "nosniff"
+    # Figures hold no client data; "private" still keeps them out of shared proxies, as a
+    # studio's own poses are its own.
+    response["Cache-Control"] = f"private, max-age={FIGURE_MAX_AGE}, immutable"
+    response.shareable_forever = True  # type: ignore[attr-defined]
     return response
 
 
