@@ -21,11 +21,13 @@ from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from clients.models import Client, ConsentDocument
 from practice.models import Studio, User
+from routines.figures import figure_html, figure_title, pose_figure
 from routines.handout_texts import (
     HOME_PRACTICE,
     NOT_MEDICAL_ADVICE,
@@ -39,7 +41,7 @@ from routines.models import (
     RoutineStep,
     estimated_seconds,
 )
-from routines.vocabulary import Movement, Sides, labels
+from routines.vocabulary import Movement, Position, Prop, Sides, labels
 
 # A made-up origin (.invalid never resolves): relative URLs in print templates resolve under
 # it, and the fetcher maps exactly two prefixes of it to files it is willing to read.
@@ -109,12 +111,29 @@ def media_url(name: str) -> str:
 class PrintOptions:
     large_print: bool = False
     illustrations: bool = True
+    practice_log: bool = True
 
     @classmethod
     def from_query(cls, query) -> "PrintOptions":
         return cls(
-            large_print=query.get("large") == "1", illustrations=query.get("illustrations") != "0"
+            large_print=query.get("large") == "1",
+            illustrations=query.get("illustrations") != "0",
+            practice_log=query.get("log") != "0",
         )
+
+
+# How a client reads each position in the overview ("Steps 3-5: lying on your back").
+POSITION_WORDS = {
+    Position.STANDING: "standing",
+    Position.SEATED: "sitting on the floor",
+    Position.KNEELING: "kneeling or on hands and knees",
+    Position.SUPINE: "lying on your back",
+    Position.PRONE: "lying on your front",
+    Position.CHAIR: "sitting on a chair",
+}
+# Figure props a client gathers, in the words of the prop vocabulary.
+FIGURE_PROPS = {"bolster", "blanket", "block", "strap", "chair", "wall", "cushion"}
+PRACTICE_LOG_DAYS = 14
 
 
 @dataclass
@@ -130,6 +149,39 @@ class HandoutStep:
     cue: str
     teacher_note: str = ""
     heads_up: list[str] = field(default_factory=list)
+    summary: str = ""
+    # The chosen version adds to the pose's steps: its words and its own figure.
+    version_instructions: str = ""
+    figure: SafeString | str = ""
+    version_figure: SafeString | str = ""
+    small_figure: SafeString | str = ""
+    # Two shapes side by side (cat and cow) need a wider place beside the steps.
+    figure_wide: bool = False
+    position: str = ""
+    props: list[str] = field(default_factory=list)
+
+
+def _position(step: RoutineStep) -> str:
+    """Where the client is for this step: the version may move them (onto a chair, say)."""
+    modification = step.modification
+    figure = pose_figure(step.pose, modification)
+    seated_on_chair = any(
+        prop["kind"] == "chair" and prop.get("under") == "pelvis"
+        for prop in figure.get("props", [])
+    )
+    if seated_on_chair:
+        return Position.CHAIR
+    if modification is not None and "supine" in modification.adds:
+        return Position.SUPINE
+    return step.pose.position
+
+
+def _props(step: RoutineStep) -> list[str]:
+    """What to gather: the version's props, and any prop the figure shows."""
+    figure = pose_figure(step.pose, step.modification)
+    props = set(step.modification.props) if step.modification is not None else set()
+    props |= {p["kind"] for p in figure.get("props", []) if p["kind"] in FIGURE_PROPS}
+    return sorted(props)
 
 
 def _effective_movements(step: RoutineStep) -> set[str]:
@@ -153,13 +205,32 @@ def _routine_steps(routine: Routine) -> list[RoutineStep]:
 
 
 def _steps(
-    steps: list[RoutineStep], options: PrintOptions, restricted: dict[str, list[str]]
+    steps: list[RoutineStep],
+    options: PrintOptions,
+    restricted: dict[str, list[str]],
+    uploads: bool = True,
 ) -> list[HandoutStep]:
     rows = []
     for number, step in enumerate(steps, start=1):
         pose = step.pose
         modification = step.modification
-        image = pose.image.name if (options.illustrations and pose.image) else ""
+        # A studio's uploaded picture stands in for a pose that has no figure of its own.
+        use_upload = options.illustrations and uploads and pose.image and not pose.figure
+        image = pose.image.name if use_upload else ""
+        figures = {}
+        if options.illustrations and not image:
+            figures = {
+                "figure": figure_html(pose_figure(pose), figure_title(pose)),
+                "version_figure": figure_html(
+                    pose_figure(pose, modification), figure_title(pose, modification)
+                )
+                if modification is not None and modification.figure
+                else "",
+                "figure_wide": bool(pose_figure(pose, modification).get("end")),
+                "small_figure": figure_html(
+                    pose_figure(pose, modification), figure_title(pose, modification), "thumb"
+                ),
+            }
         hits = sorted(_effective_movements(step) & set(restricted))
         heads_up = [
             f"{label}: {', '.join(restricted[movement])}"
@@ -170,9 +241,15 @@ def _steps(
                 number=number,
                 name=pose.name,
                 image_url=media_url(image) if image else "",
-                # The modification chosen for this person replaces the usual steps.
-                instructions=[modification.instructions] if modification else pose.steps,
+                # The pose's own steps come first: the chosen version adds to them, so a
+                # client at home still learns how to come into the shape.
+                instructions=pose.steps,
                 modification_name=modification.name if modification else "",
+                version_instructions=modification.instructions if modification else "",
+                summary=pose.summary,
+                position=POSITION_WORDS[_position(step)],
+                props=labels(Prop, _props(step)),
+                **figures,
                 breath_cue=pose.breath_cue,
                 hold=step.hold_display,
                 sides=_sides_text(step),
@@ -211,21 +288,58 @@ def handout_html(routine: Routine, options: PrintOptions, teacher: User | None) 
 
 
 def handout_preview_context(routine: Routine, options: PrintOptions, teacher: User | None):
-    """The same content for the portal's preview; pictures appear only in the PDF."""
-    preview_options = PrintOptions(large_print=options.large_print, illustrations=False)
-    return handout_context(routine, preview_options, teacher)
+    """The same content for the portal's preview. Figures are inline SVG and show in both;
+    uploaded pictures are fetched only by the PDF renderer."""
+    return handout_context(routine, options, teacher, uploads=False)
 
 
-def handout_context(routine: Routine, options: PrintOptions, teacher: User | None) -> dict:
+@dataclass
+class OverviewGroup:
+    """Consecutive steps in one position: "Steps 3-5: lying on your back"."""
+
+    first: int
+    last: int
+    position: str
+    steps: list[HandoutStep]
+
+    @property
+    def label(self) -> str:
+        numbers = (
+            f"Step {self.first}"
+            if self.first == self.last
+            else f"Steps {self.first}\u2013{self.last}"
+        )
+        return f"{numbers}: {self.position}"
+
+
+def _overview(steps: list[HandoutStep]) -> list[OverviewGroup]:
+    groups: list[OverviewGroup] = []
+    for step in steps:
+        if groups and groups[-1].position == step.position:
+            groups[-1].last = step.number
+            groups[-1].steps.append(step)
+        else:
+            groups.append(OverviewGroup(step.number, step.number, step.position, [step]))
+    return groups
+
+
+def handout_context(
+    routine: Routine, options: PrintOptions, teacher: User | None, uploads: bool = True
+) -> dict:
     client: Client | None = routine.client
     steps = _routine_steps(routine)
+    rows = _steps(steps, options, restricted={}, uploads=uploads)
+    needs = sorted({prop for row in rows for prop in row.props})
     return {
         **_common_context(routine.studio, options, routine.title),
         "routine": routine,
         "client_name": client.preferred_name if client else "",
         "touch_line": TOUCH_LINES.get(client.touch_consent, "") if client else "",
         "teacher": teacher.get_full_name() if teacher else "",
-        "steps": _steps(steps, options, restricted={}),
+        "steps": rows,
+        "overview": _overview(rows),
+        "what_you_need": needs,
+        "practice_log_days": range(1, PRACTICE_LOG_DAYS + 1) if options.practice_log else [],
         "estimated_minutes": max(1, round(estimated_seconds(steps) / 60)),
         "home_practice": HOME_PRACTICE,
         "other_supports": OTHER_SUPPORTS,
