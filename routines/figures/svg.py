@@ -99,7 +99,9 @@ def project(figure: dict) -> Shape:
             capsules.append((x1, y1, p.start_radius, x2, y2, p.end_radius))
         limbs.append((colour, capsules))
 
-    props = [mat_for(body)] if figure.get("mat", True) else []
+    # Seen from the front and above, a mat reads as a pedestal: it is left out there.
+    default_mat = figure.get("view", "side") != "front_above"
+    props = [mat_for(body)] if figure.get("mat", default_mat) else []
     for spec in figure.get("props", []):
         props += place(spec, body)
     solids, straps = [], []
