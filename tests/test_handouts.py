@@ -245,8 +245,9 @@ def test_owner_handout_settings_change_the_handout(world, tailored):
     url = reverse("handout_settings", args=[world.studio.code])
     data = {
         "accent_colour": "#334455",
-        "safety_text": "Go slowly.\nKeep breathing.",
-        "choice_text": "Everything is optional.",
+        # The words every handout must keep (see tests/test_handout_texts.py).
+        "safety_text": "Go slowly.\nCome out at any sharp pain.\nKeep breathing.",
+        "choice_text": "Everything is optional.\nYou can stop at any time.",
         "contact_line": "Call Maya on 0123",
         "paper_size": "letter",
     }
