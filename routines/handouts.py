@@ -3,8 +3,10 @@
 Templates are ordinary autoescaped Django templates rendered to HTML; WeasyPrint turns the
 HTML into a tagged PDF (PDF/UA-1). The renderer may read only our own static files and the
 printing studio's own uploads (StudioURLFetcher); nothing else, no network, no other paths.
-Rendered PDFs are cached under a hash of their HTML and options, so an unchanged handout is
-never rendered twice and any visible change makes a new one.
+PDFs that hold nothing about one client (a handout of a routine for no one, the blank consent
+form) are cached under a hash of their HTML, so an unchanged one is never rendered twice and any
+visible change makes a new one. PDFs about one client are rendered afresh every time: the
+cache is plaintext, shared and outlives erasure, and nothing decrypted may sit in it.
 """
 
 import hashlib
@@ -27,6 +29,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from clients.models import Client, ConsentDocument
 from practice.models import Studio, User
+from routines.advisories import RoutineSafety, routine_safety
 from routines.figures import figure_html, figure_title, pose_figure
 from routines.handout_texts import (
     HOME_PRACTICE,
@@ -34,14 +37,9 @@ from routines.handout_texts import (
     OTHER_SUPPORTS,
     TOUCH_LINES,
 )
-from routines.models import (
-    HandoutSettings,
-    Modification,
-    Routine,
-    RoutineStep,
-    estimated_seconds,
-)
-from routines.vocabulary import Movement, Position, Prop, Sides, labels
+from routines.models import HandoutSettings, Routine, RoutineStep, estimated_seconds
+from routines.safety import Advisory
+from routines.vocabulary import Position, Prop, Sides, labels
 
 # A made-up origin (.invalid never resolves): relative URLs in print templates resolve under
 # it, and the fetcher maps exactly two prefixes of it to files it is willing to read.
@@ -147,8 +145,8 @@ class HandoutStep:
     hold: str
     sides: str
     cue: str
+    # Only the teacher sheet fills these: the client's handout never names a reason.
     teacher_note: str = ""
-    heads_up: list[str] = field(default_factory=list)
     summary: str = ""
     # The chosen version adds to the pose's steps: its words and its own figure.
     version_instructions: str = ""
@@ -159,6 +157,11 @@ class HandoutStep:
     figure_wide: bool = False
     position: str = ""
     props: list[str] = field(default_factory=list)
+    pose_teacher_notes: str = ""
+    advisories: list[Advisory] = field(default_factory=list)
+    kept_keys: frozenset[str] = frozenset()
+    kept_reason: str = ""
+    fixes: list[str] = field(default_factory=list)
 
 
 def _position(step: RoutineStep) -> str:
@@ -184,14 +187,6 @@ def _props(step: RoutineStep) -> list[str]:
     return sorted(props)
 
 
-def _effective_movements(step: RoutineStep) -> set[str]:
-    movements = set(step.pose.attributes)
-    modification: Modification | None = step.modification
-    if modification is not None:
-        movements = (movements - set(modification.removes)) | set(modification.adds)
-    return movements
-
-
 def _sides_text(step: RoutineStep) -> str:
     return {
         Sides.BOTH: "On each side",
@@ -207,9 +202,11 @@ def _routine_steps(routine: Routine) -> list[RoutineStep]:
 def _steps(
     steps: list[RoutineStep],
     options: PrintOptions,
-    restricted: dict[str, list[str]],
+    safety: RoutineSafety | None = None,
     uploads: bool = True,
 ) -> list[HandoutStep]:
+    """The steps as printed; with `safety` (the teacher sheet only) each carries the safety
+    checker's advisories, its fixes and the reason it was kept, and the pose's teacher notes."""
     rows = []
     for number, step in enumerate(steps, start=1):
         pose = step.pose
@@ -231,33 +228,33 @@ def _steps(
                     pose_figure(pose, modification), figure_title(pose, modification), "thumb"
                 ),
             }
-        hits = sorted(_effective_movements(step) & set(restricted))
-        heads_up = [
-            f"{label}: {', '.join(restricted[movement])}"
-            for movement, label in zip(hits, labels(Movement, hits), strict=True)
-        ]
-        rows.append(
-            HandoutStep(
-                number=number,
-                name=pose.name,
-                image_url=media_url(image) if image else "",
-                # The pose's own steps come first: the chosen version adds to them, so a
-                # client at home still learns how to come into the shape.
-                instructions=pose.steps,
-                modification_name=modification.name if modification else "",
-                version_instructions=modification.instructions if modification else "",
-                summary=pose.summary,
-                position=POSITION_WORDS[_position(step)],
-                props=labels(Prop, _props(step)),
-                **figures,
-                breath_cue=pose.breath_cue,
-                hold=step.hold_display,
-                sides=_sides_text(step),
-                cue=step.cue,
-                teacher_note=step.teacher_note,
-                heads_up=heads_up,
-            )
+        row = HandoutStep(
+            number=number,
+            name=pose.name,
+            image_url=media_url(image) if image else "",
+            # The pose's own steps come first: the chosen version adds to them, so a
+            # client at home still learns how to come into the shape.
+            instructions=pose.steps,
+            modification_name=modification.name if modification else "",
+            version_instructions=modification.instructions if modification else "",
+            summary=pose.summary,
+            position=POSITION_WORDS[_position(step)],
+            props=labels(Prop, _props(step)),
+            **figures,
+            breath_cue=pose.breath_cue,
+            hold=step.hold_display,
+            sides=_sides_text(step),
+            cue=step.cue,
         )
+        if safety is not None:
+            check = safety.for_step(step)
+            row.teacher_note = step.teacher_note
+            row.pose_teacher_notes = pose.teacher_notes
+            row.advisories = check.advisories
+            row.kept_keys = check.kept_keys
+            row.kept_reason = check.kept_reason if check.kept else ""
+            row.fixes = [fix.label for fix in check.fixes] if check.unresolved else []
+        rows.append(row)
     return rows
 
 
@@ -328,7 +325,7 @@ def handout_context(
 ) -> dict:
     client: Client | None = routine.client
     steps = _routine_steps(routine)
-    rows = _steps(steps, options, restricted={}, uploads=uploads)
+    rows = _steps(steps, options, uploads=uploads)
     needs = sorted({prop for row in rows for prop in row.props})
     return {
         **_common_context(routine.studio, options, routine.title),
@@ -349,22 +346,27 @@ def handout_context(
 def teacher_sheet_html(routine: Routine, options: PrintOptions, teacher: User | None) -> str:
     """Confidential: what the teacher needs beside the mat, with precautions matched to poses."""
     client: Client | None = routine.client
-    today = timezone.localdate(timezone=_zone(routine.studio))
-    precautions = [p for p in client.precautions.all() if p.is_active(today)] if client else []
-    restricted: dict[str, list[str]] = {}
-    for precaution in precautions:
-        for movement in precaution.restricted_movements:
-            restricted.setdefault(movement, []).append(precaution.condition_label)
+    steps = _routine_steps(routine)
+    # The same engine as the builder: one answer to "is this safe for them?" everywhere.
+    safety = routine_safety(routine, steps)
     context = {
         **_common_context(routine.studio, options, f"Teacher sheet: {routine.title}"),
         "routine": routine,
         "client": client,
-        "precautions": precautions,
+        "safety": safety,
+        "precautions": safety.intake.precautions if safety else [],
         "triggers": list(client.triggers.all()) if client else [],
         "teacher": teacher.get_full_name() if teacher else "",
-        "steps": _steps(_routine_steps(routine), options, restricted),
+        "steps": _steps(steps, options, safety),
     }
     return render_to_string("routines/handouts/teacher_sheet.html", context)
+
+
+def print_safety(routine: Routine) -> tuple[RoutineSafety | None, list[RoutineStep]]:
+    """What the print page and the handout download check before the client's sheet; each
+    step comes back with its check as `step.safety`."""
+    steps = _routine_steps(routine)
+    return routine_safety(routine, steps, with_fixes=False), steps
 
 
 def consent_form_html(
@@ -392,8 +394,17 @@ def _stylesheet_fingerprint() -> str:
         return hashlib.sha256(handle.read()).hexdigest()[:16]
 
 
-def cached_pdf(html: str, studio: Studio) -> tuple[bytes, bool]:
-    """The PDF for this exact HTML, rendered at most once; returns (pdf, came_from_cache)."""
+def cached_pdf(html: str, studio: Studio, *, personal: bool) -> tuple[bytes, bool]:
+    """The PDF for this exact HTML; returns (pdf, came_from_cache).
+
+    `personal` PDFs (anything about one client: a tailored handout, the teacher sheet, a named
+    consent form) are never cached. Caching them would need encryption plus a purge on erasure;
+    they are printed a few times per client, so the render time is the cheaper price. The
+    handout of a routine linked to no one, and the blank consent form, carry only the studio's
+    own texts and poses, and are the repeat downloads the cache is for.
+    """
+    if personal:
+        return render_pdf(html, studio), False
     digest = hashlib.sha256(html.encode()).hexdigest()
     key = f"handout-pdf:{_stylesheet_fingerprint()}:{studio.code}:{digest}"
     pdf = cache.get(key)
