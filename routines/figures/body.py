@@ -8,7 +8,7 @@ Finally the body is lowered onto the floor (y = 0) or held `lift` above it.
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from routines.figures.geometry import (
     IDENTITY,
@@ -60,6 +60,9 @@ class Piece:
 class Body:
     points: dict[str, Vec]
     pieces: list[Piece]
+    # The pelvis and thorax frames: limbs hang from them (routines/figures/adjust.py reads a
+    # limb's joint angles back against its frame).
+    frames: dict[str, Mat] = field(default_factory=dict)
 
     def lowest(self) -> float:
         return min(min(p.start[1] - p.start_radius, p.end[1] - p.end_radius) for p in self.pieces)
@@ -73,6 +76,7 @@ class Body:
                 )
                 for p in self.pieces
             ],
+            self.frames,
         )
 
 
@@ -168,7 +172,7 @@ def pose_body(figure: dict) -> Body:
     for name, sign in SIDES.items():
         _pose_arm(name, sign, joints, reach, thorax_frame, points, pieces)
 
-    body = Body(points, pieces)
+    body = Body(points, pieces, {"pelvis": pelvis_frame, "thorax": thorax_frame})
     lift = figure.get("lift", 0)
     return body.moved((0.0, lift - body.lowest(), 0.0))
 

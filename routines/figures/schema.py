@@ -1,6 +1,8 @@
 """The JSON schema of a `figure:` block in routines/data/poses.yaml (and of a studio pose's
 figure): which view, how the body is turned, joint angles in degrees, reaches and props."""
 
+import jsonschema
+
 from routines.figures.body import SIDES
 
 _ANGLE = {"type": "number", "minimum": -240, "maximum": 240}
@@ -131,3 +133,12 @@ FIGURE_OVERRIDE_SCHEMA = {
         "base": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
     },
 }
+
+
+def figure_problems(figure: dict) -> list[str]:
+    """What keeps a studio pose's figure from being drawn, checked as the library's are."""
+    validator = jsonschema.Draft202012Validator(FIGURE_SCHEMA)
+    return [
+        f"{'/'.join(str(part) for part in error.absolute_path) or 'figure'}: {error.message}"
+        for error in validator.iter_errors(figure)
+    ]
