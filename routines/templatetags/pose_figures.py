@@ -37,3 +37,9 @@ def figure_img(context, pose, modification=None, size: str = "medium") -> SafeSt
 @register.simple_tag
 def figure_inline(pose, modification=None, size: str = "medium") -> SafeString:
     return figure_html(pose_figure(pose, modification), figure_title(pose, modification), size)
+
+
+@register.simple_tag
+def draw_figure(figure: dict, title: str, size: str = "medium") -> SafeString:
+    """Inline SVG of figure data that is not saved yet: the studio pose form's preview."""
+    return figure_html(figure, title, size)
