@@ -42,8 +42,7 @@ def _sided(joint: str, angle: str, words: str, minimum: int, maximum: int) -> li
     ]
 
 
-# Ranges hold every library figure's angles with room to spare; they stop at shapes a body
-# can make.
+# Ranges hold every angle the library's figures write; beyond them lie shapes no body makes.
 SLIDERS: list[Slider] = [
     *_sided("hip", "flex", "hip: thigh forward", -90, 160),
     *_sided("hip", "abduct", "hip: thigh out to the side", -30, 90),
@@ -69,10 +68,6 @@ def _transposed(m: Mat) -> Mat:
     return tuple(zip(*m, strict=True))  # type: ignore[return-value]
 
 
-def _degrees(value: float) -> float:
-    return math.degrees(value)
-
-
 def _limb_angles(frame: Mat, root: Vec, middle: Vec, end: Vec, sign: float, leg: bool) -> dict:
     """A limb's angles from where its joints are, inverting body.py's chain
     frame = parent · Rz(flex) · Rx(-sign·abduct) · Ry(-sign·rotate), then the middle joint's
@@ -81,16 +76,15 @@ def _limb_angles(frame: Mat, root: Vec, middle: Vec, end: Vec, sign: float, leg:
     # upper = (sin f · cos b, -cos f · cos b, -sin b), with b = -sign · abduct
     b = math.asin(max(-1.0, min(1.0, -upper[2])))
     f = math.atan2(upper[0], -upper[1])
-    lower = apply(
-        _transposed(chain(frame, rot_z(_degrees(f)), rot_x(_degrees(b)))), unit(sub(end, middle))
-    )
+    upper_frame = chain(frame, rot_z(math.degrees(f)), rot_x(math.degrees(b)))
+    lower = apply(_transposed(upper_frame), unit(sub(end, middle)))
     # lower = Ry(r') · (∓sin k, -cos k, 0), with r' = -sign · rotate
     bend = math.acos(max(-1.0, min(1.0, -lower[1])))
-    angles = {"flex": _degrees(f), "abduct": -sign * _degrees(b)}
+    angles = {"flex": math.degrees(f), "abduct": -sign * math.degrees(b)}
     if math.sin(bend) > 1e-3:
         turn = math.atan2(lower[2], -lower[0]) if leg else math.atan2(-lower[2], lower[0])
-        angles["rotate"] = -sign * _degrees(turn)
-    angles["bend"] = _degrees(bend)
+        angles["rotate"] = -sign * math.degrees(turn)
+    angles["bend"] = math.degrees(bend)
     return angles
 
 
