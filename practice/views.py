@@ -67,17 +67,6 @@ def studio_create(request: HttpRequest) -> HttpResponse:
     return redirect(studio)
 
 
-@studio_view("studio.view")
-def studio_dashboard(request: StudioRequest) -> HttpResponse:
-    studio = request.studio
-    context = {
-        "team_size": studio.memberships.count(),
-        "pending_invitations": studio.invitations.pending().count(),
-        "profile_incomplete": not (studio.contact_email or studio.phone),
-    }
-    return render(request, "practice/dashboard.html", context)
-
-
 def _team_page(request: StudioRequest, invite_form: InvitationForm, status: int = 200):
     studio = request.studio
     members = list(studio.memberships.select_related("user").order_by(ROLE_ORDER, "user__name"))

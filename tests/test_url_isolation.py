@@ -27,6 +27,7 @@ from tests.factories import (
     PrecautionFactory,
     RoutineFactory,
     RoutineStepFactory,
+    SessionFactory,
     TriggerFactory,
 )
 
@@ -45,6 +46,8 @@ PUBLIC_URL_NAMES = {
     "account_reset_password_done",
     "account_reset_password_from_key",
     "account_reset_password_from_key_done",
+    # Calendar apps cannot sign in: the secret token in the URL is the key.
+    "calendar_feed",
     "mfa_authenticate",
     "admin:login",
     "admin:logout",
@@ -124,6 +127,7 @@ def objects(world):
     step = RoutineStepFactory(routine=RoutineFactory(studio=world.studio))
     client = ClientFactory(studio=world.studio)
     addendum = AddendumFactory(note__client=client, note__author=world.bob.user)
+    session = SessionFactory(studio=world.studio, teacher=world.bob, clients=[client])
     return {
         "client_code": client.code,
         "precaution_code": PrecautionFactory(client=client).code,
@@ -137,6 +141,8 @@ def objects(world):
         "modification_code": modification.code,
         "routine_code": step.routine.code,
         "step_code": step.code,
+        "session_code": session.code,
+        "moment": "before",
     }
 
 

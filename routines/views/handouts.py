@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +27,15 @@ def _pdf_response(request: StudioRequest, html: str, filename: str) -> HttpRespo
     return response
 
 
+def _print_options(request: StudioRequest) -> PrintOptions:
+    """The options asked for; check-in numbers stay off the handout for those who may not read
+    them (assistants print handouts too)."""
+    options = PrintOptions.from_query(request.GET)
+    if options.progress and not studio_can(request, "sessions.record"):
+        options = replace(options, progress=False)
+    return options
+
+
 def _audit_print(request: StudioRequest, what: str, client: Client | None, code) -> None:
     audit.record_for_request(
         request, Action.PRINT, what, client=client, record_code=code, summary=f"{what} printed"
@@ -35,7 +46,7 @@ def _audit_print(request: StudioRequest, what: str, client: Client | None, code)
 def routine_print(request: StudioRequest, routine_code: str) -> HttpResponse:
     """The print page: a preview of the handout and the download buttons."""
     routine = get_routine_for_studio(request, routine_code)
-    options = PrintOptions.from_query(request.GET)
+    options = _print_options(request)
     context = {
         # The preview's own keys (studio, settings, steps, ...) feed the shared template.
         **handouts.handout_preview_context(routine, options, routine.created_by),
@@ -49,7 +60,7 @@ def routine_print(request: StudioRequest, routine_code: str) -> HttpResponse:
 @studio_view("handouts.print")
 def routine_handout_pdf(request: StudioRequest, routine_code: str) -> HttpResponse:
     routine = get_routine_for_studio(request, routine_code)
-    options = PrintOptions.from_query(request.GET)
+    options = _print_options(request)
     html = handouts.handout_html(routine, options, routine.created_by)
     _audit_print(request, "client handout", routine.client, routine.code)
     return _pdf_response(request, html, f"{slugify(routine.title) or 'practice'}.pdf")
