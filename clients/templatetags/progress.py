@@ -282,7 +282,7 @@ def practice_chart(weeks: Sequence[WeekPoint]) -> SafeString:
         parts.append(
             format_html(
                 '<rect x="{}" y="{}" width="{}" height="{}" fill-opacity="0.35" '
-                'stroke="currentColor"><title>week of {}: {} days</title></rect>'
+                'stroke="currentColor"><title>week of {}: {} day{}</title></rect>'
                 '<text x="{}" y="{}" text-anchor="middle">{}</text>',
                 round(x - bar / 2, 1),
                 y,
@@ -290,6 +290,7 @@ def practice_chart(weeks: Sequence[WeekPoint]) -> SafeString:
                 round(BOTTOM - y, 1),
                 _day(week.week_starting),
                 week.days,
+                "" if week.days == 1 else "s",
                 x,
                 y - 3,
                 week.days,
