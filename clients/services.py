@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from clients import audit
+from clients.hooks import ERASE_HOOKS
 from clients.models import (
     Addendum,
     AuditEvent,
@@ -276,10 +277,9 @@ def client_erase(*, client: Client, by: User, request: HttpRequest | None = None
     client.signatures.all().delete()
     client.touch_history.all().delete()
     client.care_team.clear()
-    # Titles like "Practice for Rosa" would keep the name: the routine stays, the name goes.
-    for name in filter(None, {client.preferred_name, client.full_name}):
-        client.routines.filter(title__icontains=name).update(title="Practice (client erased)")
-    client.routines.update(client=None)
+    # Apps above clients (routines) remove their traces while the names are still known.
+    for hook in ERASE_HOOKS:
+        hook(client)
     erased = Client(studio=client.studio)  # a blank record supplies every field's default
     for field in Client._meta.concrete_fields:
         if field.editable and field.name not in {"id", "code", "studio"}:

@@ -10,8 +10,6 @@ from clients.forms.clients import ClientFilterForm, ClientForm
 from clients.models import AuditEvent, Client
 from clients.views import consent, intake, notes, sessions
 from practice.access import StudioRequest, studio_can, studio_view
-from routines import services as routine_services
-from routines.forms.builder import NewRoutineForm
 
 Action = AuditEvent.Action
 # Each sensitive section of the client page: its view module builds its context.
@@ -129,26 +127,3 @@ def client_restore(request: StudioRequest, client_code: str) -> HttpResponse:
     services.client_set_archived(client=client, archived=False, by=request.user, request=request)
     messages.success(request, f"{client.preferred_name} is active again.")
     return redirect(client)
-
-
-@studio_view("clients.edit")
-def client_routine_create(request: StudioRequest, client_code: str) -> HttpResponse:
-    client = get_client_for_studio(request, client_code)
-    form = NewRoutineForm(
-        request.POST or None,
-        studio=request.studio,
-        initial={"title": f"Practice for {client.preferred_name}"},
-    )
-    if request.method == "POST" and form.is_valid():
-        routine = routine_services.routine_start(
-            studio=request.studio,
-            by=request.user,
-            title=form.cleaned_data["title"],
-            template=form.cleaned_data["template"],
-            client=client,
-        )
-        messages.success(request, f"A routine tailored for {client.preferred_name} is ready.")
-        return redirect(routine)
-    status = 400 if request.method == "POST" else 200
-    context = {"form": form, "client": client}
-    return render(request, "clients/client_routine_form.html", context, status=status)
