@@ -186,6 +186,9 @@ def record_data(client: Client, membership: Membership) -> dict[str, Any]:
                 "week_starting": week.week_starting,
                 "days": week.days,
                 "source": week.source,
+                "practised_on": week.practised_on,
+                "hips": week.hips,
+                "words": week.words,
                 "recorded_at": week.recorded_at,
             }
             for week in client.home_practice.all()

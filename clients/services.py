@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from clients import audit
-from clients.hooks import ERASE_HOOKS
+from clients.hooks import ARCHIVE_HOOKS, ERASE_HOOKS
 from clients.models import (
     Addendum,
     AuditEvent,
@@ -255,6 +255,9 @@ def client_set_archived(
 ) -> Client:
     client.status = Client.Status.ARCHIVED if archived else Client.Status.ACTIVE
     client.save(update_fields=["status", "updated_at"])
+    if archived:
+        for hook in ARCHIVE_HOOKS:
+            hook(client)
     audit.record(
         studio=client.studio,
         actor=by,

@@ -15,6 +15,7 @@ from routines.access import get_routine_for_studio
 from routines.forms.handouts import HandoutSettingsForm
 from routines.handouts import PrintOptions
 from routines.models import HandoutSettings
+from routines.views.player import practice_link_context
 
 Action = AuditEvent.Action
 
@@ -47,9 +48,13 @@ def routine_print(request: StudioRequest, routine_code: str) -> HttpResponse:
     """The print page: a preview of the handout and the download buttons."""
     routine = get_routine_for_studio(request, routine_code)
     options = _print_options(request)
+    link = practice_link_context(request, routine)
     context = {
         # The preview's own keys (studio, settings, steps, ...) feed the shared template.
-        **handouts.handout_preview_context(routine, options, routine.created_by),
+        **handouts.handout_preview_context(
+            routine, options, routine.created_by, link["practice_url"]
+        ),
+        **link,
         "print_options": options,
         "can_print_teacher_sheet": studio_can(request, "handouts.print_teacher_sheet"),
         "query": request.GET.urlencode(),
@@ -61,7 +66,8 @@ def routine_print(request: StudioRequest, routine_code: str) -> HttpResponse:
 def routine_handout_pdf(request: StudioRequest, routine_code: str) -> HttpResponse:
     routine = get_routine_for_studio(request, routine_code)
     options = _print_options(request)
-    html = handouts.handout_html(routine, options, routine.created_by)
+    practice_url = practice_link_context(request, routine)["practice_url"]
+    html = handouts.handout_html(routine, options, routine.created_by, practice_url)
     _audit_print(request, "client handout", routine.client, routine.code)
     return _pdf_response(request, html, f"{slugify(routine.title) or 'practice'}.pdf")
 
