@@ -507,3 +507,15 @@ def test_the_offline_helper_is_served_for_the_link_folder(client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/javascript")
     assert reverse("practice_worker").rsplit("/", 1)[0] + "/" == "/p/"
+
+
+def test_the_link_sets_no_cookie_and_its_form_posts_with_a_null_origin(token):
+    """`no-referrer` makes browsers send `Origin: null`; the token, not a cookie, is the key."""
+    from django.test import Client
+
+    phone = Client(enforce_csrf_checks=True)
+    page = phone.get(_player(token))
+    assert not page.cookies
+    report = phone.post(reverse("practice_report", args=[token]), {"hips": "2"}, HTTP_ORIGIN="null")
+    assert report.status_code == 200 and not report.cookies
+    assert HomePractice.objects.reported_by_client().count() == 1

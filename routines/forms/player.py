@@ -14,6 +14,7 @@ class PracticeReportForm(forms.Form):
         coerce=int,
         empty_value=None,
         required=False,
+        widget=forms.RadioSelect,
         label="How do your hips feel, if you like to say?",
         help_text="0 at ease, 10 a lot of discomfort",
     )
