@@ -184,10 +184,10 @@ def test_the_handout_download_has_a_fixed_query_count(world, tailored, django_as
     url = reverse("routine_handout", args=[world.studio.code, tailored.code])
     client.get(url)
     RoutineStepFactory(routine=tailored, position=9, pose=library_pose("lizard"))
-    # 1 session, 2 user, 3 membership and studio, 4 routine with its client, 5 steps with
-    # poses and modifications, 6 handout settings, 7-9 audit entry (savepoint, insert,
-    # release), 10-12 session save
-    with django_assert_num_queries(12):
+    # 1 session, 2 user, 3 membership and studio, 4 routine with its client, 5 the practice
+    # link, 6 steps with poses and modifications, 7 handout settings, 8-10 audit entry
+    # (savepoint, insert, release), 11-13 session save
+    with django_assert_num_queries(13):
         assert client.get(url).status_code == 200
 
 

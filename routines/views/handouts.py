@@ -15,7 +15,7 @@ from routines.access import get_routine_for_studio
 from routines.forms.handouts import HandoutSettingsForm
 from routines.handouts import PrintOptions
 from routines.models import HandoutSettings
-from routines.views.player import practice_link_context
+from routines.views.player import practice_link_context, practice_url
 
 Action = AuditEvent.Action
 
@@ -66,8 +66,8 @@ def routine_print(request: StudioRequest, routine_code: str) -> HttpResponse:
 def routine_handout_pdf(request: StudioRequest, routine_code: str) -> HttpResponse:
     routine = get_routine_for_studio(request, routine_code)
     options = _print_options(request)
-    practice_url = practice_link_context(request, routine)["practice_url"]
-    html = handouts.handout_html(routine, options, routine.created_by, practice_url)
+    link_url = practice_url(request, routine)
+    html = handouts.handout_html(routine, options, routine.created_by, link_url)
     _audit_print(request, "client handout", routine.client, routine.code)
     return _pdf_response(request, html, f"{slugify(routine.title) or 'practice'}.pdf")
 

@@ -196,16 +196,25 @@ def routine_player(request: StudioRequest, routine_code: str) -> HttpResponse:
     return render(request, "routines/player.html", context)
 
 
+def _live_link_and_url(request: StudioRequest, routine: Routine) -> tuple[PracticeLink | None, str]:
+    link = PracticeLink.objects.filter(routine=routine).select_related("client").first()
+    token = link.token() if link is not None and link.is_live() else None
+    url = request.build_absolute_uri(reverse("practice_player", args=[token])) if token else ""
+    return link, url
+
+
+def practice_url(request: StudioRequest, routine: Routine) -> str:
+    """The live link's address for a new handout's QR code, or "" (one query)."""
+    return _live_link_and_url(request, routine)[1]
+
+
 def practice_link_context(request: StudioRequest, routine: Routine) -> dict:
     """The print page's view of the link, and the URL that new handouts print as a QR code."""
-    link = PracticeLink.objects.filter(routine=routine).select_related("client").first()
-    live = link is not None and link.is_live()
-    token = link.token() if live else None
-    url = request.build_absolute_uri(reverse("practice_player", args=[token])) if token else ""
+    link, url = _live_link_and_url(request, routine)
     client = routine.client
     return {
         "practice_link": link,
-        "practice_link_live": live,
+        "practice_link_live": link is not None and link.is_live(),
         "practice_url": url,
         "reported_days": client.home_practice.reported_by_client().count() if client else 0,
         "can_manage_link": studio_can(request, "practice_links.manage"),
