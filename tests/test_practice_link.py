@@ -519,3 +519,14 @@ def test_the_link_sets_no_cookie_and_its_form_posts_with_a_null_origin(token):
     report = phone.post(reverse("practice_report", args=[token]), {"hips": "2"}, HTTP_ORIGIN="null")
     assert report.status_code == 200 and not report.cookies
     assert HomePractice.objects.reported_by_client().count() == 1
+
+
+def test_the_clients_words_are_encrypted_at_rest(client, token):
+    from django.db import connection
+
+    client.post(reverse("practice_report", args=[token]), {"words": "Felt lighter on the stairs"})
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT words FROM {HomePractice._meta.db_table}")  # noqa: S608
+        (raw,) = cursor.fetchone()
+    assert raw and "stairs" not in raw
+    assert HomePractice.objects.get().words == "Felt lighter on the stairs"
