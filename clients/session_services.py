@@ -422,7 +422,9 @@ def sessions_erase_for(client: Client) -> None:
     the notes). A group session stays for the others, without this person."""
     client.check_ins.all().delete()
     client.home_practice.all().delete()
-    sessions = list(client.sessions.annotate(size=Count("clients")))
+    # Counted outside the client's own join, which would see only this client in each group.
+    mine = Session.objects.filter(pk__in=client.sessions.values("pk"))
+    sessions = list(mine.annotate(size=Count("clients")))
     Session.objects.filter(pk__in=[s.pk for s in sessions if s.size == 1]).delete()
     names = [name for name in {client.preferred_name, client.full_name} if name]
     for session in (s for s in sessions if s.size > 1):

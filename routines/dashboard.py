@@ -204,7 +204,7 @@ def not_seen(studio: Studio, membership: Membership) -> Bounded:
 def draft_routines(studio: Studio, membership: Membership) -> Bounded:
     return Bounded.of(
         Routine.objects.for_studio(studio)
-        .filter(status=Routine.Status.DRAFT, is_template=False, created_by=membership.user)
+        .filter(status=Routine.Status.DRAFT, is_template=False, created_by_id=membership.user_id)
         .select_related("studio", "client")
         .order_by("-updated_at", "pk")
     )
