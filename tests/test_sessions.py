@@ -310,6 +310,7 @@ def test_the_check_in_page_fits_a_phone_and_offers_not_today(world, session, ros
     url = reverse("checkin", args=[world.studio.code, session.code, rosa.code, "before"])
     page = world.client_for(world.bob).get(url).text
     assert page.count('class="scale-option"') == 22
+    assert page.count('class="scale-option scale-skip"') == 2
     assert page.count("Not today") == 2
     assert "score" not in page.lower()
 

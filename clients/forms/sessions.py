@@ -121,6 +121,7 @@ class CheckInForm(forms.Form):
         empty_value=None,
         required=False,
         label="How do your hips feel?",
+        widget=forms.RadioSelect(),
         help_text="0 at ease, 10 a lot of discomfort",
     )
     settled = forms.TypedChoiceField(
@@ -129,12 +130,13 @@ class CheckInForm(forms.Form):
         empty_value=None,
         required=False,
         label="How settled and safe do you feel?",
+        widget=forms.RadioSelect(),
         help_text="0 not at all, 10 completely",
     )
     words = forms.CharField(
         required=False,
         label="Anything you noticed, in your own words",
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
     )
 
