@@ -101,6 +101,10 @@ class Music(models.TextChoices):
 
 
 class NotePrivacy(models.TextChoices):
-    STUDIO = "studio", "Whole studio team (not assistants)"
-    CARE_TEAM = "care_team", "This client's care team"
-    AUTHOR = "author", "Only me"
+    """Who can read a note, as clients/rules.py and `Note.objects.visible_to` decide it: the
+    owner reads every note, and the author always reads their own. The labels say exactly that;
+    they are shown to the author choosing and to every reader, so they name no "me"."""
+
+    STUDIO = "studio", "Every teacher: the owner and all instructors (not assistants)"
+    CARE_TEAM = "care_team", "This client's care team, its author and the studio owner"
+    AUTHOR = "author", "Only its author and the studio owner"

@@ -1,16 +1,22 @@
-"""Demo routines for `manage.py seed_demo`, built from the shared pose library."""
+"""Demo routines for `manage.py seed_demo`, built from the shared pose library.
 
+Seeded after the demo clients (`clients.demo`), so one routine can be tailored for one of them.
+"""
+
+from clients.models import Client
 from practice.models import Studio, User
 from routines.models import Pose, Routine, RoutineStep
 from routines.vocabulary import Sides
 
-# (title, intention, status, is template, [(library slug, modification slug or "", cue)])
+# (title, intention, status, is template, tailored for (a demo client's preferred name or ""),
+#  [(library slug, modification slug or "", cue)])
 DEMO_ROUTINES = [
     (
         "Settling the hips",
         "A few quiet minutes to notice your hips and your breath.",
         "ready",
         True,
+        "",
         [
             ("belly-breathing", "", "You might rest one hand on your belly."),
             ("knees-to-chest", "hands-behind-thighs", ""),
@@ -24,6 +30,7 @@ DEMO_ROUTINES = [
         "Gentle movement you can do from a sturdy chair.",
         "ready",
         False,
+        "Rosa",
         [
             ("longer-exhale-breathing", "", ""),
             ("chair-hip-march", "", "Any pace is fine."),
@@ -38,6 +45,7 @@ DEMO_ROUTINES = [
         "Slowing down at the end of the day.",
         "draft",
         False,
+        "",
         [
             ("childs-pose", "forehead-on-block-eyes-open", ""),
             ("butterfly", "", ""),
@@ -48,8 +56,14 @@ DEMO_ROUTINES = [
 ]
 
 
+def _demo_client(studio: Studio, preferred_name: str) -> Client | None:
+    if not preferred_name:
+        return None
+    return Client.objects.for_studio(studio).filter(preferred_name=preferred_name).first()
+
+
 def seed_routines(studio: Studio, author: User) -> None:
-    for title, intention, status, is_template, steps in DEMO_ROUTINES:
+    for title, intention, status, is_template, client_name, steps in DEMO_ROUTINES:
         routine, created = Routine.objects.get_or_create(
             studio=studio,
             title=title,
@@ -57,6 +71,7 @@ def seed_routines(studio: Studio, author: User) -> None:
                 "intention": intention,
                 "status": status,
                 "is_template": is_template,
+                "client": _demo_client(studio, client_name),
                 "created_by": author,
                 "updated_by": author,
             },

@@ -3,8 +3,10 @@
 Templates are ordinary autoescaped Django templates rendered to HTML; WeasyPrint turns the
 HTML into a tagged PDF (PDF/UA-1). The renderer may read only our own static files and the
 printing studio's own uploads (StudioURLFetcher); nothing else, no network, no other paths.
-Rendered PDFs are cached under a hash of their HTML and options, so an unchanged handout is
-never rendered twice and any visible change makes a new one.
+PDFs that hold nothing about one client (a handout of a routine for no one, the blank consent
+form) are cached under a hash of their HTML, so an unchanged one is never rendered twice and any
+visible change makes a new one. PDFs about one client are rendered afresh every time: the
+cache is plaintext, shared and outlives erasure, and nothing decrypted may sit in it.
 """
 
 import hashlib
@@ -288,8 +290,17 @@ def _stylesheet_fingerprint() -> str:
         return hashlib.sha256(handle.read()).hexdigest()[:16]
 
 
-def cached_pdf(html: str, studio: Studio) -> tuple[bytes, bool]:
-    """The PDF for this exact HTML, rendered at most once; returns (pdf, came_from_cache)."""
+def cached_pdf(html: str, studio: Studio, *, personal: bool) -> tuple[bytes, bool]:
+    """The PDF for this exact HTML; returns (pdf, came_from_cache).
+
+    `personal` PDFs (anything about one client: a tailored handout, the teacher sheet, a named
+    consent form) are never cached. Caching them would need encryption plus a purge on erasure;
+    they are printed a few times per client, so the render time is the cheaper price. The
+    handout of a routine linked to no one, and the blank consent form, carry only the studio's
+    own texts and poses, and are the repeat downloads the cache is for.
+    """
+    if personal:
+        return render_pdf(html, studio), False
     digest = hashlib.sha256(html.encode()).hexdigest()
     key = f"handout-pdf:{_stylesheet_fingerprint()}:{studio.code}:{digest}"
     pdf = cache.get(key)

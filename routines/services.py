@@ -3,14 +3,18 @@ on, so two teammates editing one routine never silently overwrite each other."""
 
 from uuid import UUID
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from practice.access import ensure_same_studio
 from practice.models import Studio, User
+from practice.text import shorten, with_suffix
 from routines.models import Modification, Pose, Routine, RoutineStep
 from routines.vocabulary import Sides
+
+# Of a pose name's 120 characters, at most this many go to the studio's name in a copy's name.
+POSE_COPY_STUDIO_NAME_MAX = 40
 
 
 class RoutineConflict(Exception):
@@ -20,6 +24,10 @@ class RoutineConflict(Exception):
         "Someone else changed this routine while you were editing it. "
         "Reload to see their changes, then make yours again."
     )
+
+
+def _max_length(model: type[models.Model], field: str) -> int:
+    return model._meta.get_field(field).max_length
 
 
 def _claim(routine: Routine, expected_version: int, by: User) -> None:
@@ -109,7 +117,7 @@ def routine_copy(
     copy = routine_create(
         studio=studio,
         by=by,
-        title=title or f"{routine.title} (copy)",
+        title=title or with_suffix(routine.title, " (copy)", _max_length(Routine, "title")),
         intention=routine.intention,
         notes=routine.notes,
         is_template=as_template,
@@ -240,7 +248,10 @@ def pose_copy(*, pose: Pose, studio: Studio) -> Pose:
     copy.slug = ""
     copy.based_on = pose
     copy.image = pose.image
-    copy.name = f"{pose.name} ({studio.name})"
+    # The studio's name tells the copy from the original; a long one is shortened so that
+    # the pose's own name keeps most of the room.
+    studio_name = shorten(studio.name, POSE_COPY_STUDIO_NAME_MAX)
+    copy.name = with_suffix(pose.name, f" ({studio_name})", _max_length(Pose, "name"))
     copy.save()
     copy.alternatives.set(alternatives)
     for modification in modifications:

@@ -19,8 +19,10 @@ from routines.models import HandoutSettings
 Action = AuditEvent.Action
 
 
-def _pdf_response(request: StudioRequest, html: str, filename: str) -> HttpResponse:
-    pdf, _ = handouts.cached_pdf(html, request.studio)
+def _pdf_response(
+    request: StudioRequest, html: str, filename: str, *, personal: bool
+) -> HttpResponse:
+    pdf, _ = handouts.cached_pdf(html, request.studio, personal=personal)
     response = HttpResponse(pdf, content_type="application/pdf")
     disposition = "inline" if request.GET.get("inline") == "1" else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
@@ -37,9 +39,7 @@ def _print_options(request: StudioRequest) -> PrintOptions:
 
 
 def _audit_print(request: StudioRequest, what: str, client: Client | None, code) -> None:
-    audit.record_for_request(
-        request, Action.PRINT, what, client=client, record_code=code, summary=f"{what} printed"
-    )
+    audit.audit_client(request, client, Action.PRINT, what, f"{what} printed", record_code=code)
 
 
 @studio_view("handouts.print")
@@ -47,6 +47,16 @@ def routine_print(request: StudioRequest, routine_code: str) -> HttpResponse:
     """The print page: a preview of the handout and the download buttons."""
     routine = get_routine_for_studio(request, routine_code)
     options = _print_options(request)
+    if routine.client is not None:
+        # The preview shows what is printed for this client: a read of their record.
+        audit.audit_client(
+            request,
+            routine.client,
+            Action.VIEW,
+            "routine",
+            "print preview of a tailored routine opened",
+            record_code=routine.code,
+        )
     context = {
         # The preview's own keys (studio, settings, steps, ...) feed the shared template.
         **handouts.handout_preview_context(routine, options, routine.created_by),
@@ -63,7 +73,9 @@ def routine_handout_pdf(request: StudioRequest, routine_code: str) -> HttpRespon
     options = _print_options(request)
     html = handouts.handout_html(routine, options, routine.created_by)
     _audit_print(request, "client handout", routine.client, routine.code)
-    return _pdf_response(request, html, f"{slugify(routine.title) or 'practice'}.pdf")
+    filename = f"{slugify(routine.title) or 'practice'}.pdf"
+    # A tailored handout carries the person's name and touch preference.
+    return _pdf_response(request, html, filename, personal=routine.client_id is not None)
 
 
 @studio_view("handouts.print_teacher_sheet")
@@ -73,29 +85,41 @@ def routine_teacher_sheet_pdf(request: StudioRequest, routine_code: str) -> Http
     html = handouts.teacher_sheet_html(routine, options, routine.created_by)
     _audit_print(request, "teacher sheet", routine.client, routine.code)
     filename = f"{slugify(routine.title) or 'practice'}-teacher-sheet.pdf"
-    return _pdf_response(request, html, filename)
+    # Teacher notes and, for a tailored routine, decrypted precautions and triggers.
+    return _pdf_response(request, html, filename, personal=True)
+
+
+def _no_consent_text(request: StudioRequest) -> HttpResponse:
+    """Signature lines under no text would be a form nobody can agree to: say what to do."""
+    context = {"can_write": studio_can(request, "consent.manage_text")}
+    return render(request, "routines/consent_form_missing.html", context, status=409)
 
 
 @studio_view("handouts.print")
 def consent_form_pdf(request: StudioRequest) -> HttpResponse:
     """The studio's current consent text with empty signature lines."""
     document = current_consent(request.studio)
+    if document is None:
+        return _no_consent_text(request)
     html = handouts.consent_form_html(
         request.studio, document, None, PrintOptions.from_query(request.GET)
     )
-    _audit_print(request, "blank consent form", None, document.code if document else None)
-    return _pdf_response(request, html, "consent-form.pdf")
+    _audit_print(request, "blank consent form", None, document.code)
+    return _pdf_response(request, html, "consent-form.pdf", personal=False)
 
 
 @studio_view("handouts.print")
 def client_consent_form_pdf(request: StudioRequest, client_code: str) -> HttpResponse:
     client = get_client_for_studio(request, client_code)
     document = current_consent(request.studio)
+    if document is None:
+        return _no_consent_text(request)
     html = handouts.consent_form_html(
         request.studio, document, client, PrintOptions.from_query(request.GET)
     )
-    _audit_print(request, "consent form", client, document.code if document else None)
-    return _pdf_response(request, html, f"consent-form-{slugify(client.preferred_name)}.pdf")
+    _audit_print(request, "consent form", client, document.code)
+    filename = f"consent-form-{slugify(client.preferred_name)}.pdf"
+    return _pdf_response(request, html, filename, personal=True)
 
 
 @studio_view("handouts.settings")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import push_url
 
 from practice.access import StudioRequest, studio_can, studio_view
+from practice.once import submit_once
 from routines import services
 from routines.forms.poses import ModificationForm, PoseFilterForm, PoseForm
 from routines.models import Modification, Pose, PoseQuerySet
@@ -141,6 +142,7 @@ def pose_detail(request: StudioRequest, pose_code: str) -> HttpResponse:
 
 
 @studio_view("poses.manage")
+@submit_once
 def pose_create(request: StudioRequest) -> HttpResponse:
     pose = Pose(studio=request.studio)
     if request.method != "POST":
@@ -168,6 +170,7 @@ def pose_edit(request: StudioRequest, pose_code: str) -> HttpResponse:
 
 @require_POST
 @studio_view("poses.manage")
+@submit_once
 def pose_copy(request: StudioRequest, pose_code: str) -> HttpResponse:
     pose = _get_pose_for_studio(request, pose_code)
     copy = services.pose_copy(pose=pose, studio=request.studio)
@@ -207,6 +210,7 @@ def _modification_form_page(
 
 
 @studio_view("poses.manage")
+@submit_once
 def modification_create(request: StudioRequest, pose_code: str) -> HttpResponse:
     # Any pose the studio sees may get a studio modification, library poses included: it is
     # visible only inside this studio.

@@ -66,8 +66,9 @@ class Command(BaseCommand):
         owner, instructor = (
             willow.memberships.get(user__email=DEMO_STUDIOS[0]["people"][i][0]) for i in (0, 1)
         )
-        seed_routines(willow, instructor.user)
+        # Clients first: a demo routine is tailored for a demo client.
         seed_clients(willow, owner, instructor)
+        seed_routines(willow, instructor.user)
         chair = willow.routines.filter(title="Chair-based hip care").first()
         practised = (chair.code, routine_snapshot(chair)) if chair else None
         seed_sessions(willow, owner, instructor, routine=practised)
