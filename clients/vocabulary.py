@@ -2,8 +2,6 @@
 
 from django.db import models
 
-from practice.vocabulary import Movement
-
 
 class Condition(models.TextChoices):
     HIP_REPLACEMENT_POSTERIOR = "thr_posterior", "Total hip replacement, posterior approach"
@@ -19,31 +17,7 @@ class Condition(models.TextChoices):
     OTHER = "other", "Other"
 
 
-M = Movement
-# What a precaution usually restricts; the form starts from this and the teacher adjusts it,
-# because surgeons and physiotherapists set their own rules.
-USUAL_RESTRICTIONS: dict[str, list[str]] = {
-    Condition.HIP_REPLACEMENT_POSTERIOR: [
-        M.HIP_FLEXION_PAST_90,
-        M.HIP_ADDUCTION_PAST_MIDLINE,
-        M.HIP_INTERNAL_ROTATION,
-    ],
-    Condition.HIP_REPLACEMENT_ANTERIOR: [M.HIP_EXTENSION, M.HIP_EXTERNAL_ROTATION, M.PRONE],
-    Condition.HIP_REPLACEMENT_LATERAL: [
-        M.HIP_FLEXION_PAST_90,
-        M.HIP_ADDUCTION_PAST_MIDLINE,
-        M.HIP_INTERNAL_ROTATION,
-        M.HIP_ABDUCTION,
-    ],
-    Condition.KNEE_INJURY: [M.DEEP_KNEE_FLEXION, M.KNEELING_LOAD],
-    Condition.SI_JOINT: [M.HIP_ABDUCTION, M.TWIST, M.SPINAL_FLEXION, M.ASYMMETRIC_PELVIS],
-    Condition.LUMBAR_DISC: [M.SPINAL_FLEXION, M.TWIST],
-    Condition.LOW_BACK_PAIN: [M.SPINAL_FLEXION],
-    Condition.OSTEOPOROSIS: [M.SPINAL_FLEXION],
-    Condition.PREGNANCY: [M.PRONE, M.TWIST, M.INVERSION, M.BREATH_RETENTION],
-    Condition.HYPERMOBILITY: [],
-    Condition.OTHER: [],
-}
+# What each condition usually restricts, with its source: see clients/safety_rules.py.
 
 
 class BodySide(models.TextChoices):

@@ -218,6 +218,7 @@ def test_picking_another_condition_replaces_an_untouched_suggestion(world, clien
     assert _checked(response.text, "restricted_movements") == [
         "deep_knee_flexion",
         "kneeling_load",
+        "knee_rotation",
     ]
 
 

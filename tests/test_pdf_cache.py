@@ -75,7 +75,8 @@ def _print_everything_about(world, routine) -> None:
     studio = world.studio.code
     for url in (
         reverse("routine_teacher_sheet", args=[studio, routine.code]),
-        reverse("routine_handout", args=[studio, routine.code]),
+        # Butterfly conflicts with her hip precaution, so the download first asks to confirm.
+        reverse("routine_handout", args=[studio, routine.code]) + "?confirmed=1",
         reverse("client_consent_form", args=[studio, routine.client.code]),
     ):
         response = client.get(url)

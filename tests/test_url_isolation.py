@@ -107,6 +107,8 @@ ROLE_TABLE: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "step_move": (TEACHERS, ACTION),
     "step_remove": (TEACHERS, ACTION),
     "step_swap": (TEACHERS, ACTION),
+    "step_fix": (TEACHERS, ACTION),
+    "step_keep": (TEACHERS, ACTION),
     "client_list": (EVERYONE, READ),
     "client_create": (TEACHERS, FORM),
     "client_detail": (EVERYONE, READ),

@@ -8,8 +8,8 @@ from django import forms
 from django.http import QueryDict
 
 from clients.models import Client, Precaution, Trigger
+from clients.safety_rules import USUAL_RESTRICTIONS
 from clients.vocabulary import (
-    USUAL_RESTRICTIONS,
     Clearance,
     Condition,
     TouchConsent,

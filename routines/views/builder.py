@@ -16,6 +16,7 @@ from practice.access import StudioRequest, studio_can, studio_view
 from practice.once import submit_once
 from routines import services
 from routines.access import get_routine_for_studio
+from routines.advisories import builder_safety_context, picker_poses, suits_filter_on
 from routines.forms.builder import (
     AddStepForm,
     MoveForm,
@@ -76,13 +77,17 @@ def _steps_for_builder(request: StudioRequest, routine: Routine) -> list[Routine
     )
 
 
-def _picker_results(request: StudioRequest, query: str) -> list[Pose]:
+def _picker_results(request: StudioRequest, query: str, routine: Routine) -> list[Pose]:
     poses = (
         Pose.objects.visible_to(request.studio)
         .search(query)
-        .only("code", "name", "other_names", "category", "position", "summary", "studio")
+        .only(
+            *("code", "name", "other_names", "category", "position", "summary", "studio"),
+            # What the safety checker reads to tell whether a pose suits the client.
+            *("attributes", "teacher_notes", "both_sides"),
+        )
     )
-    return list(poses[:PICKER_LIMIT])
+    return picker_poses(request, routine, poses, PICKER_LIMIT)
 
 
 def _builder_context(
@@ -114,9 +119,11 @@ def _builder_context(
             instance=routine, studio=request.studio, initial={"version": routine.version}
         ),
         "picker_query": query,
-        "picker_results": _picker_results(request, query),
+        "picker_results": _picker_results(request, query, routine),
+        "picker_suits": suits_filter_on(request),
         "focus_step": focus[0] if focus else None,
         "focus_direction": focus[1] if focus else None,
+        **builder_safety_context(request, routine, steps),
     }
 
 
@@ -337,8 +344,12 @@ def step_picker(request: StudioRequest, routine_code: str) -> HttpResponse:
     routine = get_routine_for_studio(request, routine_code)
     query = request.GET.get("q", "")
     if not request.htmx:
-        return redirect(f"{routine.get_absolute_url()}?q={query}#picker")
-    context = {"routine": routine, "picker_results": _picker_results(request, query)}
+        return redirect(f"{routine.get_absolute_url()}?{request.GET.urlencode()}#picker")
+    context = {
+        "routine": routine,
+        "picker_query": query,
+        "picker_results": _picker_results(request, query, routine),
+    }
     return render(request, "routines/routine_detail.html#picker-results", context)
 
 

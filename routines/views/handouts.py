@@ -12,6 +12,7 @@ from clients.services import current_consent
 from practice.access import StudioRequest, studio_can, studio_view
 from routines import handouts
 from routines.access import get_routine_for_studio
+from routines.advisories import audit_safety_view, may_see_advisories
 from routines.forms.handouts import HandoutSettingsForm
 from routines.handouts import PrintOptions
 from routines.models import HandoutSettings
@@ -57,12 +58,21 @@ def routine_print(request: StudioRequest, routine_code: str) -> HttpResponse:
             "print preview of a tailored routine opened",
             record_code=routine.code,
         )
+    safety, safety_steps = handouts.print_safety(routine)
+    # Everyone who prints sees how many conflicts are open; only teachers see the reasons.
+    safety_reasons = may_see_advisories(request)
+    if safety is not None and safety_reasons:
+        audit_safety_view(request, routine.client, "print page")
     context = {
         # The preview's own keys (studio, settings, steps, ...) feed the shared template.
         **handouts.handout_preview_context(routine, options, routine.created_by),
         "print_options": options,
         "can_print_teacher_sheet": studio_can(request, "handouts.print_teacher_sheet"),
         "query": request.GET.urlencode(),
+        "safety": safety,
+        "safety_steps": safety_steps,
+        "safety_reasons": safety_reasons,
+        "needs_confirmation": bool(safety and safety.summary.unresolved),
     }
     return render(request, "routines/print.html", context)
 
@@ -71,6 +81,19 @@ def routine_print(request: StudioRequest, routine_code: str) -> HttpResponse:
 def routine_handout_pdf(request: StudioRequest, routine_code: str) -> HttpResponse:
     routine = get_routine_for_studio(request, routine_code)
     options = _print_options(request)
+    safety, _ = handouts.print_safety(routine)
+    if safety and safety.summary.unresolved and request.GET.get("confirmed") != "1":
+        # Nothing is printed (or audited) until the person confirms they mean it.
+        confirmed_query = request.GET.copy()
+        confirmed_query["confirmed"] = "1"
+        context = {
+            "routine": routine,
+            "summary": safety.summary,
+            "client_name": safety.client_name,
+            "confirmed_query": confirmed_query.urlencode(),
+            "query": request.GET.urlencode(),
+        }
+        return render(request, "routines/print_confirm.html", context)
     html = handouts.handout_html(routine, options, routine.created_by)
     _audit_print(request, "client handout", routine.client, routine.code)
     filename = f"{slugify(routine.title) or 'practice'}.pdf"
