@@ -12,7 +12,7 @@ from clients.services import current_consent
 from practice.access import StudioRequest, studio_can, studio_view
 from routines import handouts
 from routines.access import get_routine_for_studio
-from routines.advisories import audit_safety_view, may_see_advisories
+from routines.advisories import may_see_advisories
 from routines.forms.handouts import HandoutSettingsForm
 from routines.handouts import PrintOptions
 from routines.models import HandoutSettings
@@ -59,10 +59,9 @@ def routine_print(request: StudioRequest, routine_code: str) -> HttpResponse:
             record_code=routine.code,
         )
     safety, safety_steps = handouts.print_safety(routine)
-    # Everyone who prints sees how many conflicts are open; only teachers see the reasons.
+    # Everyone who prints sees how many conflicts are open; only teachers see the reasons. The
+    # preview's audit entry above already records this view of the client's record.
     safety_reasons = may_see_advisories(request)
-    if safety is not None and safety_reasons:
-        audit_safety_view(request, routine.client, "print page")
     context = {
         # The preview's own keys (studio, settings, steps, ...) feed the shared template.
         **handouts.handout_preview_context(routine, options, routine.created_by),
