@@ -71,13 +71,8 @@ def _get_session_client(session: Session, code: str) -> Client:
 
 def _audit_session(request: StudioRequest, session: Session, summary: str) -> None:
     for client in session.clients.all():
-        audit.record_for_request(
-            request,
-            Action.VIEW,
-            "session",
-            client=client,
-            record_code=session.code,
-            summary=summary,
+        audit.audit_client(
+            request, client, Action.VIEW, "session", summary, record_code=session.code
         )
 
 
@@ -299,14 +294,15 @@ def checkin(
         else:
             messages.success(request, f"{client.preferred_name}'s check-in is kept.")
             return redirect("session_detail", request.studio.code, session.code)
-    if request.method == "GET" and existing is not None:
-        audit.record_for_request(
+    if request.method == "GET":
+        # Even an empty form shows whose session it is: a read of the client's record.
+        audit.audit_client(
             request,
+            client,
             Action.VIEW,
             "check-in",
-            client=client,
-            record_code=existing.code,
-            summary="check-in opened",
+            "check-in opened" if existing else "check-in form opened",
+            record_code=existing.code if existing else session.code,
         )
     context = {
         "session": session,
@@ -342,14 +338,14 @@ def session_note(request: StudioRequest, session_code: str, client_code: str) ->
         else:
             messages.success(request, "Session note saved. Sign it on the client page when done.")
             return redirect("session_detail", request.studio.code, session.code)
-    if request.method == "GET" and note is not None:
-        audit.record_for_request(
+    if request.method == "GET":
+        audit.audit_client(
             request,
+            client,
             Action.VIEW,
             "note",
-            client=client,
-            record_code=note.code,
-            summary="session note opened for editing",
+            "session note opened for editing" if note else "session note form opened",
+            record_code=note.code if note else session.code,
         )
     status = 400 if request.method == "POST" else 200
     context = {"session": session, "client": client, "form": form, "note": note}
@@ -372,9 +368,7 @@ def home_practice(request: StudioRequest, client_code: str) -> HttpResponse:
         messages.success(request, "Home practice recorded.")
         return redirect(client.get_absolute_url() + "#progress")
     if request.method == "GET":
-        audit.record_for_request(
-            request, Action.VIEW, "home practice", client=client, summary="home practice opened"
-        )
+        audit.audit_client(request, client, Action.VIEW, "home practice", "home practice opened")
     weeks = client.home_practice.select_related("recorded_by")[:12]
     status = 400 if request.method == "POST" else 200
     context = {"client": client, "form": form, "weeks": weeks}
