@@ -40,6 +40,7 @@ from clients.models import Addendum, AuditEvent, CalendarFeed, CheckIn, Client, 
 from clients.progress import client_progress
 from clients.sessions import HomePractice
 from practice.access import StudioRequest, studio_can, studio_view
+from practice.once import submit_once
 
 Action = AuditEvent.Action
 PAGE_SIZE = 25
@@ -142,9 +143,15 @@ def _planned_fields(form: SessionForm) -> dict:
 
 @studio_view("sessions.plan")
 def session_create(request: StudioRequest) -> HttpResponse:
+    if request.method == "POST" and "find" in request.POST:
+        # Finding clients saves nothing, so it must not use up the form's one-time token.
+        return _finding(request, None)
+    return _session_plan(request)
+
+
+@submit_once
+def _session_plan(request: StudioRequest) -> HttpResponse:
     if request.method == "POST":
-        if "find" in request.POST:
-            return _finding(request, None)
         form = SessionForm(request.POST, studio=request.studio)
         if form.is_valid():
             try:
@@ -267,6 +274,7 @@ def session_held(request: StudioRequest, session_code: str) -> HttpResponse:
 
 
 @studio_view("sessions.record")
+@submit_once
 def checkin(
     request: StudioRequest, session_code: str, client_code: str, moment: str
 ) -> HttpResponse:
@@ -317,6 +325,7 @@ def checkin(
 
 
 @studio_view("sessions.record")
+@submit_once
 def session_note(request: StudioRequest, session_code: str, client_code: str) -> HttpResponse:
     """Writes the session note, or goes on with the author's own unsigned one."""
     session = _get_session(request, session_code)
@@ -353,6 +362,7 @@ def session_note(request: StudioRequest, session_code: str, client_code: str) ->
 
 
 @studio_view("sessions.record")
+@submit_once
 def home_practice(request: StudioRequest, client_code: str) -> HttpResponse:
     client = get_client_for_studio(request, client_code)
     form = HomePracticeForm(request.POST or None, studio=request.studio)
