@@ -10,6 +10,8 @@ from clients import audit
 from clients.models import AuditEvent
 from clients.session_services import studio_today
 from routines import dashboard
+from routines.advisories import routine_safety
+from routines.models import Routine
 from tests.factories import (
     CheckInFactory,
     ClientFactory,
@@ -17,7 +19,9 @@ from tests.factories import (
     ConsentSignatureFactory,
     PrecautionFactory,
     RoutineFactory,
+    RoutineStepFactory,
     SessionFactory,
+    library_pose,
 )
 
 
@@ -126,10 +130,69 @@ def test_teachers_see_their_draft_routines_assistants_none_of_the_sensitive_list
     assert ada.precautions_ending is ada.consent_to_resign is ada.draft_routines is None
 
 
-def test_the_safety_hook_claims_nothing_until_the_checker_exists(world, busy):
-    # None means "not known" (the item is left out), never a made-up "no conflicts".
-    assert dashboard.safety_conflicts(world.studio, world.bob) is None
+def _tailored(world, client, *slugs, **kwargs):
+    routine = RoutineFactory(studio=world.studio, client=client, **kwargs)
+    for position, slug in enumerate(slugs, start=1):
+        RoutineStepFactory(routine=routine, position=position, pose=library_pose(slug))
+    return routine
+
+
+def test_tailored_routines_with_open_conflicts_are_listed(world, busy):
+    rosa, mei = busy
+    # Happy baby bends the hip past ninety degrees: a conflict for Rosa's new hip.
+    PrecautionFactory(client=rosa, end_date=None)
+    flagged = _tailored(world, rosa, "happy-baby", "childs-pose", title="Rosa at home")
+    _tailored(world, rosa, "happy-baby", status=Routine.Status.ARCHIVED)
+    _tailored(world, mei, "happy-baby")  # Mei has no precaution: nothing to conflict with
+    ended = ClientFactory(studio=world.studio)
+    ended.care_team.add(world.bob)
+    today = studio_today(world.studio)
+    PrecautionFactory(
+        client=ended, start_date=today - timedelta(weeks=12), end_date=today - timedelta(days=1)
+    )
+    _tailored(world, ended, "happy-baby")
+    outside = ClientFactory(studio=world.studio)  # not in Bob's care team
+    PrecautionFactory(client=outside)
+    _tailored(world, outside, "happy-baby")
+    conflicts = dashboard.todo_for(world.studio, world.bob).safety_conflicts
+    assert conflicts.items == [flagged] and not conflicts.more and not conflicts.partial
+    assert conflicts.items[0].unresolved_conflicts >= 1
+    page = _page(world, world.bob)
+    assert "Routines to check against precautions" in page
+    assert "Rosa at home" in page and "open conflict" in page
+
+
+def test_a_conflict_kept_with_a_reason_is_not_a_to_do(world, busy):
+    rosa, _ = busy
+    PrecautionFactory(client=rosa)
+    routine = _tailored(world, rosa, "happy-baby")
+    step = routine.steps.get()
+    safety = routine_safety(routine, [step], with_fixes=False)
+    step.kept_conflicts = [advisory.key for advisory in safety.for_step(step).conflicts]
+    step.kept_reason = "Cleared by her physio"
+    step.save()
+    assert dashboard.safety_conflicts(world.studio, world.bob).items == []
     assert "check against precautions" not in _page(world, world.bob)
+
+
+def test_only_the_routines_changed_most_recently_are_checked(world, busy, monkeypatch):
+    rosa, _ = busy
+    PrecautionFactory(client=rosa)
+    monkeypatch.setattr(dashboard, "SAFETY_CHECKED", 2)
+    older = _tailored(world, rosa, "happy-baby")
+    newer = [_tailored(world, rosa, "happy-baby") for _ in range(2)]
+    Routine.objects.filter(pk=older.pk).update(updated_at=timezone.now() - timedelta(days=30))
+    conflicts = dashboard.safety_conflicts(world.studio, world.bob)
+    assert set(conflicts.items) == set(newer) and conflicts.partial
+    assert "routines changed most recently" in _page(world, world.bob)
+
+
+def test_assistants_get_no_safety_list(world, busy):
+    rosa, _ = busy
+    PrecautionFactory(client=rosa)
+    _tailored(world, rosa, "happy-baby", title="Rosa at home")
+    assert dashboard.todo_for(world.studio, world.ada).safety_conflicts is None
+    assert "Rosa at home" not in _page(world, world.ada)
 
 
 def test_each_list_is_cut_short(world, busy):
@@ -162,7 +225,9 @@ def _grow(world, rosa, count: int) -> None:
             clients=[client],
             starts_at=now + timedelta(days=2 + number),
         )
-        RoutineFactory(studio=world.studio, created_by=world.bob.user, client=client)
+        routine = RoutineFactory(studio=world.studio, created_by=world.bob.user, client=client)
+        # A conflict with the client's precaution, for the safety list.
+        RoutineStepFactory(routine=routine, pose=library_pose("happy-baby"))
 
 
 def test_the_dashboard_costs_the_same_queries_for_any_number_of_clients_and_sessions(
@@ -174,11 +239,13 @@ def test_the_dashboard_costs_the_same_queries_for_any_number_of_clients_and_sess
     client.get(url)
     # 1 session, 2 user, 3 membership and studio; 4 first steps; 5-6 today's sessions and
     # their clients, 7-8 upcoming and their clients, 9 not seen for six weeks, 10 precautions
-    # ending, 11 consent to sign again, 12 draft routines; 13 two-factor set up?; 14 studio
-    # switcher; 15-17 session save
-    with django_assert_num_queries(17):
+    # ending, 11 consent to sign again, 12 draft routines; 13-16 safety: routines, their
+    # steps, the clients' precautions and triggers; 17 two-factor set up?; 18 studio
+    # switcher; 19-21 session save
+    with django_assert_num_queries(21):
         assert client.get(url).status_code == 200
     _grow(world, busy[0], 12)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(21):
         page = client.get(url)
     assert "And more." in page.text
+    assert len(dashboard.safety_conflicts(world.studio, world.bob).items) == dashboard.LIST_SIZE
