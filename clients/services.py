@@ -19,6 +19,7 @@ from clients.models import (
     Note,
     TouchConsentChange,
 )
+from clients.session_services import sessions_erase_for
 from practice.access import ensure_same_studio
 from practice.models import Membership, Studio, User
 
@@ -266,6 +267,7 @@ def client_erase(*, client: Client, by: User, request: HttpRequest | None = None
     client.precautions.all().delete()
     client.triggers.all().delete()
     client.notes.all().delete()
+    sessions_erase_for(client)
     client.signatures.all().delete()
     client.touch_history.all().delete()
     client.care_team.clear()

@@ -27,6 +27,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from clients.models import Client, ConsentDocument
+from clients.progress import client_progress
 from practice.models import Studio, User
 from routines.advisories import RoutineSafety, routine_safety
 from routines.handout_texts import (
@@ -107,11 +108,15 @@ def media_url(name: str) -> str:
 class PrintOptions:
     large_print: bool = False
     illustrations: bool = True
+    # "Your practice so far" on the client handout: off unless the teacher asks for it.
+    progress: bool = False
 
     @classmethod
     def from_query(cls, query) -> "PrintOptions":
         return cls(
-            large_print=query.get("large") == "1", illustrations=query.get("illustrations") != "0"
+            large_print=query.get("large") == "1",
+            illustrations=query.get("illustrations") != "0",
+            progress=query.get("progress") == "1",
         )
 
 
@@ -209,7 +214,9 @@ def handout_html(routine: Routine, options: PrintOptions, teacher: User | None) 
 
 def handout_preview_context(routine: Routine, options: PrintOptions, teacher: User | None):
     """The same content for the portal's preview; pictures appear only in the PDF."""
-    preview_options = PrintOptions(large_print=options.large_print, illustrations=False)
+    preview_options = PrintOptions(
+        large_print=options.large_print, illustrations=False, progress=options.progress
+    )
     return handout_context(routine, preview_options, teacher)
 
 
@@ -226,6 +233,8 @@ def handout_context(routine: Routine, options: PrintOptions, teacher: User | Non
         "estimated_minutes": max(1, round(estimated_seconds(steps) / 60)),
         "home_practice": HOME_PRACTICE,
         "other_supports": OTHER_SUPPORTS,
+        # Numbers only (check-in numbers, days practised): never their words or notes.
+        "progress": client_progress(client) if client and options.progress else None,
     }
 
 
@@ -242,6 +251,7 @@ def teacher_sheet_html(routine: Routine, options: PrintOptions, teacher: User | 
         "safety": safety,
         "precautions": safety.intake.precautions if safety else [],
         "triggers": list(client.triggers.all()) if client else [],
+        "progress": client_progress(client) if client else None,
         "teacher": teacher.get_full_name() if teacher else "",
         "steps": _steps(steps, options, safety),
     }

@@ -341,3 +341,26 @@ def pose_copy(*, pose: Pose, studio: Studio) -> Pose:
         modification.slug = ""
         modification.save()
     return copy
+
+
+def routine_snapshot(routine: Routine) -> dict:
+    """What a session practised, as plain data that later edits of the routine cannot change.
+
+    Sessions live in `clients`, which may not import routines: they store this dict as it is
+    (see `clients.session_services.session_set_routine`). Teacher notes stay out: the snapshot
+    is what the client did, shown to everyone who sees the session.
+    """
+    steps = routine.steps.select_related("pose", "modification")
+    return {
+        "title": routine.title,
+        "steps": [
+            {
+                "pose": step.pose.name,
+                "modification": step.modification.name if step.modification else "",
+                "hold": step.hold_display,
+                "sides": "" if step.sides == Sides.NOT_APPLICABLE else step.get_sides_display(),
+                "cue": step.cue,
+            }
+            for step in steps
+        ],
+    }

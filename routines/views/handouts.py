@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -28,6 +30,15 @@ def _pdf_response(
     return response
 
 
+def _print_options(request: StudioRequest) -> PrintOptions:
+    """The options asked for; check-in numbers stay off the handout for those who may not read
+    them (assistants print handouts too)."""
+    options = PrintOptions.from_query(request.GET)
+    if options.progress and not studio_can(request, "sessions.record"):
+        options = replace(options, progress=False)
+    return options
+
+
 def _audit_print(request: StudioRequest, what: str, client: Client | None, code) -> None:
     audit.audit_client(request, client, Action.PRINT, what, f"{what} printed", record_code=code)
 
@@ -36,7 +47,7 @@ def _audit_print(request: StudioRequest, what: str, client: Client | None, code)
 def routine_print(request: StudioRequest, routine_code: str) -> HttpResponse:
     """The print page: a preview of the handout and the download buttons."""
     routine = get_routine_for_studio(request, routine_code)
-    options = PrintOptions.from_query(request.GET)
+    options = _print_options(request)
     if routine.client is not None:
         # The preview shows what is printed for this client: a read of their record.
         audit.audit_client(
@@ -68,7 +79,7 @@ def routine_print(request: StudioRequest, routine_code: str) -> HttpResponse:
 @studio_view("handouts.print")
 def routine_handout_pdf(request: StudioRequest, routine_code: str) -> HttpResponse:
     routine = get_routine_for_studio(request, routine_code)
-    options = PrintOptions.from_query(request.GET)
+    options = _print_options(request)
     safety, _ = handouts.print_safety(routine)
     if safety and safety.summary.unresolved and request.GET.get("confirmed") != "1":
         # Nothing is printed (or audited) until the person confirms they mean it.
