@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from clients import services
 from clients.models import Precaution, Trigger
+from clients.safety_rules import USUAL_RESTRICTIONS
 from clients.vocabulary import (
-    USUAL_RESTRICTIONS,
     BodySide,
     Clearance,
     Condition,

@@ -73,15 +73,15 @@ def _audit_each(
     request: HttpRequest | None = None,
 ) -> None:
     for client in clients:
-        audit.record(
-            studio=session.studio,
-            actor=by,
-            action=action,
-            record_type=record_type,
-            client=client,
+        audit.audit_client(
+            request,
+            client,
+            action,
+            record_type,
+            summary,
             record_code=record_code or session.code,
-            summary=summary,
-            request=request,
+            by=by,
+            studio=session.studio,
         )
 
 
@@ -254,15 +254,15 @@ def checkin_record(
     check_in.recorded_by = by
     check_in.full_clean()
     check_in.save()
-    audit.record(
-        studio=session.studio,
-        actor=by,
-        action=Action.CREATE if created else Action.CHANGE,
-        record_type="check-in",
-        client=client,
+    audit.audit_client(
+        request,
+        client,
+        Action.CREATE if created else Action.CHANGE,
+        "check-in",
+        f"check-in {moment} the session {'recorded' if created else 'changed'}",
         record_code=check_in.code,
-        summary=f"check-in {moment} the session {'recorded' if created else 'changed'}",
-        request=request,
+        by=by,
+        studio=session.studio,
     )
     if moment == CheckIn.Moment.AFTER and session.is_planned:
         session_mark_held(session=session, by=by, request=request)
@@ -316,15 +316,15 @@ def session_note_save(
         )
         if not updated:
             raise ValidationError("This note has been signed and locked; you can add an addendum.")
-    audit.record(
-        studio=session.studio,
-        actor=author,
-        action=Action.CREATE if created else Action.CHANGE,
-        record_type="note",
-        client=client,
+    audit.audit_client(
+        request,
+        client,
+        Action.CREATE if created else Action.CHANGE,
+        "note",
+        "session note added" if created else "session note edited",
         record_code=note.code,
-        summary="session note added" if created else "session note edited",
-        request=request,
+        by=author,
+        studio=session.studio,
     )
     return note
 
@@ -352,6 +352,8 @@ def home_practice_record(
     record.days, record.source, record.recorded_by = days, source, by
     record.full_clean()
     record.save()
+    # `by` is None when the client records it themselves (the practice link): the actor is
+    # then "system", never whoever the request happens to be signed in as.
     audit.record(
         studio=client.studio,
         actor=by,
@@ -406,13 +408,14 @@ def feed_issue(
     feed = feed or CalendarFeed(membership=membership)
     token = feed.issue_token()
     feed.save()
-    audit.record(
+    audit.audit_client(
+        request,
+        None,
+        Action.CREATE,
+        "calendar feed",
+        "calendar link made (any earlier link stopped)",
+        by=membership.user,
         studio=membership.studio,
-        actor=membership.user,
-        action=Action.CREATE,
-        record_type="calendar feed",
-        summary="calendar link made (any earlier link stopped)",
-        request=request,
     )
     return feed, token
 
@@ -420,13 +423,14 @@ def feed_issue(
 @transaction.atomic
 def feed_revoke(*, membership: Membership, request: HttpRequest | None = None) -> None:
     CalendarFeed.objects.filter(membership=membership).delete()
-    audit.record(
+    audit.audit_client(
+        request,
+        None,
+        Action.DELETE,
+        "calendar feed",
+        "calendar link turned off",
+        by=membership.user,
         studio=membership.studio,
-        actor=membership.user,
-        action=Action.DELETE,
-        record_type="calendar feed",
-        summary="calendar link turned off",
-        request=request,
     )
 
 
@@ -437,13 +441,14 @@ def feed_set_client_names(
     feed.include_client_names = include
     feed.save(update_fields=["include_client_names"])
     membership = feed.membership
-    audit.record(
+    audit.audit_client(
+        request,
+        None,
+        Action.CHANGE,
+        "calendar feed",
+        "client names shown in calendar" if include else "client names hidden in calendar",
+        by=membership.user,
         studio=membership.studio,
-        actor=membership.user,
-        action=Action.CHANGE,
-        record_type="calendar feed",
-        summary="client names shown in calendar" if include else "client names hidden in calendar",
-        request=request,
     )
     return feed
 
@@ -453,7 +458,9 @@ def sessions_erase_for(client: Client) -> None:
     the notes). A group session stays for the others, without this person."""
     client.check_ins.all().delete()
     client.home_practice.all().delete()
-    sessions = list(client.sessions.annotate(size=Count("clients")))
+    # Counted outside the client's own join, which would see only this client in each group.
+    mine = Session.objects.filter(pk__in=client.sessions.values("pk"))
+    sessions = list(mine.annotate(size=Count("clients")))
     Session.objects.filter(pk__in=[s.pk for s in sessions if s.size == 1]).delete()
     names = [name for name in {client.preferred_name, client.full_name} if name]
     for session in (s for s in sessions if s.size > 1):

@@ -36,7 +36,7 @@ class SessionQuerySet(models.QuerySet["Session"]):
         return self.filter(studio=studio)
 
     def upcoming(self) -> "SessionQuerySet":
-        # From the start of the hour: a session that began a moment ago is still "now".
+        # A session that began within the hour is still "now", not yet the past.
         since = timezone.now() - timedelta(hours=1)
         return self.filter(status=Session.Status.PLANNED, starts_at__gte=since)
 

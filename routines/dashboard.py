@@ -24,11 +24,15 @@ from clients.models import (
 )
 from clients.session_services import TEACHING_ROLES, studio_today
 from practice.models import Membership, Studio
-from routines.models import Routine
+from routines.advisories import routine_safety
+from routines.models import Routine, RoutineStep
 
 LIST_SIZE = 8
 PRECAUTION_WARNING_DAYS = 14
 NOT_SEEN_WEEKS = 6
+# The safety checker runs in Python, routine by routine: the dashboard checks at most this many
+# (the ones changed most recently), so the page costs the same at any size of studio.
+SAFETY_CHECKED = 30
 
 
 @dataclass
@@ -48,6 +52,14 @@ class Bounded:
 
 
 @dataclass
+class Checked(Bounded):
+    """Routines with open conflicts; `partial` when there were more routines to check than
+    SAFETY_CHECKED, so older ones were not looked at."""
+
+    partial: bool = False
+
+
+@dataclass
 class FirstStep:
     label: str
     hint: str
@@ -63,8 +75,7 @@ class Todo:
     consent_to_resign: Bounded | None = None
     not_seen: Bounded | None = None
     draft_routines: Bounded | None = None
-    # None: the safety checker is not available, so nothing is claimed either way.
-    safety_conflicts: Bounded | None = None
+    safety_conflicts: Checked | None = None
 
     @property
     def is_clear(self) -> bool:
@@ -204,22 +215,49 @@ def not_seen(studio: Studio, membership: Membership) -> Bounded:
 def draft_routines(studio: Studio, membership: Membership) -> Bounded:
     return Bounded.of(
         Routine.objects.for_studio(studio)
-        .filter(status=Routine.Status.DRAFT, is_template=False, created_by=membership.user)
+        .filter(status=Routine.Status.DRAFT, is_template=False, created_by_id=membership.user_id)
         .select_related("studio", "client")
         .order_by("-updated_at", "pk")
     )
 
 
-def safety_conflicts(studio: Studio, membership: Membership) -> Bounded | None:
-    """Tailored routines whose poses conflict with their client's current precautions.
+def safety_conflicts(studio: Studio, membership: Membership) -> Checked:
+    """Tailored routines in use (draft or ready) whose steps still conflict with their client's
+    precautions, with no reason given for keeping them.
 
-    HOOK for the safety checker (issue 9, `routines/safety.py`), built on another branch at
-    the same time as this one. Until it is merged there is no checker to ask, so this answers
-    None (the dashboard then leaves the item out) rather than claiming "no conflicts". When
-    merging, replace the body with a bounded query over the checker's unresolved conflicts
-    for `_my_clients(studio, membership)`.
+    Only a precaution in force today raises a conflict, so routines whose client has none are
+    left out in the query. The checker itself runs in Python on the SAFETY_CHECKED routines
+    changed most recently, in four queries however many there are: the routines with their
+    clients, their steps with poses and modifications, the clients' precautions and triggers.
     """
-    return None
+    today = studio_today(studio)
+    in_force = Precaution.objects.filter(client=OuterRef("client"), start_date__lte=today).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today)
+    )
+    candidates = list(
+        Routine.objects.for_studio(studio)
+        .filter(client__in=_my_clients(studio, membership), is_template=False)
+        .exclude(status=Routine.Status.ARCHIVED)
+        .filter(Exists(in_force))
+        .select_related("studio", "client")
+        .prefetch_related(
+            Prefetch("steps", RoutineStep.objects.select_related("pose", "modification")),
+            "client__precautions",
+            "client__triggers",
+        )
+        .order_by("-updated_at", "pk")[: SAFETY_CHECKED + 1]
+    )
+    flagged = []
+    for routine in candidates[:SAFETY_CHECKED]:
+        safety = routine_safety(routine, list(routine.steps.all()), today=today, with_fixes=False)
+        if safety is not None and safety.summary.unresolved:
+            routine.unresolved_conflicts = safety.summary.unresolved
+            flagged.append(routine)
+    return Checked(
+        flagged[:LIST_SIZE],
+        more=len(flagged) > LIST_SIZE,
+        partial=len(candidates) > SAFETY_CHECKED,
+    )
 
 
 def todo_for(studio: Studio, membership: Membership) -> Todo:

@@ -8,6 +8,7 @@ helper or a re-export is caught too.
 """
 
 import ast
+import importlib.util
 import json
 import os
 import re
@@ -17,6 +18,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import rules
 from django.db.migrations.loader import MigrationLoader
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,14 +62,29 @@ def _imported_modules(source: str, module: str, is_package: bool = False) -> set
             if name == "get_model" and isinstance(first, ast.Constant):
                 found.add(str(first.value))
         # Dotted names only ("routines.models", "routines.Routine"): plain words such as a
-        # context key "routines" are not a dependency.
+        # context key "routines" are not a dependency, and neither is a rule's name
+        # ("clients.edit"), which names no module or model.
         if (
             isinstance(node, ast.Constant)
             and isinstance(node.value, str)
             and re.fullmatch(r"[a-z_]+(\.\w+)+", node.value)
+            and _names_code(node.value)
         ):
             found.add(node.value)
     return found
+
+
+def _names_code(dotted: str) -> bool:
+    """A model label ("routines.Routine") or an importable module ("routines.models"), and
+    not a rule's name (the rule "clients.export" shares its name with a module)."""
+    if dotted in rules.rulesets.default_rules:
+        return False
+    if dotted.rpartition(".")[2][:1].isupper():
+        return True
+    try:
+        return importlib.util.find_spec(dotted) is not None
+    except ModuleNotFoundError:
+        return False
 
 
 def _reaches(modules: set[str], apps: tuple[str, ...]) -> list[str]:

@@ -112,6 +112,8 @@ ROLE_TABLE: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "step_move": (TEACHERS, ACTION),
     "step_remove": (TEACHERS, ACTION),
     "step_swap": (TEACHERS, ACTION),
+    "step_fix": (TEACHERS, ACTION),
+    "step_keep": (TEACHERS, ACTION),
     "client_list": (EVERYONE, READ),
     "client_create": (TEACHERS, FORM),
     "client_detail": (EVERYONE, READ),
@@ -142,8 +144,8 @@ ROLE_TABLE: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "consent_form": (EVERYONE, READ),
     "client_consent_form": (EVERYONE, READ),
     "handout_settings": (OWNER, FORM),
-    # Anyone in the studio plans sessions; what happened in one (held, check-ins, notes, home
-    # practice) is the teachers' record.
+    # Sessions: assistants see and plan them (names, times, places, the routine practised);
+    # check-ins, session notes, home practice and marking one held are for those who teach.
     "session_list": (EVERYONE, READ),
     "session_create": (EVERYONE, FORM),
     "session_detail": (EVERYONE, READ),
@@ -170,7 +172,7 @@ PARENT_OF = {
     "note_code": "client_code",
     "addendum_code": "note_code",
     "signature_code": "client_code",
-    # A session's attendee: check-ins and session notes name the client under the session.
+    # A check-in or session note names a client of the session.
     "client_code": "session_code",
 }
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -380,8 +382,8 @@ def test_every_studio_url_is_in_the_role_table():
 
 @pytest.mark.parametrize("route", STUDIO_ROUTES, ids=str)
 def test_every_url_with_several_codes_says_how_they_nest(route):
-    """Two object codes in one URL are a parent and its child: the walk must know which."""
-    # Other kwargs (a check-in's moment) choose a variant of the page, not an object.
+    """Two object codes in one URL are a parent and its child: the walk must know which.
+    A word that names no object (a check-in's `moment`) is not a code."""
     kwargs = [name for name in route.object_kwargs if name.endswith("_code")]
     children = {child for _, child in _nesting(route)}
     roots = [name for name in kwargs if name not in children]

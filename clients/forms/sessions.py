@@ -32,7 +32,6 @@ class SessionForm(forms.Form):
         label="With",
         error_messages={"required": "Choose who the session is with."},
     )
-    client_search = forms.CharField(required=False, label="Find a client by name")
     teacher = forms.ModelChoiceField(queryset=Membership.objects.none(), to_field_name="code")
     day = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
     at = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}))
@@ -51,7 +50,6 @@ class SessionForm(forms.Form):
             .order_by("user__name")
         )
         self.fields["teacher"].label_from_instance = lambda m: m.user.get_full_name()
-        self.fields["place"].widget.attrs["id"] = "id_place"
 
     @classmethod
     def for_session(cls, session: Session, **kwargs) -> "SessionForm":
@@ -121,6 +119,7 @@ class CheckInForm(forms.Form):
         empty_value=None,
         required=False,
         label="How do your hips feel?",
+        widget=forms.RadioSelect(),
         help_text="0 at ease, 10 a lot of discomfort",
     )
     settled = forms.TypedChoiceField(
@@ -129,12 +128,13 @@ class CheckInForm(forms.Form):
         empty_value=None,
         required=False,
         label="How settled and safe do you feel?",
+        widget=forms.RadioSelect(),
         help_text="0 not at all, 10 completely",
     )
     words = forms.CharField(
         required=False,
         label="Anything you noticed, in your own words",
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
     )
 

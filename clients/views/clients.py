@@ -10,6 +10,7 @@ from clients.forms.clients import ClientFilterForm, ClientForm
 from clients.models import AuditEvent, Client
 from clients.views import consent, intake, notes, sessions
 from practice.access import StudioRequest, studio_can, studio_view
+from practice.once import submit_once
 
 Action = AuditEvent.Action
 # Each sensitive section of the client page: its view module builds its context.
@@ -46,6 +47,7 @@ def client_list(request: StudioRequest) -> HttpResponse:
 
 
 @studio_view("clients.edit")
+@submit_once
 def client_create(request: StudioRequest) -> HttpResponse:
     form = ClientForm(request.POST or None, studio=request.studio)
     if request.method == "POST" and form.is_valid():
@@ -81,13 +83,8 @@ def client_detail(request: StudioRequest, client_code: str) -> HttpResponse:
     if sensitive:
         for section in SENSITIVE_SECTIONS:
             context.update(section.section_context(request, client))
-    audit.record_for_request(
-        request,
-        Action.VIEW,
-        "client",
-        client=client,
-        summary="full record opened" if sensitive else "contact details opened",
-    )
+    summary = "full record opened" if sensitive else "contact details opened"
+    audit.audit_client(request, client, Action.VIEW, "client", summary)
     return render(request, "clients/client_detail.html", context)
 
 
@@ -104,9 +101,7 @@ def client_edit(request: StudioRequest, client_code: str) -> HttpResponse:
         messages.success(request, "Saved.")
         return redirect(client)
     if request.method == "GET":
-        audit.record_for_request(
-            request, Action.VIEW, "client", client=client, summary="details opened for editing"
-        )
+        audit.audit_client(request, client, Action.VIEW, "client", "details opened for editing")
     status = 400 if request.method == "POST" else 200
     return render(
         request, "clients/client_form.html", {"form": form, "client": client}, status=status

@@ -60,10 +60,8 @@ def _json_download(data: dict, filename: str) -> HttpResponse:
 
 def _record_studio_export(request: StudioRequest, clients: list[Client]) -> None:
     """One studio-level entry, then one per client so each client's own trail shows it too."""
-    audit.record_for_request(
-        request, Action.EXPORT, "studio", summary="whole studio exported (json)"
-    )
-    # The same fields `audit.record` writes, in one statement however many clients there are.
+    audit.audit_client(request, None, Action.EXPORT, "studio", "whole studio exported (json)")
+    # The same fields `audit.audit_client` writes, in one statement however many clients there are.
     ip_address = audit.client_ip(request)
     AuditEvent.objects.bulk_create(
         AuditEvent(
@@ -111,13 +109,8 @@ def client_export(request: StudioRequest, client_code: str) -> HttpResponse:
         record = record_data(load_record(client), request.membership)
         context = {"client": client, "record": record, "exported_at": timezone.now()}
         response = render(request, "clients/export_client.html", context)
-    audit.record_for_request(
-        request,
-        Action.EXPORT,
-        "client",
-        client=client,
-        summary=f"client record exported ({export_format})",
-    )
+    summary = f"client record exported ({export_format})"
+    audit.audit_client(request, client, Action.EXPORT, "client", summary)
     return response
 
 
@@ -152,5 +145,7 @@ def client_erase(request: StudioRequest, client_code: str) -> HttpResponse:
         },
         "routines": client.routines.order_by("title"),
     }
+    # The page counts what the record holds and lists its routines: a read like any other.
+    audit.audit_client(request, client, Action.VIEW, "client", "erasure page opened")
     status = 400 if request.method == "POST" else 200
     return render(request, "clients/erase_confirm.html", context, status=status)

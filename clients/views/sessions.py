@@ -40,6 +40,7 @@ from clients.models import Addendum, AuditEvent, CalendarFeed, CheckIn, Client, 
 from clients.progress import client_progress
 from clients.sessions import HomePractice
 from practice.access import StudioRequest, studio_can, studio_view
+from practice.once import submit_once
 
 Action = AuditEvent.Action
 PAGE_SIZE = 25
@@ -71,13 +72,8 @@ def _get_session_client(session: Session, code: str) -> Client:
 
 def _audit_session(request: StudioRequest, session: Session, summary: str) -> None:
     for client in session.clients.all():
-        audit.record_for_request(
-            request,
-            Action.VIEW,
-            "session",
-            client=client,
-            record_code=session.code,
-            summary=summary,
+        audit.audit_client(
+            request, client, Action.VIEW, "session", summary, record_code=session.code
         )
 
 
@@ -147,9 +143,15 @@ def _planned_fields(form: SessionForm) -> dict:
 
 @studio_view("sessions.plan")
 def session_create(request: StudioRequest) -> HttpResponse:
+    if request.method == "POST" and "find" in request.POST:
+        # Finding clients saves nothing, so it must not use up the form's one-time token.
+        return _finding(request, None)
+    return _session_plan(request)
+
+
+@submit_once
+def _session_plan(request: StudioRequest) -> HttpResponse:
     if request.method == "POST":
-        if "find" in request.POST:
-            return _finding(request, None)
         form = SessionForm(request.POST, studio=request.studio)
         if form.is_valid():
             try:
@@ -272,6 +274,7 @@ def session_held(request: StudioRequest, session_code: str) -> HttpResponse:
 
 
 @studio_view("sessions.record")
+@submit_once
 def checkin(
     request: StudioRequest, session_code: str, client_code: str, moment: str
 ) -> HttpResponse:
@@ -299,14 +302,15 @@ def checkin(
         else:
             messages.success(request, f"{client.preferred_name}'s check-in is kept.")
             return redirect("session_detail", request.studio.code, session.code)
-    if request.method == "GET" and existing is not None:
-        audit.record_for_request(
+    if request.method == "GET":
+        # Even an empty form shows whose session it is: a read of the client's record.
+        audit.audit_client(
             request,
+            client,
             Action.VIEW,
             "check-in",
-            client=client,
-            record_code=existing.code,
-            summary="check-in opened",
+            "check-in opened" if existing else "check-in form opened",
+            record_code=existing.code if existing else session.code,
         )
     context = {
         "session": session,
@@ -321,6 +325,7 @@ def checkin(
 
 
 @studio_view("sessions.record")
+@submit_once
 def session_note(request: StudioRequest, session_code: str, client_code: str) -> HttpResponse:
     """Writes the session note, or goes on with the author's own unsigned one."""
     session = _get_session(request, session_code)
@@ -342,14 +347,14 @@ def session_note(request: StudioRequest, session_code: str, client_code: str) ->
         else:
             messages.success(request, "Session note saved. Sign it on the client page when done.")
             return redirect("session_detail", request.studio.code, session.code)
-    if request.method == "GET" and note is not None:
-        audit.record_for_request(
+    if request.method == "GET":
+        audit.audit_client(
             request,
+            client,
             Action.VIEW,
             "note",
-            client=client,
-            record_code=note.code,
-            summary="session note opened for editing",
+            "session note opened for editing" if note else "session note form opened",
+            record_code=note.code if note else session.code,
         )
     status = 400 if request.method == "POST" else 200
     context = {"session": session, "client": client, "form": form, "note": note}
@@ -357,6 +362,7 @@ def session_note(request: StudioRequest, session_code: str, client_code: str) ->
 
 
 @studio_view("sessions.record")
+@submit_once
 def home_practice(request: StudioRequest, client_code: str) -> HttpResponse:
     client = get_client_for_studio(request, client_code)
     form = HomePracticeForm(request.POST or None, studio=request.studio)
@@ -372,10 +378,10 @@ def home_practice(request: StudioRequest, client_code: str) -> HttpResponse:
         messages.success(request, "Home practice recorded.")
         return redirect(client.get_absolute_url() + "#progress")
     if request.method == "GET":
-        audit.record_for_request(
-            request, Action.VIEW, "home practice", client=client, summary="home practice opened"
-        )
-    weeks = client.home_practice.filter(source=HomePractice.Source.TEACHER)[:12]
+        audit.audit_client(request, client, Action.VIEW, "home practice", "home practice opened")
+    weeks = client.home_practice.filter(source=HomePractice.Source.TEACHER).select_related(
+        "recorded_by"
+    )[:12]
     # What the client reported through their practice link, day by day, in their own words.
     reports = client.home_practice.reported_by_client()[:14]
     status = 400 if request.method == "POST" else 200

@@ -9,13 +9,17 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from clients import audit
 from clients.access import get_client_for_studio
+from clients.models import AuditEvent
 from practice.access import StudioRequest, studio_view
+from practice.once import submit_once
 from routines import services
 from routines.forms.builder import NewRoutineForm
 
 
 @studio_view("clients.edit")
+@submit_once
 def client_routine_create(request: StudioRequest, client_code: str) -> HttpResponse:
     client = get_client_for_studio(request, client_code)
     form = NewRoutineForm(
@@ -33,6 +37,10 @@ def client_routine_create(request: StudioRequest, client_code: str) -> HttpRespo
         )
         messages.success(request, f"A routine tailored for {client.preferred_name} is ready.")
         return redirect(routine)
+    if request.method == "GET":
+        audit.audit_client(
+            request, client, AuditEvent.Action.VIEW, "client", "new routine form opened"
+        )
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "client": client}
     return render(request, "clients/client_routine_form.html", context, status=status)

@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from practice.access import StudioRequest, studio_view
+from practice.adapter import RETURNING_SESSION_KEY
 from routines.dashboard import todo_for
 
 
@@ -20,5 +21,6 @@ def studio_dashboard(request: StudioRequest) -> HttpResponse:
         "pending_invitations": studio.invitations.pending().count() if membership.is_owner else 0,
         "profile_incomplete": not (studio.contact_email or studio.phone),
         "needs_two_factor": not request.user.authenticator_set.exists(),
+        "returning": request.session.get(RETURNING_SESSION_KEY, False),
     }
     return render(request, "routines/dashboard.html", context)

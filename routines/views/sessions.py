@@ -1,7 +1,6 @@
 """Choosing the routine a session practised. It lives here because the snapshot is made from
 a routine, and the clients app (where sessions live) may not import routines."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
@@ -11,20 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from clients import session_services
 from clients.models import Session
 from practice.access import StudioRequest, studio_can, studio_view
+from routines.forms.sessions import SessionRoutineForm
 from routines.models import Routine
 from routines.services import routine_snapshot
 
 CHOICES_SHOWN = 25
-
-
-class SessionRoutineForm(forms.Form):
-    routine = forms.ModelChoiceField(
-        queryset=Routine.objects.none(), to_field_name="code", required=False
-    )
-
-    def __init__(self, *args, studio, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["routine"].queryset = Routine.objects.for_studio(studio).active()
 
 
 def _choices(request: StudioRequest, session: Session, query: str) -> list[Routine]:
