@@ -180,18 +180,21 @@ def record_data(client: Client, membership: Membership) -> dict[str, Any]:
         ],
         # On the related manager: owners keep any prefetched notes, instructors are filtered.
         "notes": [_note(note) for note in client.notes.visible_to(membership)],
-        # Parts other apps add (routines tailored for the client): see clients/hooks.py.
-        **{section.key: section.data(client) for section in RECORD_SECTIONS},
         "sessions": _sessions(client),
         "home_practice": [
             {
                 "week_starting": week.week_starting,
                 "days": week.days,
                 "source": week.source,
+                "practised_on": week.practised_on,
+                "hips": week.hips,
+                "words": week.words,
                 "recorded_at": week.recorded_at,
             }
             for week in client.home_practice.all()
         ],
+        # Parts other apps add (routines tailored for the client): see clients/hooks.py.
+        **{section.key: section.data(client) for section in RECORD_SECTIONS},
         "created_at": client.created_at,
         "updated_at": client.updated_at,
     }
@@ -240,13 +243,13 @@ def _record_lookups() -> list[str | Prefetch]:
         ),
         Prefetch("notes", queryset=Note.objects.select_related("author", "session")),
         "notes__addenda__author",
-        *(lookup for section in RECORD_SECTIONS for lookup in section.lookups()),
         Prefetch(
             "sessions",
             queryset=Session.objects.select_related("teacher__user").prefetch_related("clients"),
         ),
         "check_ins",
         "home_practice",
+        *(lookup for section in RECORD_SECTIONS for lookup in section.lookups()),
     ]
 
 

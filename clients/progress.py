@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from clients.models import Client
@@ -71,6 +72,28 @@ def client_progress(client: Client) -> Progress:
         ]
         answered = [p for p in points if p.before is not None or p.after is not None]
         setattr(progress, measure, answered)
-    weeks = HomePractice.objects.filter(client=client).order_by("-week_starting")[:MAX_WEEKS]
-    progress.practice = [WeekPoint(w.week_starting, w.days) for w in reversed(list(weeks))]
+    progress.practice = practice_weeks(client)
     return progress
+
+
+def practice_weeks(client: Client) -> list[WeekPoint]:
+    """Days practised per week, oldest first, from both sources in one query.
+
+    The teacher's figure copied from the printed log and the days the client reported through
+    their link describe the same week, often the same days: a week counts the larger of the
+    two, never their sum, so nothing is counted twice.
+    """
+    client_rows = Q(source=HomePractice.Source.CLIENT)
+    weeks = (
+        HomePractice.objects.filter(client=client)
+        .values("week_starting")
+        .annotate(
+            teacher=Max("days", filter=~client_rows),
+            reported=Count("practised_on", filter=client_rows, distinct=True),
+        )
+        .order_by("-week_starting")[:MAX_WEEKS]
+    )
+    return [
+        WeekPoint(week["week_starting"], min(7, max(week["teacher"] or 0, week["reported"])))
+        for week in reversed(list(weeks))
+    ]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from clients import audit
-from clients.hooks import ERASE_HOOKS
+from clients.hooks import ARCHIVE_HOOKS, ERASE_HOOKS
 from clients.models import (
     Addendum,
     AuditEvent,
@@ -250,6 +250,9 @@ def client_set_archived(
 ) -> Client:
     client.status = Client.Status.ARCHIVED if archived else Client.Status.ACTIVE
     client.save(update_fields=["status", "updated_at"])
+    if archived:
+        for hook in ARCHIVE_HOOKS:
+            hook(client)
     audit.audit_client(
         request,
         client,

@@ -345,7 +345,8 @@ def home_practice_record(
 ) -> HomePractice:
     """One figure a week; recording the same week again replaces it, with its new source."""
     week = week_start(week_of)
-    record = HomePractice.objects.filter(client=client, week_starting=week).first()
+    # The client's own daily reports share the model; the weekly figure is a row of its own.
+    record = HomePractice.objects.filter(client=client, week_starting=week, source=source).first()
     created = record is None
     record = record or HomePractice(client=client, week_starting=week)
     record.days, record.source, record.recorded_by = days, source, by
@@ -364,6 +365,36 @@ def home_practice_record(
         request=request,
     )
     return record
+
+
+@transaction.atomic
+def home_practice_report(
+    *, client: Client, on: date, hips: int | None, words: str
+) -> tuple[HomePractice, bool]:
+    """The client's own "I practised today" (through their practice link): one row a day, so a
+    second report the same day replaces the first rather than adding a day. Returns the row
+    and whether it is new. No person and no IP address is recorded: the client has no account,
+    and the trail must not learn where they practise."""
+    if client.status != Client.Status.ACTIVE:
+        raise ValidationError("This record is not taking reports.")
+    record = HomePractice.objects.reported_by_client().filter(client=client, practised_on=on)
+    record = record.first()
+    created = record is None
+    record = record or HomePractice(client=client, source=HomePractice.Source.CLIENT)
+    record.practised_on, record.week_starting, record.days = on, week_start(on), 1
+    record.hips, record.words, record.recorded_by = hips, words, None
+    record.full_clean()
+    record.save()
+    audit.record(
+        studio=client.studio,
+        actor=None,
+        action=Action.CREATE if created else Action.CHANGE,
+        record_type="home practice",
+        client=client,
+        record_code=record.code,
+        summary="practice reported by the client" if created else "client's report changed",
+    )
+    return record, created
 
 
 @transaction.atomic

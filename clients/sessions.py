@@ -156,9 +156,16 @@ class CheckIn(models.Model):
         return f"Check-in {self.moment}"
 
 
+class HomePracticeQuerySet(models.QuerySet["HomePractice"]):
+    def reported_by_client(self) -> "HomePracticeQuerySet":
+        return self.filter(source=HomePractice.Source.CLIENT)
+
+
 class HomePractice(models.Model):
-    """Days practised at home in one week. One model for both ways it arrives: the teacher
-    copying the printed log, and (a later issue) the client's own practice link."""
+    """Home practice, one model for both ways it arrives: the teacher copying the printed log
+    (one row a week, `days` practised) and the client's own practice link (one row a day,
+    `practised_on`, with their optional 0-10 for the hips and words). Weeks are counted from
+    both without adding one to the other: see `clients.progress.practice_weeks`."""
 
     class Source(models.TextChoices):
         TEACHER = "teacher", "Recorded by the teacher from the printed log"
@@ -169,15 +176,39 @@ class HomePractice(models.Model):
     week_starting = models.DateField(help_text="The Monday of the week.")
     days = models.PositiveSmallIntegerField("days practised", validators=[MaxValueValidator(7)])
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.TEACHER)
+    # Only the client's own reports (source "client") carry the day and how it felt.
+    practised_on = models.DateField(null=True, blank=True, editable=False)
+    hips = models.PositiveSmallIntegerField(
+        "how the hips feel", null=True, blank=True, validators=[MaxValueValidator(SCALE_MAX)]
+    )
+    words = EncryptedTextField("what they noticed, in their words", blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now=True)
 
+    objects = HomePracticeQuerySet.as_manager()
+
     class Meta:
-        ordering = ["-week_starting"]
+        ordering = ["-week_starting", "-practised_on"]
         constraints = [
-            models.UniqueConstraint(fields=["client", "week_starting"], name="one_week_record")
+            models.UniqueConstraint(
+                fields=["client", "week_starting"],
+                condition=models.Q(source="teacher"),
+                name="one_week_record",
+            ),
+            models.UniqueConstraint(
+                fields=["client", "practised_on"],
+                condition=models.Q(source="client"),
+                name="one_client_report_a_day",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(source="teacher", practised_on__isnull=True, hips__isnull=True)
+                    | models.Q(source="client", practised_on__isnull=False, days=1)
+                ),
+                name="home_practice_shape_by_source",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -29,6 +29,7 @@ ABILITIES: list[tuple[str, str]] = [
     ("routines.view", "see routines"),
     ("routines.edit", "build and change routines"),
     ("handouts.print", "print handouts and consent forms"),
+    ("practice_links.manage", "turn a client's practice link on, renew it or turn it off"),
     ("handouts.print_teacher_sheet", "print teacher sheets"),
     ("studio.manage_team", "invite people, change roles and remove members"),
     ("studio.change_settings", "change studio settings, including two-factor for everyone"),

@@ -41,6 +41,8 @@ urlpatterns = [
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     # A teacher's secret calendar link: calendar apps cannot sign in (see clients/calendar.py).
     path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
+    # A client's practice link: public, the token is the key (see routines/practice_links.py).
+    path("p/", include("routines.player_urls")),
     path("accounts/signup/", views.signup, name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

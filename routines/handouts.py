@@ -36,7 +36,13 @@ from routines.handout_texts import (
     OTHER_SUPPORTS,
     TOUCH_LINES,
 )
-from routines.models import HandoutSettings, Routine, RoutineStep, estimated_seconds
+from routines.models import (
+    HandoutSettings,
+    Routine,
+    RoutineStep,
+    estimated_seconds,
+)
+from routines.qr import qr_svg
 from routines.safety import Advisory
 from routines.vocabulary import Sides
 
@@ -205,22 +211,30 @@ def _zone(studio: Studio) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(studio.time_zone)
 
 
-def handout_html(routine: Routine, options: PrintOptions, teacher: User | None) -> str:
+def handout_html(
+    routine: Routine, options: PrintOptions, teacher: User | None, practice_url: str = ""
+) -> str:
     """The client's take-home sheet: never triggers, precautions, diagnoses or teacher notes."""
     return render_to_string(
-        "routines/handouts/handout.html", handout_context(routine, options, teacher)
+        "routines/handouts/handout.html",
+        handout_context(routine, options, teacher, practice_url),
     )
 
 
-def handout_preview_context(routine: Routine, options: PrintOptions, teacher: User | None):
+def handout_preview_context(
+    routine: Routine, options: PrintOptions, teacher: User | None, practice_url: str = ""
+):
     """The same content for the portal's preview; pictures appear only in the PDF."""
     preview_options = PrintOptions(
         large_print=options.large_print, illustrations=False, progress=options.progress
     )
-    return handout_context(routine, preview_options, teacher)
+    return handout_context(routine, preview_options, teacher, practice_url)
 
 
-def handout_context(routine: Routine, options: PrintOptions, teacher: User | None) -> dict:
+def handout_context(
+    routine: Routine, options: PrintOptions, teacher: User | None, practice_url: str = ""
+) -> dict:
+    """`practice_url`: the client's live practice link, printed as a URL and a QR code."""
     client: Client | None = routine.client
     steps = _routine_steps(routine)
     return {
@@ -235,6 +249,8 @@ def handout_context(routine: Routine, options: PrintOptions, teacher: User | Non
         "other_supports": OTHER_SUPPORTS,
         # Numbers only (check-in numbers, days practised): never their words or notes.
         "progress": client_progress(client) if client and options.progress else None,
+        "practice_url": practice_url,
+        "practice_qr": qr_svg(practice_url) if practice_url else "",
     }
 
 

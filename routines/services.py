@@ -14,6 +14,7 @@ from practice.access import ensure_same_studio
 from practice.models import Studio, User
 from practice.text import shorten, with_suffix
 from routines.models import Modification, Pose, Routine, RoutineStep
+from routines.practice_link_services import practice_links_revoke_for_routine
 from routines.vocabulary import Sides
 
 # Of a pose name's 120 characters, at most this many go to the studio's name in a copy's name.
@@ -155,6 +156,8 @@ def routine_archive(*, routine: Routine, by: User) -> Routine:
     _claim(routine, routine.version, by)
     routine.status = Routine.Status.ARCHIVED
     routine.save(update_fields=["status"])
+    # A restored routine does not bring its old link back: the teacher turns on a new one.
+    practice_links_revoke_for_routine(routine)
     return routine
 
 

@@ -383,12 +383,12 @@ def test_home_practice_is_one_figure_a_week_with_its_source(world, rosa):
     record = HomePractice.objects.get()
     assert (record.week_starting, record.days) == (date(2025, 5, 5), 4)
     assert record.source == HomePractice.Source.TEACHER and record.recorded_by == world.bob.user
-    # The practice link of a later issue records into the same model with its own source.
-    services.home_practice_record(
-        client=rosa, week_of=date(2025, 5, 5), days=5, source="client", by=None
-    )
+    # The client's own "I practised today" (the practice link) joins the same model as a row
+    # of its own, with its source, and never overwrites the teacher's weekly figure.
+    report, _ = services.home_practice_report(client=rosa, on=date(2025, 5, 6), hips=4, words="")
     record.refresh_from_db()
-    assert (record.days, record.source) == (5, "client")
+    assert (record.days, record.source) == (4, "teacher")
+    assert (report.source, report.week_starting) == ("client", date(2025, 5, 5))
 
 
 def test_home_practice_refuses_impossible_weeks(world, rosa):

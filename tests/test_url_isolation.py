@@ -52,6 +52,11 @@ PUBLIC_URL_NAMES = {
     "account_reset_password_from_key_done",
     # Calendar apps cannot sign in: the secret token in the URL is the key.
     "calendar_feed",
+    # A client's practice link: the token is the key (tests/test_practice_link.py walks them).
+    "practice_player",
+    "practice_report",
+    "practice_figure",
+    "practice_worker",
     "mfa_authenticate",
     "admin:login",
     "admin:logout",
@@ -152,6 +157,10 @@ ROLE_TABLE: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "session_note": (TEACHERS, FORM),
     "home_practice": (TEACHERS, FORM),
     "calendar_settings": (TEACHERS, FORM),
+    "routine_player": (EVERYONE, READ),
+    "practice_link_on": (TEACHERS, ACTION),
+    "practice_link_renew": (TEACHERS, ACTION),
+    "practice_link_off": (TEACHERS, ACTION),
 }
 
 # URL kwargs that name a child and the kwarg of the parent it must belong to.

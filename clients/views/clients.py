@@ -72,7 +72,11 @@ def client_detail(request: StudioRequest, client_code: str) -> HttpResponse:
         "can_edit": studio_can(request, "clients.edit"),
         "can_export": studio_can(request, "clients.export"),
         "can_erase": studio_can(request, "clients.erase"),
-        "routines": client.routines.select_related("studio").order_by("-updated_at"),
+        # With each routine's practice link (a routines model, named here only as a relation).
+        "routines": client.routines.select_related("studio", "practice_link__client").order_by(
+            "-updated_at"
+        ),
+        "reported_practice_days": client.home_practice.reported_by_client().count(),
         "care_team": client.care_team.select_related("user"),
         **sessions.client_sessions(client),
     }

@@ -379,9 +379,13 @@ def home_practice(request: StudioRequest, client_code: str) -> HttpResponse:
         return redirect(client.get_absolute_url() + "#progress")
     if request.method == "GET":
         audit.audit_client(request, client, Action.VIEW, "home practice", "home practice opened")
-    weeks = client.home_practice.select_related("recorded_by")[:12]
+    weeks = client.home_practice.filter(source=HomePractice.Source.TEACHER).select_related(
+        "recorded_by"
+    )[:12]
+    # What the client reported through their practice link, day by day, in their own words.
+    reports = client.home_practice.reported_by_client()[:14]
     status = 400 if request.method == "POST" else 200
-    context = {"client": client, "form": form, "weeks": weeks}
+    context = {"client": client, "form": form, "weeks": weeks, "reports": reports}
     return render(request, "clients/home_practice.html", context, status=status)
 
 
