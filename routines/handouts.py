@@ -28,6 +28,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from clients.models import Client, ConsentDocument
+from clients.progress import client_progress
 from practice.models import Studio, User
 from routines.advisories import RoutineSafety, routine_safety
 from routines.figures import figure_html, figure_title, pose_figure
@@ -37,7 +38,13 @@ from routines.handout_texts import (
     OTHER_SUPPORTS,
     TOUCH_LINES,
 )
-from routines.models import HandoutSettings, Routine, RoutineStep, estimated_seconds
+from routines.models import (
+    HandoutSettings,
+    Routine,
+    RoutineStep,
+    estimated_seconds,
+)
+from routines.qr import qr_svg
 from routines.safety import Advisory
 from routines.vocabulary import Position, Prop, Sides, labels
 
@@ -110,6 +117,8 @@ class PrintOptions:
     large_print: bool = False
     illustrations: bool = True
     practice_log: bool = True
+    # "Your practice so far" on the client handout: off unless the teacher asks for it.
+    progress: bool = False
 
     @classmethod
     def from_query(cls, query) -> "PrintOptions":
@@ -117,6 +126,7 @@ class PrintOptions:
             large_print=query.get("large") == "1",
             illustrations=query.get("illustrations") != "0",
             practice_log=query.get("log") != "0",
+            progress=query.get("progress") == "1",
         )
 
 
@@ -277,17 +287,22 @@ def _zone(studio: Studio) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(studio.time_zone)
 
 
-def handout_html(routine: Routine, options: PrintOptions, teacher: User | None) -> str:
+def handout_html(
+    routine: Routine, options: PrintOptions, teacher: User | None, practice_url: str = ""
+) -> str:
     """The client's take-home sheet: never triggers, precautions, diagnoses or teacher notes."""
     return render_to_string(
-        "routines/handouts/handout.html", handout_context(routine, options, teacher)
+        "routines/handouts/handout.html",
+        handout_context(routine, options, teacher, practice_url),
     )
 
 
-def handout_preview_context(routine: Routine, options: PrintOptions, teacher: User | None):
+def handout_preview_context(
+    routine: Routine, options: PrintOptions, teacher: User | None, practice_url: str = ""
+):
     """The same content for the portal's preview. Figures are inline SVG and show in both;
     uploaded pictures are fetched only by the PDF renderer."""
-    return handout_context(routine, options, teacher, uploads=False)
+    return handout_context(routine, options, teacher, practice_url, uploads=False)
 
 
 @dataclass
@@ -321,8 +336,13 @@ def _overview(steps: list[HandoutStep]) -> list[OverviewGroup]:
 
 
 def handout_context(
-    routine: Routine, options: PrintOptions, teacher: User | None, uploads: bool = True
+    routine: Routine,
+    options: PrintOptions,
+    teacher: User | None,
+    practice_url: str = "",
+    uploads: bool = True,
 ) -> dict:
+    """`practice_url`: the client's live practice link, printed as a URL and a QR code."""
     client: Client | None = routine.client
     steps = _routine_steps(routine)
     rows = _steps(steps, options, uploads=uploads)
@@ -340,6 +360,10 @@ def handout_context(
         "estimated_minutes": max(1, round(estimated_seconds(steps) / 60)),
         "home_practice": HOME_PRACTICE,
         "other_supports": OTHER_SUPPORTS,
+        # Numbers only (check-in numbers, days practised): never their words or notes.
+        "progress": client_progress(client) if client and options.progress else None,
+        "practice_url": practice_url,
+        "practice_qr": qr_svg(practice_url) if practice_url else "",
     }
 
 
@@ -356,6 +380,7 @@ def teacher_sheet_html(routine: Routine, options: PrintOptions, teacher: User | 
         "safety": safety,
         "precautions": safety.intake.precautions if safety else [],
         "triggers": list(client.triggers.all()) if client else [],
+        "progress": client_progress(client) if client else None,
         "teacher": teacher.get_full_name() if teacher else "",
         "steps": _steps(steps, options, safety),
     }

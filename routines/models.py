@@ -335,3 +335,7 @@ class HandoutSettings(models.Model):
             return self.contact_line
         parts = [self.studio.name, self.studio.contact_email, self.studio.phone]
         return " · ".join(part for part in parts if part)
+
+
+# Defined in its own module; imported here so Django finds the model with the app.
+from routines.practice_links import PracticeLink  # noqa: E402, F401

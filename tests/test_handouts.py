@@ -202,10 +202,11 @@ def test_the_handout_download_has_a_fixed_query_count(world, tailored, django_as
     client.get(url)
     RoutineStepFactory(routine=tailored, position=9, pose=library_pose("lizard"))
     PrecautionFactory(client=tailored.client, condition="knee_injury", side="both")
-    # 1 session, 2 user, 3 membership and studio, 4 routine with its client, 5-7 the safety
-    # check (steps, precautions, triggers), 8 steps with poses and modifications, 9 handout
-    # settings, 10-12 audit entry (savepoint, insert, release), 13-15 session save
-    with django_assert_num_queries(15):
+    # 1 session, 2 user, 3 membership and studio, 4 routine with its client, 5 the practice
+    # link, 6-8 the safety check (steps, precautions, triggers), 9 steps with poses and
+    # modifications, 10 handout settings, 11-13 audit entry (savepoint, insert, release),
+    # 14-16 session save
+    with django_assert_num_queries(16):
         assert client.get(url).status_code == 200
 
 
