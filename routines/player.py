@@ -9,7 +9,7 @@ the teacher's notes.
 from dataclasses import dataclass, field
 
 from routines.handouts import _sides_text
-from routines.models import SECONDS_PER_BREATH, Pose, Routine, RoutineStep
+from routines.models import SECONDS_PER_BREATH, Modification, Pose, Routine, RoutineStep
 from routines.vocabulary import Sides
 
 
@@ -17,6 +17,7 @@ from routines.vocabulary import Sides
 class PlayerStep:
     number: int
     pose: Pose
+    modification: Modification | None
     name: str
     instructions: list[str]
     modification_name: str
@@ -59,9 +60,14 @@ def player_steps(routine: Routine, *, figure_url, for_teacher: bool) -> list[Pla
             PlayerStep(
                 number=number,
                 pose=pose,
+                modification=modification,
                 name=pose.name,
-                # As on the handout: the modification chosen for this person replaces the steps.
-                instructions=[modification.instructions] if modification else pose.steps,
+                # As on the handout: the pose's own steps, then the version chosen for this
+                # person adds to them ("Your version: …"), so the shape is never left unsaid.
+                instructions=[
+                    *pose.steps,
+                    *([f"Your version: {modification.instructions}"] if modification else []),
+                ],
                 modification_name=modification.name if modification else "",
                 breath_cue=pose.breath_cue,
                 cue=step.cue,
@@ -70,7 +76,9 @@ def player_steps(routine: Routine, *, figure_url, for_teacher: bool) -> list[Pla
                 breaths=breaths,
                 seconds=seconds,
                 two_sides=step.sides == Sides.BOTH,
-                figure_url=figure_url(step) if pose.image else "",
+                # A drawn figure is inline SVG; only a studio pose kept as an uploaded picture
+                # needs a URL.
+                figure_url=figure_url(step) if pose.image and not pose.figure else "",
                 teacher_notes=[note for note in notes if note],
             )
         )

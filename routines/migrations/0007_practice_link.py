@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('clients', '0006_practice_link_client_reports'),
-        ('routines', '0004_safety_step_keep_side_lying'),
+        ('routines', '0005_figures_pose_figure'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
