@@ -49,6 +49,7 @@ test: lint
 
 bench: sync
 	$(MANAGE) bench_handouts
+	$(MANAGE) pose_figures
 
 SOAK_SECONDS ?= 120
 soak: sync-test

@@ -14,14 +14,17 @@ from clients.vocabulary import NotePrivacy, TouchConsent
 from routines.models import Routine
 from tests.factories import (
     AddendumFactory,
+    CheckInFactory,
     ClientFactory,
     ConsentDocumentFactory,
     ConsentSignatureFactory,
+    HomePracticeFactory,
     ModificationFactory,
     NoteFactory,
     PrecautionFactory,
     RoutineFactory,
     RoutineStepFactory,
+    SessionFactory,
     TriggerFactory,
     library_pose,
 )
@@ -264,15 +267,19 @@ def test_the_studio_export_costs_the_same_queries_for_any_number_of_clients(
         step = RoutineStepFactory(routine=RoutineFactory(studio=world.studio, client=extra))
         step.modification = ModificationFactory(pose=step.pose, studio=world.studio)
         step.save()
+        session = SessionFactory(studio=world.studio, teacher=world.bob, clients=[extra])
+        CheckInFactory(session=session, client=extra)
+        HomePracticeFactory(client=extra)
 
     for _ in range(4):
         add_client()
     # 1 session, 2 user, 3 membership and studio; 4 clients, then one query per part of the
     # record: 5 care team with users, 6 touch history, 7 precautions, 8 triggers, 9 signatures
-    # with documents, 10 notes with authors, 11 addenda with authors, 12 routines, 13 steps with
-    # poses and modifications; 14 consent documents; audit: 15-17 the studio entry (savepoint,
-    # insert, release), 18 the client entries in one insert; 19-21 session save
-    with django_assert_num_queries(21):
+    # with documents, 10 notes with authors and sessions, 11 addenda with authors, 12 routines,
+    # 13 steps with poses and modifications, 14 sessions with teachers, 15 their clients,
+    # 16 check-ins, 17 home practice; 18 consent documents; audit: 19-21 the studio entry
+    # (savepoint, insert, release), 22 the client entries in one insert; 23-25 session save
+    with django_assert_num_queries(25):
         assert client.get(url).status_code == 200
 
 

@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -10,10 +12,11 @@ from clients.services import current_consent
 from practice.access import StudioRequest, studio_can, studio_view
 from routines import handouts
 from routines.access import get_routine_for_studio
-from routines.advisories import audit_safety_view, may_see_advisories
+from routines.advisories import may_see_advisories
 from routines.forms.handouts import HandoutSettingsForm
 from routines.handouts import PrintOptions
 from routines.models import HandoutSettings
+from routines.views.player import practice_link_context, practice_url
 
 Action = AuditEvent.Action
 
@@ -28,6 +31,15 @@ def _pdf_response(
     return response
 
 
+def _print_options(request: StudioRequest) -> PrintOptions:
+    """The options asked for; check-in numbers stay off the handout for those who may not read
+    them (assistants print handouts too)."""
+    options = PrintOptions.from_query(request.GET)
+    if options.progress and not studio_can(request, "sessions.record"):
+        options = replace(options, progress=False)
+    return options
+
+
 def _audit_print(request: StudioRequest, what: str, client: Client | None, code) -> None:
     audit.audit_client(request, client, Action.PRINT, what, f"{what} printed", record_code=code)
 
@@ -36,7 +48,8 @@ def _audit_print(request: StudioRequest, what: str, client: Client | None, code)
 def routine_print(request: StudioRequest, routine_code: str) -> HttpResponse:
     """The print page: a preview of the handout and the download buttons."""
     routine = get_routine_for_studio(request, routine_code)
-    options = PrintOptions.from_query(request.GET)
+    options = _print_options(request)
+    link = practice_link_context(request, routine)
     if routine.client is not None:
         # The preview shows what is printed for this client: a read of their record.
         audit.audit_client(
@@ -48,13 +61,15 @@ def routine_print(request: StudioRequest, routine_code: str) -> HttpResponse:
             record_code=routine.code,
         )
     safety, safety_steps = handouts.print_safety(routine)
-    # Everyone who prints sees how many conflicts are open; only teachers see the reasons.
+    # Everyone who prints sees how many conflicts are open; only teachers see the reasons. The
+    # preview's audit entry above already records this view of the client's record.
     safety_reasons = may_see_advisories(request)
-    if safety is not None and safety_reasons:
-        audit_safety_view(request, routine.client, "print page")
     context = {
         # The preview's own keys (studio, settings, steps, ...) feed the shared template.
-        **handouts.handout_preview_context(routine, options, routine.created_by),
+        **handouts.handout_preview_context(
+            routine, options, routine.created_by, link["practice_url"]
+        ),
+        **link,
         "print_options": options,
         "can_print_teacher_sheet": studio_can(request, "handouts.print_teacher_sheet"),
         "query": request.GET.urlencode(),
@@ -69,7 +84,7 @@ def routine_print(request: StudioRequest, routine_code: str) -> HttpResponse:
 @studio_view("handouts.print")
 def routine_handout_pdf(request: StudioRequest, routine_code: str) -> HttpResponse:
     routine = get_routine_for_studio(request, routine_code)
-    options = PrintOptions.from_query(request.GET)
+    options = _print_options(request)
     safety, _ = handouts.print_safety(routine)
     if safety and safety.summary.unresolved and request.GET.get("confirmed") != "1":
         # Nothing is printed (or audited) until the person confirms they mean it.
@@ -83,7 +98,8 @@ def routine_handout_pdf(request: StudioRequest, routine_code: str) -> HttpRespon
             "query": request.GET.urlencode(),
         }
         return render(request, "routines/print_confirm.html", context)
-    html = handouts.handout_html(routine, options, routine.created_by)
+    link_url = practice_url(request, routine)
+    html = handouts.handout_html(routine, options, routine.created_by, link_url)
     _audit_print(request, "client handout", routine.client, routine.code)
     filename = f"{slugify(routine.title) or 'practice'}.pdf"
     # A tailored handout carries the person's name and touch preference.
