@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from practice import views
+from practice import job_views, views
 
 # The admin signs in through allauth too: same rate limits, two-factor and session rules.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -25,11 +25,13 @@ studio_patterns = [
     path("clients/", include("clients.urls")),
     path("consent/", include("clients.consent_text_urls")),
     path("print/", include("routines.print_urls")),
+    path("jobs/", include("practice.job_urls")),
 ]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("maintenance/keys/", job_views.key_rotation, name="key_rotation"),
     path("studios/new/", views.studio_create, name="studio_create"),
     path("studios/<uuid:studio_code>/", include(studio_patterns)),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),

@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from practice.models import Membership
 from tests.factories import (
     AddendumFactory,
+    BackgroundJobFactory,
     ClientFactory,
     ConsentSignatureFactory,
     InvitationFactory,
@@ -137,6 +138,8 @@ def objects(world):
         "modification_code": modification.code,
         "routine_code": step.routine.code,
         "step_code": step.code,
+        # A batch print: every role may print, so every role may follow the job.
+        "job_code": BackgroundJobFactory(studio=world.studio, requested_by=world.alice.user).code,
     }
 
 

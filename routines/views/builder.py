@@ -26,6 +26,16 @@ from routines.models import Modification, Pose, Routine, RoutineStep, estimated_
 from routines.services import RoutineConflict
 
 PICKER_LIMIT = 30
+ROUTINE_LIST_COLUMNS = (
+    "code",
+    "studio",
+    "title",
+    "status",
+    "is_template",
+    "updated_at",
+    "updated_by__name",
+    "updated_by__email",
+)
 LIST_FILTERS = {
     "active": Q(status__in=[Routine.Status.DRAFT, Routine.Status.READY]),
     "draft": Q(status=Routine.Status.DRAFT),
@@ -67,6 +77,14 @@ def _picker_results(request: StudioRequest, query: str) -> list[Pose]:
     return list(poses[:PICKER_LIMIT])
 
 
+def _routine_form_initial(request: StudioRequest, routine: Routine) -> dict:
+    initial = {"version": routine.version}
+    # The client search page (without JavaScript) sends the chosen client back as ?client=.
+    if picked := request.GET.get("client"):
+        initial["client"] = picked
+    return initial
+
+
 def _builder_context(
     request: StudioRequest,
     routine: Routine,
@@ -92,7 +110,7 @@ def _builder_context(
         "can_edit": studio_can(request, "routines.edit"),
         "routine_form": routine_form
         or RoutineForm(
-            instance=routine, studio=request.studio, initial={"version": routine.version}
+            instance=routine, studio=request.studio, initial=_routine_form_initial(request, routine)
         ),
         "picker_query": query,
         "picker_results": _picker_results(request, query),
@@ -139,19 +157,32 @@ def _change_response(
     return _builder_response(request, routine)
 
 
+def _count_steps(routines: list[Routine]) -> None:
+    """Step counts for one page of routines: counting before paging counted every routine."""
+    counts = dict(
+        RoutineStep.objects.filter(routine__in=routines)
+        .values_list("routine")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for routine in routines:
+        routine.step_count = counts.get(routine.pk, 0)
+
+
 @studio_view("routines.view")
 def routine_list(request: StudioRequest) -> HttpResponse:
     shown = request.GET.get("show", "active")
     routines = (
         request.studio.routines.filter(LIST_FILTERS.get(shown, LIST_FILTERS["active"]))
         .select_related("updated_by")
-        .annotate(step_count=Count("steps"))
-        .order_by("-updated_at")
+        .only(*ROUTINE_LIST_COLUMNS)
+        .order_by("-updated_at", "-pk")
     )
     query = request.GET.get("q", "").strip()
     if query:
         routines = routines.filter(title__icontains=query)
     page = Paginator(routines, 25).get_page(request.GET.get("page"))
+    _count_steps(page.object_list)
     context = {
         "page": page,
         "shown": shown,
