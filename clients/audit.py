@@ -47,19 +47,33 @@ def record(
     )
 
 
-def record_for_request(
-    request,
+def audit_client(
+    request: HttpRequest | None,
+    client: Client | None,
     action: str,
     record_type: str,
+    summary: str,
     *,
-    client: Client | None = None,
     record_code: UUID | None = None,
-    summary: str = "",
+    by: User | None = None,
+    studio: Studio | None = None,
 ) -> AuditEvent:
-    """The usual case: the signed-in member did something in the studio of the URL."""
+    """The one way views, services and commands write the trail.
+
+    The actor is `by`, else the request's signed-in member (None: the system, e.g. a command).
+    The studio is the client's; for an event about the studio itself (`client` None) it is
+    `studio`, else the studio of the request's URL.
+    """
+    if by is None and request is not None:
+        by = request.user
+    if studio is None:
+        # The request's studio spares a query; a client's own studio always wins.
+        studio = getattr(request, "studio", None)
+        if client is not None and (studio is None or studio.pk != client.studio_id):
+            studio = client.studio
     return record(
-        studio=request.studio,
-        actor=request.user,
+        studio=studio,
+        actor=by,
         action=action,
         record_type=record_type,
         client=client,

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from clients import services
 from clients.models import Precaution, Trigger
+from clients.safety_rules import USUAL_RESTRICTIONS
 from clients.vocabulary import (
-    USUAL_RESTRICTIONS,
     BodySide,
     Clearance,
     Condition,
@@ -17,7 +17,6 @@ from clients.vocabulary import (
     TriggerCategory,
 )
 from practice.models import Membership, Studio
-from routines.models import Routine
 
 # One paragraph a line: printed forms keep the owner's line breaks.
 CONSENT_TEXT = "\n\n".join(
@@ -169,7 +168,3 @@ def seed_clients(studio: Studio, owner: Membership, instructor: Membership) -> N
         privacy=NotePrivacy.STUDIO,
         body="Prefers evening sessions. Brings her own bolster.",
     )
-
-    chair_routine = studio.routines.filter(title="Chair-based hip care").first()
-    if chair_routine is not None:
-        Routine.objects.filter(pk=chair_routine.pk).update(client=rosa)

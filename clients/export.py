@@ -13,6 +13,7 @@ from uuid import UUID
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
+from clients.hooks import RECORD_SECTIONS
 from clients.models import (
     Client,
     ConsentDocument,
@@ -23,7 +24,6 @@ from clients.models import (
     Trigger,
 )
 from practice.models import Membership, Studio, User
-from routines.models import Routine, RoutineStep
 
 # Bumped when the shape of an exported record changes, so a reader can tell versions apart.
 FORMAT_VERSION = 1
@@ -79,32 +79,6 @@ def _note(note: Note) -> dict[str, Any]:
             }
             for addendum in note.addenda.all()
         ],
-    }
-
-
-def _step(step: RoutineStep) -> dict[str, Any]:
-    return {
-        "position": step.position,
-        "pose": step.pose.name,
-        "modification": step.modification.name if step.modification else None,
-        "hold": step.hold_display,
-        "sides": step.sides,
-        "sides_label": step.get_sides_display(),
-        "cue": step.cue,
-        "teacher_note": step.teacher_note,
-    }
-
-
-def _routine(routine: Routine) -> dict[str, Any]:
-    return {
-        "code": routine.code,
-        "title": routine.title,
-        "status": routine.status,
-        "status_label": routine.get_status_display(),
-        "intention": routine.intention,
-        "teacher_notes": routine.notes,
-        "updated_at": routine.updated_at,
-        "steps": [_step(step) for step in routine.steps.all()],
     }
 
 
@@ -172,7 +146,8 @@ def record_data(client: Client, membership: Membership) -> dict[str, Any]:
         ],
         # On the related manager: owners keep any prefetched notes, instructors are filtered.
         "notes": [_note(note) for note in client.notes.visible_to(membership)],
-        "routines": [_routine(routine) for routine in client.routines.all()],
+        # Parts other apps add (routines tailored for the client): see clients/hooks.py.
+        **{section.key: section.data(client) for section in RECORD_SECTIONS},
         "created_at": client.created_at,
         "updated_at": client.updated_at,
     }
@@ -221,14 +196,7 @@ def _record_lookups() -> list[str | Prefetch]:
         ),
         Prefetch("notes", queryset=Note.objects.select_related("author")),
         "notes__addenda__author",
-        Prefetch(
-            "routines",
-            queryset=Routine.objects.prefetch_related(
-                Prefetch(
-                    "steps", queryset=RoutineStep.objects.select_related("pose", "modification")
-                )
-            ),
-        ),
+        *(lookup for section in RECORD_SECTIONS for lookup in section.lookups()),
     ]
 
 

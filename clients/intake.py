@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from clients import audit
 from clients.models import AuditEvent, Client, Precaution, Trigger
+from clients.vocabulary import Clearance, SetBy
 from practice.models import User
 
 Action = AuditEvent.Action
@@ -23,15 +24,8 @@ IntakeRow = Precaution | Trigger
 
 def _audit_row(row: IntakeRow, action: str, verb: str, by: User, request) -> None:
     kind = row._meta.verbose_name  # "precaution" or "trigger"
-    audit.record(
-        studio=row.client.studio,
-        actor=by,
-        action=action,
-        record_type=kind,
-        client=row.client,
-        record_code=row.code,
-        summary=f"{kind} {verb}",
-        request=request,
+    audit.audit_client(
+        request, row.client, action, kind, f"{kind} {verb}", by=by, record_code=row.code
     )
 
 
@@ -49,6 +43,20 @@ def intake_row_create(
     row.save()
     _audit_row(row, Action.CREATE, "added", by, request)
     return row
+
+
+@transaction.atomic
+def precaution_add(
+    *, client: Client, by: User, request: HttpRequest | None = None, **fields
+) -> Precaution:
+    """A precaution a surgeon set means surgery: a clearance still "Not needed" (the default,
+    never chosen) becomes "Requested", so nobody starts practice before the surgeon agrees.
+    The caller tells the teacher when `client.medical_clearance` changed."""
+    precaution = intake_row_create(Precaution, client=client, by=by, request=request, **fields)
+    if precaution.set_by == SetBy.SURGEON and client.medical_clearance == Clearance.NOT_NEEDED:
+        client.medical_clearance = Clearance.REQUESTED
+        clearance_save(client=client, by=by, request=request)
+    return precaution
 
 
 @transaction.atomic
@@ -78,15 +86,7 @@ def _save_client_fields(client: Client, fields: list[str]) -> None:
 def preferences_save(*, client: Client, by: User, request: HttpRequest | None = None) -> Client:
     """Saves the preferences a form already set on `client`."""
     _save_client_fields(client, PREFERENCE_FIELDS)
-    audit.record(
-        studio=client.studio,
-        actor=by,
-        action=Action.CHANGE,
-        record_type="preferences",
-        client=client,
-        summary="preferences changed",
-        request=request,
-    )
+    audit.audit_client(request, client, Action.CHANGE, "preferences", "preferences changed", by=by)
     return client
 
 
@@ -94,13 +94,7 @@ def preferences_save(*, client: Client, by: User, request: HttpRequest | None = 
 def clearance_save(*, client: Client, by: User, request: HttpRequest | None = None) -> Client:
     """Saves the medical clearance a form already set on `client`."""
     _save_client_fields(client, CLEARANCE_FIELDS)
-    audit.record(
-        studio=client.studio,
-        actor=by,
-        action=Action.CHANGE,
-        record_type="medical clearance",
-        client=client,
-        summary="medical clearance changed",
-        request=request,
+    audit.audit_client(
+        request, client, Action.CHANGE, "medical clearance", "medical clearance changed", by=by
     )
     return client

@@ -4,6 +4,7 @@ never filterable, and kept out of the audit trail."""
 import uuid
 from datetime import date
 
+import rules
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -220,6 +221,10 @@ class ConsentSignature(models.Model):
 
     class Meta:
         ordering = ["-document__version", "-recorded_at"]
+        constraints = [
+            # A double-submitted form, or two teammates at once, must not sign a version twice.
+            models.UniqueConstraint(fields=["client", "document"], name="one_signature_per_version")
+        ]
 
     def __str__(self) -> str:
         return f"Signature on consent version {self.document.version}"
@@ -227,10 +232,11 @@ class ConsentSignature(models.Model):
 
 class NoteQuerySet(models.QuerySet["Note"]):
     def visible_to(self, membership: Membership) -> "NoteQuerySet":
-        """Owners read every note; instructors as each note's privacy allows; assistants none."""
-        if membership.role == Membership.Role.OWNER:
+        """The notes `membership` may read, by the rules in clients/rules.py; the privacy
+        labels in clients/vocabulary.py word the same thing."""
+        if rules.test_rule("notes.read_all", membership):
             return self
-        if membership.role != Membership.Role.INSTRUCTOR:
+        if not rules.test_rule("notes.read_shared", membership):
             return self.none()
         return self.filter(
             Q(privacy=NotePrivacy.STUDIO)

@@ -3,11 +3,13 @@
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from clients import audit
+from clients.hooks import ERASE_HOOKS
 from clients.models import (
     Addendum,
     AuditEvent,
@@ -32,15 +34,7 @@ def client_create(
         client.save()
         ensure_same_studio(studio.pk, *care_team)
         client.care_team.set(care_team)
-        audit.record(
-            studio=studio,
-            actor=by,
-            action=Action.CREATE,
-            record_type="client",
-            client=client,
-            summary="client added",
-            request=request,
-        )
+        audit.audit_client(request, client, Action.CREATE, "client", "client added", by=by)
     return client
 
 
@@ -51,14 +45,13 @@ def client_update(
     client.full_clean()
     with transaction.atomic():
         client.save()
-        audit.record(
-            studio=client.studio,
-            actor=by,
-            action=Action.CHANGE,
-            record_type="client",
-            client=client,
-            summary=f"changed: {', '.join(sorted(changed))}"[:200],
-            request=request,
+        audit.audit_client(
+            request,
+            client,
+            Action.CHANGE,
+            "client",
+            f"changed: {', '.join(sorted(changed))}"[:200],
+            by=by,
         )
     return client
 
@@ -72,14 +65,8 @@ def touch_consent_set(
     change.save()
     client.touch_consent = value
     client.save(update_fields=["touch_consent", "updated_at"])
-    audit.record(
-        studio=client.studio,
-        actor=by,
-        action=Action.CHANGE,
-        record_type="touch consent",
-        client=client,
-        summary="touch consent changed",
-        request=request,
+    audit.audit_client(
+        request, client, Action.CHANGE, "touch consent", "touch consent changed", by=by
     )
     return change
 
@@ -102,13 +89,15 @@ def consent_publish(*, studio: Studio, text: str, by: User) -> ConsentDocument:
     document = ConsentDocument.objects.create(
         studio=studio, version=(latest.version + 1) if latest else 1, text=text, created_by=by
     )
-    audit.record(
-        studio=studio,
-        actor=by,
-        action=Action.CREATE,
-        record_type="consent text",
+    audit.audit_client(
+        None,
+        None,
+        Action.CREATE,
+        "consent text",
+        f"consent version {document.version} published",
+        by=by,
         record_code=document.code,
-        summary=f"consent version {document.version} published",
+        studio=studio,
     )
     return document
 
@@ -118,6 +107,19 @@ def needs_signature(client: Client, document: ConsentDocument | None) -> bool:
     if document is None:
         return False
     return not client.signatures.filter(document=document).exists()
+
+
+def _signature_on(client: Client, document: ConsentDocument) -> ConsentSignature | None:
+    return client.signatures.filter(document=document).first()
+
+
+def _already_signed(
+    document: ConsentDocument, existing: ConsentSignature | None
+) -> ValidationError:
+    when = f" ({date_format(existing.signed_on, 'j F Y')})" if existing else ""
+    return ValidationError(
+        f"Version {document.version} is already signed{when}.", code="already_signed"
+    )
 
 
 @transaction.atomic
@@ -131,8 +133,13 @@ def consent_sign(
     by: User,
     request: HttpRequest | None = None,
 ) -> ConsentSignature:
-    """`by` is who recorded it (the audit actor); `witness` saw the client sign."""
+    """`by` is who recorded it (the audit actor); `witness` saw the client sign.
+
+    A version is signed once: a second signature raises ValidationError(code="already_signed").
+    """
     ensure_same_studio(client.studio_id, document, witness)
+    if existing := _signature_on(client, document):
+        raise _already_signed(document, existing)
     signature = ConsentSignature(
         client=client,
         document=document,
@@ -140,17 +147,22 @@ def consent_sign(
         signed_on=signed_on,
         witnessed_by=witness.user,
     )
-    signature.full_clean()
-    signature.save()
-    audit.record(
-        studio=client.studio,
-        actor=by,
-        action=Action.SIGN,
-        record_type="consent",
-        client=client,
+    # The check above stands for the constraint; the database holds it for a request racing
+    # this one between that check and the save.
+    signature.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            signature.save()
+    except IntegrityError:
+        raise _already_signed(document, _signature_on(client, document)) from None
+    audit.audit_client(
+        request,
+        client,
+        Action.SIGN,
+        "consent",
+        f"signed consent version {document.version}",
+        by=by,
         record_code=signature.code,
-        summary=f"signed consent version {document.version}",
-        request=request,
     )
     return signature
 
@@ -162,15 +174,8 @@ def note_add(
     note = Note(client=client, author=author, body=body, privacy=privacy)
     note.full_clean()
     note.save()
-    audit.record(
-        studio=client.studio,
-        actor=author,
-        action=Action.CREATE,
-        record_type="note",
-        client=client,
-        record_code=note.code,
-        summary="note added",
-        request=request,
+    audit.audit_client(
+        request, client, Action.CREATE, "note", "note added", by=author, record_code=note.code
     )
     return note
 
@@ -191,15 +196,8 @@ def note_update(
     )
     if not updated:
         raise ValidationError("This note has been signed and locked; you can add an addendum.")
-    audit.record(
-        studio=note.client.studio,
-        actor=by,
-        action=Action.CHANGE,
-        record_type="note",
-        client=note.client,
-        record_code=note.code,
-        summary="note edited",
-        request=request,
+    audit.audit_client(
+        request, note.client, Action.CHANGE, "note", "note edited", by=by, record_code=note.code
     )
     return note
 
@@ -212,15 +210,14 @@ def note_sign(*, note: Note, by: User, request: HttpRequest | None = None) -> No
         raise ValidationError("This note is already signed.")
     note.signed_at = timezone.now()
     note.save(update_fields=["signed_at"])
-    audit.record(
-        studio=note.client.studio,
-        actor=by,
-        action=Action.SIGN,
-        record_type="note",
-        client=note.client,
+    audit.audit_client(
+        request,
+        note.client,
+        Action.SIGN,
+        "note",
+        "note signed and locked",
+        by=by,
         record_code=note.code,
-        summary="note signed and locked",
-        request=request,
     )
     return note
 
@@ -234,15 +231,14 @@ def addendum_add(
     addendum = Addendum(note=note, author=author, body=body)
     addendum.full_clean()
     addendum.save()
-    audit.record(
-        studio=note.client.studio,
-        actor=author,
-        action=Action.CREATE,
-        record_type="addendum",
-        client=note.client,
+    audit.audit_client(
+        request,
+        note.client,
+        Action.CREATE,
+        "addendum",
+        "addendum added to a note",
+        by=author,
         record_code=addendum.code,
-        summary="addendum added to a note",
-        request=request,
     )
     return addendum
 
@@ -253,14 +249,13 @@ def client_set_archived(
 ) -> Client:
     client.status = Client.Status.ARCHIVED if archived else Client.Status.ACTIVE
     client.save(update_fields=["status", "updated_at"])
-    audit.record(
-        studio=client.studio,
-        actor=by,
-        action=Action.ARCHIVE if archived else Action.RESTORE,
-        record_type="client",
-        client=client,
-        summary="client archived" if archived else "client restored",
-        request=request,
+    audit.audit_client(
+        request,
+        client,
+        Action.ARCHIVE if archived else Action.RESTORE,
+        "client",
+        "client archived" if archived else "client restored",
+        by=by,
     )
     return client
 
@@ -274,10 +269,9 @@ def client_erase(*, client: Client, by: User, request: HttpRequest | None = None
     client.signatures.all().delete()
     client.touch_history.all().delete()
     client.care_team.clear()
-    # Titles like "Practice for Rosa" would keep the name: the routine stays, the name goes.
-    for name in filter(None, {client.preferred_name, client.full_name}):
-        client.routines.filter(title__icontains=name).update(title="Practice (client erased)")
-    client.routines.update(client=None)
+    # Apps above clients (routines) remove their traces while the names are still known.
+    for hook in ERASE_HOOKS:
+        hook(client)
     erased = Client(studio=client.studio)  # a blank record supplies every field's default
     for field in Client._meta.concrete_fields:
         if field.editable and field.name not in {"id", "code", "studio"}:
@@ -286,13 +280,7 @@ def client_erase(*, client: Client, by: User, request: HttpRequest | None = None
     client.status = Client.Status.ERASED
     client.erased_at = timezone.now()
     client.save()
-    audit.record(
-        studio=client.studio,
-        actor=by,
-        action=Action.ERASE,
-        record_type="client",
-        client=client,
-        summary="personal data erased on request",
-        request=request,
+    audit.audit_client(
+        request, client, Action.ERASE, "client", "personal data erased on request", by=by
     )
     return client

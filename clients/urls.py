@@ -12,7 +12,6 @@ urlpatterns = [
     path(f"{client}/edit/", clients.client_edit, name="client_edit"),
     path(f"{client}/archive/", clients.client_archive, name="client_archive"),
     path(f"{client}/restore/", clients.client_restore, name="client_restore"),
-    path(f"{client}/routines/new/", clients.client_routine_create, name="client_routine_create"),
     path(f"{client}/intake/", include("clients.intake_urls")),
     path(f"{client}/consent/", include("clients.consent_urls")),
     path(f"{client}/notes/", include("clients.note_urls")),

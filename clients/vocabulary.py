@@ -2,8 +2,6 @@
 
 from django.db import models
 
-from practice.vocabulary import Movement
-
 
 class Condition(models.TextChoices):
     HIP_REPLACEMENT_POSTERIOR = "thr_posterior", "Total hip replacement, posterior approach"
@@ -19,31 +17,7 @@ class Condition(models.TextChoices):
     OTHER = "other", "Other"
 
 
-M = Movement
-# What a precaution usually restricts; the form starts from this and the teacher adjusts it,
-# because surgeons and physiotherapists set their own rules.
-USUAL_RESTRICTIONS: dict[str, list[str]] = {
-    Condition.HIP_REPLACEMENT_POSTERIOR: [
-        M.HIP_FLEXION_PAST_90,
-        M.HIP_ADDUCTION_PAST_MIDLINE,
-        M.HIP_INTERNAL_ROTATION,
-    ],
-    Condition.HIP_REPLACEMENT_ANTERIOR: [M.HIP_EXTENSION, M.HIP_EXTERNAL_ROTATION, M.PRONE],
-    Condition.HIP_REPLACEMENT_LATERAL: [
-        M.HIP_FLEXION_PAST_90,
-        M.HIP_ADDUCTION_PAST_MIDLINE,
-        M.HIP_INTERNAL_ROTATION,
-        M.HIP_ABDUCTION,
-    ],
-    Condition.KNEE_INJURY: [M.DEEP_KNEE_FLEXION, M.KNEELING_LOAD],
-    Condition.SI_JOINT: [M.HIP_ABDUCTION, M.TWIST, M.SPINAL_FLEXION, M.ASYMMETRIC_PELVIS],
-    Condition.LUMBAR_DISC: [M.SPINAL_FLEXION, M.TWIST],
-    Condition.LOW_BACK_PAIN: [M.SPINAL_FLEXION],
-    Condition.OSTEOPOROSIS: [M.SPINAL_FLEXION],
-    Condition.PREGNANCY: [M.PRONE, M.TWIST, M.INVERSION, M.BREATH_RETENTION],
-    Condition.HYPERMOBILITY: [],
-    Condition.OTHER: [],
-}
+# What each condition usually restricts, with its source: see clients/safety_rules.py.
 
 
 class BodySide(models.TextChoices):
@@ -101,6 +75,10 @@ class Music(models.TextChoices):
 
 
 class NotePrivacy(models.TextChoices):
-    STUDIO = "studio", "Whole studio team (not assistants)"
-    CARE_TEAM = "care_team", "This client's care team"
-    AUTHOR = "author", "Only me"
+    """Who can read a note, as clients/rules.py and `Note.objects.visible_to` decide it: the
+    owner reads every note, and the author always reads their own. The labels say exactly that;
+    they are shown to the author choosing and to every reader, so they name no "me"."""
+
+    STUDIO = "studio", "Every teacher: the owner and all instructors (not assistants)"
+    CARE_TEAM = "care_team", "This client's care team, its author and the studio owner"
+    AUTHOR = "author", "Only its author and the studio owner"

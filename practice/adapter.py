@@ -9,6 +9,9 @@ from practice import services
 from practice.models import Invitation, User
 
 PENDING_INVITATION_SESSION_KEY = "pending_invitation_code"
+# Set at sign-in: had this person signed in before? Only then does the dashboard say
+# "Welcome back" (a brand-new owner has not been here before).
+RETURNING_SESSION_KEY = "returning"
 
 
 def pending_invitation(request: HttpRequest) -> Invitation | None:
@@ -21,6 +24,11 @@ def pending_invitation(request: HttpRequest) -> Invitation | None:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def login(self, request: HttpRequest, user: User) -> None:
+        returning = user.last_login is not None  # read before signing in stamps it
+        super().login(request, user)
+        request.session[RETURNING_SESSION_KEY] = returning
+
     def save_user(self, request: HttpRequest, user: User, form, commit: bool = True) -> User:
         user = super().save_user(request, user, form, commit=False)
         user.name = form.cleaned_data["name"]

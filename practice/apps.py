@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class PracticeConfig(AppConfig):
     name = "practice"
     verbose_name = "Studios and team"
+
+    def ready(self) -> None:
+        from practice import bidi
+
+        bidi.install()

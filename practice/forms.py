@@ -3,6 +3,7 @@ from functools import cache
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.mfa.utils import is_mfa_enabled
 from django import forms
+from django.contrib.auth.hashers import make_password
 from django.utils.html import format_html, format_html_join
 
 from practice.models import Invitation, Membership, Studio, User, time_zone_names
@@ -57,6 +58,15 @@ class SignupForm(AllauthSignupForm):
                 "Please sign up with that address."
             )
         return email
+
+    def try_save(self, request):
+        if self.account_already_exists:
+            # With an address that already has an account allauth only sends a "you already
+            # have an account" email, while a new account hashes the password: hashing is slow
+            # on purpose, so the answer's timing would tell who has an account here. The same
+            # hash on this path (thrown away) makes both answers take as long.
+            make_password(self.cleaned_data["password1"])
+        return super().try_save(request)
 
 
 class StudioCreateForm(forms.ModelForm):

@@ -6,7 +6,9 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django_htmx.http import HttpResponseClientRedirect
 
 from practice.models import Membership
 
@@ -51,6 +53,9 @@ class StudioMiddleware:
                 f"{membership.studio.name} asks every member to use two-factor sign-in. "
                 "Set it up here, then carry on.",
             )
+            if request.htmx:  # type: ignore[attr-defined]
+                # htmx follows a 302 itself and would swap the set-up page into a fragment.
+                return HttpResponseClientRedirect(reverse("mfa_activate_totp"))
             return redirect("mfa_activate_totp")
         request.studio = membership.studio  # type: ignore[attr-defined]
         request.membership = membership  # type: ignore[attr-defined]

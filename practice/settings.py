@@ -130,6 +130,8 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "practice.context_processors.studios",
             ],
+            # {% submit_once %} belongs in every create form: no {% load %} to forget.
+            "builtins": ["practice.templatetags.once"],
         },
     },
 ]
@@ -210,8 +212,12 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Groundwork] "
 # A shared studio computer must not keep someone signed in after the browser closes.
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+# Failed sign-ins: strict per address, lenient and slow per account. A per-account limit locks
+# the account for everyone, the rightful teacher included, so it only guards against guessing
+# spread over many addresses; one address meets its own limits long before the account's.
+# The reasoning is in the README ("Sign-in limits").
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env_str("LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
+    "login_failed": env_str("LOGIN_RATE_LIMIT", "10/m/ip,30/h/ip,60/d/ip,100/d/key"),
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Groundwork")
@@ -235,6 +241,9 @@ if not FIELD_ENCRYPTION_KEYS:
         base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
     ]
 AUDIT_TRUST_X_FORWARDED_FOR = env_bool("AUDIT_TRUST_X_FORWARDED_FOR", False)
+# Behind the proxy every request comes from the proxy's address: the sign-in limits must count
+# the address it forwards, or one person's typos would lock out the whole studio.
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if AUDIT_TRUST_X_FORWARDED_FOR else 0
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

@@ -23,6 +23,8 @@ studio_patterns = [
     path("library/", include("routines.pose_urls")),
     path("routines/", include("routines.urls")),
     path("clients/", include("clients.urls")),
+    # A routine for a client is routines' page, though its URL sits under the client's.
+    path("clients/", include("routines.client_urls")),
     path("consent/", include("clients.consent_text_urls")),
     path("print/", include("routines.print_urls")),
     path("jobs/", include("practice.job_urls")),

@@ -12,10 +12,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from practice import services
 from practice.access import StudioRequest, studio_can, studio_view
-from practice.adapter import PENDING_INVITATION_SESSION_KEY, pending_invitation
+from practice.adapter import (
+    PENDING_INVITATION_SESSION_KEY,
+    RETURNING_SESSION_KEY,
+    pending_invitation,
+)
 from practice.forms import InvitationForm, RoleForm, StudioCreateForm, StudioSettingsForm
 from practice.middleware import LAST_STUDIO_SESSION_KEY
 from practice.models import Invitation, Membership
+from practice.once import submit_once
+from practice.roles import role_summaries
 
 
 def _get_member_for_studio(request: StudioRequest, code: str) -> Membership:
@@ -58,6 +64,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@submit_once
 def studio_create(request: HttpRequest) -> HttpResponse:
     form = StudioCreateForm(request.POST)
     if not form.is_valid():
@@ -74,6 +81,7 @@ def studio_dashboard(request: StudioRequest) -> HttpResponse:
         "team_size": studio.memberships.count(),
         "pending_invitations": studio.invitations.pending().count(),
         "profile_incomplete": not (studio.contact_email or studio.phone),
+        "returning": request.session.get(RETURNING_SESSION_KEY, False),
     }
     return render(request, "practice/dashboard.html", context)
 
@@ -90,6 +98,7 @@ def _team_page(request: StudioRequest, invite_form: InvitationForm, status: int 
         else [],
         "invite_form": invite_form,
         "can_manage": can_manage,
+        "role_summaries": role_summaries(studio),
     }
     return render(request, "practice/team.html", context, status=status)
 
@@ -101,6 +110,7 @@ def team(request: StudioRequest) -> HttpResponse:
 
 @require_POST
 @studio_view("studio.manage_team")
+@submit_once
 def team_invite(request: StudioRequest) -> HttpResponse:
     form = InvitationForm(request.POST)
     if form.is_valid():

@@ -29,6 +29,10 @@ class Movement(models.TextChoices):
     BREATH_RETENTION = "breath_retention", "Breath retention"
     EYES_CLOSED_OR_FOREHEAD_DOWN = "eyes_closed_or_forehead_down", "Eyes closed or forehead down"
     WEIGHT_BEARING = "weight_bearing", "Weight-bearing"
+    KNEE_ROTATION = "knee_rotation", "Twisting at the knee"
+    STEPPING_BACK = "stepping_back", "Stepping back"
+    SPINAL_EXTENSION = "spinal_extension", "Deep backbend (spinal extension)"
+    END_RANGE_STRETCH = "end_range_stretch", "End-range stretching"
 
 
 @deconstructible

@@ -19,3 +19,10 @@ class RoutinesConfig(AppConfig):
     def ready(self) -> None:
         # A fresh install has the whole library as soon as `migrate` finishes.
         post_migrate.connect(_sync_library_after_migrate, sender=self)
+        # Clients may not import routines (imports run routines -> clients -> practice), so
+        # routines adds its part of a client's export and erasure to the hooks clients offers.
+        from clients import hooks
+        from routines.client_records import TAILORED_ROUTINES, routines_release_erased_client
+
+        hooks.register_record_section(TAILORED_ROUTINES)
+        hooks.register_erase_hook(routines_release_erased_client)

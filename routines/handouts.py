@@ -2,9 +2,12 @@
 
 Templates are ordinary autoescaped Django templates rendered to HTML; WeasyPrint turns the
 HTML into a tagged PDF (PDF/UA-1) in routines/pdf.py. The renderer may read only our own static
-files and the printing studio's own uploads (pdf.StudioURLFetcher); nothing else, no network.
-Rendered PDFs are cached under a hash of their HTML and options, so an unchanged handout is
-never rendered twice and any visible change makes a new one.
+files and the printing studio's own uploads (pdf.StudioURLFetcher); nothing else, no network, no
+other paths.
+PDFs that hold nothing about one client (a handout of a routine for no one, the blank consent
+form) are cached under a hash of their HTML, so an unchanged one is never rendered twice and any
+visible change makes a new one. PDFs about one client are rendered afresh every time: the
+cache is plaintext, shared and outlives erasure, and nothing decrypted may sit in it.
 """
 
 import hashlib
@@ -19,20 +22,16 @@ from django.utils import timezone
 
 from clients.models import Client, ConsentDocument
 from practice.models import Studio, User
+from routines.advisories import RoutineSafety, routine_safety
 from routines.handout_texts import (
     HOME_PRACTICE,
     NOT_MEDICAL_ADVICE,
     OTHER_SUPPORTS,
     TOUCH_LINES,
 )
-from routines.models import (
-    HandoutSettings,
-    Modification,
-    Routine,
-    RoutineStep,
-    estimated_seconds,
-)
-from routines.vocabulary import Movement, Sides, labels
+from routines.models import HandoutSettings, Routine, RoutineStep, estimated_seconds
+from routines.safety import Advisory
+from routines.vocabulary import Sides
 
 # A made-up origin (.invalid never resolves): relative URLs in print templates resolve under
 # it, and the fetcher maps exactly two prefixes of it to files it is willing to read.
@@ -70,16 +69,13 @@ class HandoutStep:
     hold: str
     sides: str
     cue: str
+    # Only the teacher sheet fills these: the client's handout never names a reason.
     teacher_note: str = ""
-    heads_up: list[str] = field(default_factory=list)
-
-
-def _effective_movements(step: RoutineStep) -> set[str]:
-    movements = set(step.pose.attributes)
-    modification: Modification | None = step.modification
-    if modification is not None:
-        movements = (movements - set(modification.removes)) | set(modification.adds)
-    return movements
+    pose_teacher_notes: str = ""
+    advisories: list[Advisory] = field(default_factory=list)
+    kept_keys: frozenset[str] = frozenset()
+    kept_reason: str = ""
+    fixes: list[str] = field(default_factory=list)
 
 
 def _sides_text(step: RoutineStep) -> str:
@@ -95,34 +91,36 @@ def _routine_steps(routine: Routine) -> list[RoutineStep]:
 
 
 def _steps(
-    steps: list[RoutineStep], options: PrintOptions, restricted: dict[str, list[str]]
+    steps: list[RoutineStep], options: PrintOptions, safety: RoutineSafety | None = None
 ) -> list[HandoutStep]:
+    """The steps as printed; with `safety` (the teacher sheet only) each carries the safety
+    checker's advisories, its fixes and the reason it was kept, and the pose's teacher notes."""
     rows = []
     for number, step in enumerate(steps, start=1):
         pose = step.pose
         modification = step.modification
         image = pose.image.name if (options.illustrations and pose.image) else ""
-        hits = sorted(_effective_movements(step) & set(restricted))
-        heads_up = [
-            f"{label}: {', '.join(restricted[movement])}"
-            for movement, label in zip(hits, labels(Movement, hits), strict=True)
-        ]
-        rows.append(
-            HandoutStep(
-                number=number,
-                name=pose.name,
-                image_url=media_url(image) if image else "",
-                # The modification chosen for this person replaces the usual steps.
-                instructions=[modification.instructions] if modification else pose.steps,
-                modification_name=modification.name if modification else "",
-                breath_cue=pose.breath_cue,
-                hold=step.hold_display,
-                sides=_sides_text(step),
-                cue=step.cue,
-                teacher_note=step.teacher_note,
-                heads_up=heads_up,
-            )
+        row = HandoutStep(
+            number=number,
+            name=pose.name,
+            image_url=media_url(image) if image else "",
+            # The modification chosen for this person replaces the usual steps.
+            instructions=[modification.instructions] if modification else pose.steps,
+            modification_name=modification.name if modification else "",
+            breath_cue=pose.breath_cue,
+            hold=step.hold_display,
+            sides=_sides_text(step),
+            cue=step.cue,
         )
+        if safety is not None:
+            check = safety.for_step(step)
+            row.teacher_note = step.teacher_note
+            row.pose_teacher_notes = pose.teacher_notes
+            row.advisories = check.advisories
+            row.kept_keys = check.kept_keys
+            row.kept_reason = check.kept_reason if check.kept else ""
+            row.fixes = [fix.label for fix in check.fixes] if check.unresolved else []
+        rows.append(row)
     return rows
 
 
@@ -167,7 +165,7 @@ def handout_context(routine: Routine, options: PrintOptions, teacher: User | Non
         "client_name": client.preferred_name if client else "",
         "touch_line": TOUCH_LINES.get(client.touch_consent, "") if client else "",
         "teacher": teacher.get_full_name() if teacher else "",
-        "steps": _steps(steps, options, restricted={}),
+        "steps": _steps(steps, options),
         "estimated_minutes": max(1, round(estimated_seconds(steps) / 60)),
         "home_practice": HOME_PRACTICE,
         "other_supports": OTHER_SUPPORTS,
@@ -177,22 +175,27 @@ def handout_context(routine: Routine, options: PrintOptions, teacher: User | Non
 def teacher_sheet_html(routine: Routine, options: PrintOptions, teacher: User | None) -> str:
     """Confidential: what the teacher needs beside the mat, with precautions matched to poses."""
     client: Client | None = routine.client
-    today = timezone.localdate(timezone=_zone(routine.studio))
-    precautions = [p for p in client.precautions.all() if p.is_active(today)] if client else []
-    restricted: dict[str, list[str]] = {}
-    for precaution in precautions:
-        for movement in precaution.restricted_movements:
-            restricted.setdefault(movement, []).append(precaution.condition_label)
+    steps = _routine_steps(routine)
+    # The same engine as the builder: one answer to "is this safe for them?" everywhere.
+    safety = routine_safety(routine, steps)
     context = {
         **_common_context(routine.studio, options, f"Teacher sheet: {routine.title}"),
         "routine": routine,
         "client": client,
-        "precautions": precautions,
+        "safety": safety,
+        "precautions": safety.intake.precautions if safety else [],
         "triggers": list(client.triggers.all()) if client else [],
         "teacher": teacher.get_full_name() if teacher else "",
-        "steps": _steps(_routine_steps(routine), options, restricted),
+        "steps": _steps(steps, options, safety),
     }
     return render_to_string("routines/handouts/teacher_sheet.html", context)
+
+
+def print_safety(routine: Routine) -> tuple[RoutineSafety | None, list[RoutineStep]]:
+    """What the print page and the handout download check before the client's sheet; each
+    step comes back with its check as `step.safety`."""
+    steps = _routine_steps(routine)
+    return routine_safety(routine, steps, with_fixes=False), steps
 
 
 def consent_form_html(
@@ -221,8 +224,17 @@ def _stylesheet_fingerprint() -> str:
         return hashlib.sha256(handle.read()).hexdigest()[:16]
 
 
-def cached_pdf(html: str, studio: Studio) -> tuple[bytes, bool]:
-    """The PDF for this exact HTML, rendered at most once; returns (pdf, came_from_cache)."""
+def cached_pdf(html: str, studio: Studio, *, personal: bool) -> tuple[bytes, bool]:
+    """The PDF for this exact HTML; returns (pdf, came_from_cache).
+
+    `personal` PDFs (anything about one client: a tailored handout, the teacher sheet, a named
+    consent form) are never cached. Caching them would need encryption plus a purge on erasure;
+    they are printed a few times per client, so the render time is the cheaper price. The
+    handout of a routine linked to no one, and the blank consent form, carry only the studio's
+    own texts and poses, and are the repeat downloads the cache is for.
+    """
+    if personal:
+        return render_pdf(html, studio), False
     digest = hashlib.sha256(html.encode()).hexdigest()
     key = f"handout-pdf:{_stylesheet_fingerprint()}:{studio.code}:{digest}"
     pdf = cache.get(key)

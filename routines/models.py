@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from practice.fields import EncryptedTextField
 from practice.models import Studio
 from practice.vocabulary import WordListValidator, validate_movements
 from routines.handout_texts import DEFAULT_CHOICE_TEXT, DEFAULT_SAFETY_TEXT
@@ -272,6 +273,14 @@ class RoutineStep(Hold):
     sides = models.CharField(max_length=10, choices=Sides.choices, default=Sides.NOT_APPLICABLE)
     cue = models.TextField("cue for the client", blank=True)
     teacher_note = models.TextField("note for yourself", blank=True)
+    # "Keep as it is": the teacher's reason for keeping a step the safety checker flags, and
+    # which conflicts it answers (a new precaution raises a new, unanswered conflict).
+    kept_reason = EncryptedTextField("reason for keeping it", blank=True)
+    kept_conflicts = models.JSONField(default=list, blank=True, editable=False)
+    kept_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kept_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["position"]

@@ -3,14 +3,21 @@ on, so two teammates editing one routine never silently overwrite each other."""
 
 from uuid import UUID
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.utils import timezone
 
+from clients import audit
+from clients.models import AuditEvent
 from practice.access import ensure_same_studio
 from practice.models import Studio, User
+from practice.text import shorten, with_suffix
 from routines.models import Modification, Pose, Routine, RoutineStep
 from routines.vocabulary import Sides
+
+# Of a pose name's 120 characters, at most this many go to the studio's name in a copy's name.
+POSE_COPY_STUDIO_NAME_MAX = 40
 
 
 class RoutineConflict(Exception):
@@ -20,6 +27,10 @@ class RoutineConflict(Exception):
         "Someone else changed this routine while you were editing it. "
         "Reload to see their changes, then make yours again."
     )
+
+
+def _max_length(model: type[models.Model], field: str) -> int:
+    return model._meta.get_field(field).max_length
 
 
 def _claim(routine: Routine, expected_version: int, by: User) -> None:
@@ -40,6 +51,14 @@ def _renumber(routine: Routine, ordered: list[RoutineStep]) -> None:
 
 def _default_sides(pose: Pose) -> str:
     return Sides.BOTH if pose.both_sides else Sides.NOT_APPLICABLE
+
+
+def _forget_keep(step: RoutineStep) -> None:
+    """A reason given for keeping one pose says nothing about the pose that replaced it."""
+    step.kept_reason = ""
+    step.kept_conflicts = []
+    step.kept_by = None
+    step.kept_at = None
 
 
 def routine_create(
@@ -109,7 +128,7 @@ def routine_copy(
     copy = routine_create(
         studio=studio,
         by=by,
-        title=title or f"{routine.title} (copy)",
+        title=title or with_suffix(routine.title, " (copy)", _max_length(Routine, "title")),
         intention=routine.intention,
         notes=routine.notes,
         is_template=as_template,
@@ -223,7 +242,75 @@ def step_swap(*, step: RoutineStep, pose: Pose, expected_version: int, by: User)
     step.modification = None
     step.hold_breaths, step.hold_seconds = pose.hold_breaths, pose.hold_seconds
     step.sides = _default_sides(pose)
+    _forget_keep(step)
     step.save()
+    return step
+
+
+@transaction.atomic
+def step_apply_fix(
+    *,
+    step: RoutineStep,
+    pose: Pose,
+    modification: Modification | None,
+    expected_version: int,
+    by: User,
+) -> RoutineStep:
+    """One click on a safety fix: choose a modification, or swap for an alternative (with one
+    of its modifications), under the same version check as every edit."""
+    ensure_same_studio(step.routine.studio_id, pose, modification)
+    if modification is not None and modification.pose_id != pose.pk:
+        raise ValueError("That modification belongs to another pose.")
+    swap = pose.pk != step.pose_id
+    if swap and not step.pose.alternatives.filter(pk=pose.pk).exists():
+        raise ValueError("Only a listed alternative can replace a pose.")
+    _claim(step.routine, expected_version, by)
+    if swap:
+        step.pose = pose
+        step.hold_breaths, step.hold_seconds = pose.hold_breaths, pose.hold_seconds
+        step.sides = _default_sides(pose)
+        _forget_keep(step)
+    step.modification = modification
+    step.full_clean()
+    step.save()
+    return step
+
+
+@transaction.atomic
+def step_keep(
+    *,
+    step: RoutineStep,
+    reason: str,
+    conflict_keys: list[str],
+    expected_version: int,
+    by: User,
+    request: HttpRequest | None = None,
+) -> RoutineStep:
+    """ "Keep as it is": the step stays, with the teacher's reason, for the conflicts it has now.
+
+    The reason is about the client's health, so the change is audited against the client
+    (without the reason itself, which is stored encrypted on the step).
+    """
+    reason = reason.strip()
+    if not reason or not conflict_keys:
+        raise ValueError("Keeping a step needs a reason and a conflict to answer.")
+    routine = step.routine
+    _claim(routine, expected_version, by)
+    step.kept_reason = reason
+    step.kept_conflicts = sorted(conflict_keys)
+    step.kept_by = by
+    step.kept_at = timezone.now()
+    step.save(update_fields=["kept_reason", "kept_conflicts", "kept_by", "kept_at"])
+    audit.record(
+        studio=routine.studio,
+        actor=by,
+        action=AuditEvent.Action.CHANGE,
+        record_type="routine step",
+        client=routine.client,
+        record_code=step.code,
+        summary="safety conflict kept with a reason",
+        request=request,
+    )
     return step
 
 
@@ -240,7 +327,10 @@ def pose_copy(*, pose: Pose, studio: Studio) -> Pose:
     copy.slug = ""
     copy.based_on = pose
     copy.image = pose.image
-    copy.name = f"{pose.name} ({studio.name})"
+    # The studio's name tells the copy from the original; a long one is shortened so that
+    # the pose's own name keeps most of the room.
+    studio_name = shorten(studio.name, POSE_COPY_STUDIO_NAME_MAX)
+    copy.name = with_suffix(pose.name, f" ({studio_name})", _max_length(Pose, "name"))
     copy.save()
     copy.alternatives.set(alternatives)
     for modification in modifications:

@@ -37,17 +37,19 @@ def _print(job: BackgroundJob, progress: jobs.Progress) -> jobs.JobResult:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         for number, routine in enumerate(routines, start=1):
             html = handouts.handout_html(routine, options, routine.created_by)
-            pdf, _ = handouts.cached_pdf(html, job.studio)
+            # A tailored handout is about one client: rendered afresh, never put in the cache.
+            pdf, _ = handouts.cached_pdf(html, job.studio, personal=routine.client_id is not None)
             # Numbered, so two routines with the same title never overwrite each other.
             archive.writestr(f"{number:02d}-{slugify(routine.title) or 'practice'}.pdf", pdf)
-            audit.record(
-                studio=job.studio,
-                actor=job.requested_by,
-                action=AuditEvent.Action.PRINT,
-                record_type="client handout",
-                client=routine.client,
+            audit.audit_client(
+                None,
+                routine.client,
+                AuditEvent.Action.PRINT,
+                "client handout",
+                "client handout printed (batch)",
                 record_code=routine.code,
-                summary="client handout printed (batch)",
+                by=job.requested_by,
+                studio=job.studio,
             )
             progress.advance()
     return jobs.JobResult(

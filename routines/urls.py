@@ -1,6 +1,6 @@
 from django.urls import path
 
-from routines.views import batch, builder, handouts
+from routines.views import batch, builder, handouts, safety
 
 step = "<uuid:routine_code>/steps/<uuid:step_code>"
 
@@ -27,4 +27,6 @@ urlpatterns = [
     path(f"{step}/move/", builder.step_move, name="step_move"),
     path(f"{step}/remove/", builder.step_remove, name="step_remove"),
     path(f"{step}/swap/", builder.step_swap, name="step_swap"),
+    path(f"{step}/fix/", safety.step_fix, name="step_fix"),
+    path(f"{step}/keep/", safety.step_keep, name="step_keep"),
 ]

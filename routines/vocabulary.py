@@ -27,6 +27,8 @@ class Position(models.TextChoices):
     SUPINE = "supine", "Lying on the back"
     PRONE = "prone", "Lying on the front"
     CHAIR = "chair", "Chair"
+    # Lying on the side is neither supine nor prone: it often suits people for whom those don't.
+    SIDE_LYING = "side_lying", "Lying on the side"
 
 
 class BodyArea(models.TextChoices):

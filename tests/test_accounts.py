@@ -1,9 +1,12 @@
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from allauth.mfa.models import Authenticator
+from django.contrib.auth.hashers import get_hasher
 from django.contrib.sessions.models import Session
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -73,15 +76,41 @@ def test_password_reset_sends_a_link(client):
     assert "/accounts/password/reset/key/" in email.body
 
 
-def test_repeated_failed_logins_are_rate_limited(client):
+def _login(client, email: str, password: str, ip: str):
+    return client.post(
+        reverse("account_login"), {"login": email, "password": password}, REMOTE_ADDR=ip
+    )
+
+
+def test_wrong_passwords_from_one_address_do_not_lock_the_account_for_others(client):
     user = UserFactory()
     for _ in range(5):
-        client.post(reverse("account_login"), {"login": user.email, "password": "wrong"})
-    response = client.post(
-        reverse("account_login"), {"login": user.email, "password": TEST_PASSWORD}
-    )
+        _login(client, user.email, "wrong", ip="198.51.100.7")
+    teacher = Client()
+    response = _login(teacher, user.email, TEST_PASSWORD, ip="203.0.113.20")
+    assert response.status_code == 302
+    assert teacher.session["_auth_user_id"] == str(user.pk)
+
+
+def test_the_per_address_limit_still_refuses_even_the_right_password(client):
+    user = UserFactory()
+    for _ in range(10):
+        _login(client, user.email, "wrong", ip="198.51.100.7")
+    response = _login(client, user.email, TEST_PASSWORD, ip="198.51.100.7")
     assert "Too many failed login attempts" in response.text
     assert "_auth_user_id" not in client.session
+
+
+def test_the_per_account_limit_is_long_and_slow(settings):
+    from allauth.core.internal.ratelimit import parse_rates
+
+    rates = parse_rates(settings.ACCOUNT_RATE_LIMITS["login_failed"])
+    per_account = [rate for rate in rates if rate.per == "key"]
+    per_address = [rate for rate in rates if rate.per == "ip"]
+    assert per_account and all(rate.duration >= 24 * 3600 for rate in per_account)
+    # One address alone cannot use up the account's allowance within its window.
+    longest_ip = max(per_address, key=lambda rate: rate.duration)
+    assert all(longest_ip.amount < rate.amount for rate in per_account)
 
 
 def test_the_admin_login_goes_through_allauth(client):
@@ -130,3 +159,32 @@ def test_owner_cannot_require_two_factor_before_using_it_themselves(world):
     assert world.client_for(world.alice).post(url, data).status_code == 302
     world.studio.refresh_from_db()
     assert world.studio.require_mfa
+
+
+def _hashes_during_sign_up(client, data: dict) -> int:
+    hasher = type(get_hasher())
+    with mock.patch.object(hasher, "encode", autospec=True, side_effect=hasher.encode) as encode:
+        response = client.post(reverse("account_signup"), data)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    return encode.call_count
+
+
+def test_sign_up_does_the_same_slow_work_for_a_known_and_a_new_address(client):
+    existing = UserFactory(email="known@example.com")
+    new_account = _hashes_during_sign_up(client, SIGNUP)
+    client.logout()
+    known = _hashes_during_sign_up(Client(), {**SIGNUP, "email": existing.email})
+    assert new_account >= 1
+    assert known == new_account
+    # The known address got an email, not a second account.
+    assert Studio.objects.filter(name=SIGNUP["studio_name"]).count() == 1
+
+
+def test_htmx_requests_are_sent_to_two_factor_set_up_with_a_client_redirect(world):
+    world.studio.require_mfa = True
+    world.studio.save()
+    team = reverse("team", args=[world.studio.code])
+    response = world.client_for(world.bob).get(team, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == reverse("mfa_activate_totp")

@@ -158,10 +158,13 @@ def test_the_second_of_two_concurrent_edits_gets_a_clear_message(world, routine)
 def test_a_conflict_without_javascript_keeps_the_typed_text(world, routine):
     step = routine.steps.get(position=1)
     data = {"version": routine.version - 1 or 99, "sides": "na", "cue": "Unsaved words"}
-    response = world.client_for(world.alice).post(_url("step_edit", routine, step.code), data)
-    assert response.status_code == 409
-    assert "Unsaved words" in response.text
-    assert "Someone else changed this routine" in response.text
+    client = world.client_for(world.alice)
+    response = client.post(_url("step_edit", routine, step.code), data)
+    assert response.status_code == 303  # post/redirect/get: a reload resubmits nothing
+    page = client.get(response["Location"])
+    assert page.status_code == 409
+    assert "Unsaved words" in page.text
+    assert "Someone else changed this routine" in page.text
 
 
 def test_reorder_saves_the_dragged_order(world, routine):

@@ -98,7 +98,7 @@ def test_notes_come_newest_first_with_author_date_privacy_and_addenda(world, cli
     assert page.index("Third visit") < page.index("Second visit") < page.index("First visit")
     assert page.index("Third visit") < page.index("A later correction") < page.index("Second")
     assert "Bob Teacher" in page
-    assert "Whole studio team" in page
+    assert "Every teacher: the owner and all instructors" in page
     assert "· locked" in page
 
 

@@ -1,7 +1,8 @@
 from django import forms
 
 from clients.models import Client
-from practice.models import Membership, Studio
+from clients.rules import members_allowed
+from practice.models import Studio
 
 
 class ClientForm(forms.ModelForm):
@@ -27,9 +28,9 @@ class ClientForm(forms.ModelForm):
 
     def __init__(self, *args, studio: Studio, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # Only this studio's instructors and owners can be on a care team.
+        # Only members who may read the record (owners and instructors) can be on a care team.
         self.fields["care_team"].queryset = (
-            studio.memberships.exclude(role=Membership.Role.ASSISTANT)
+            members_allowed(studio, "clients.view_sensitive")
             .select_related("user")
             .order_by("user__name")
         )

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from clients.rules import members_allowed
 from practice.models import Membership, Studio
 
 # Offered to an owner whose studio has no consent text yet: a starting point to adapt, written
@@ -83,7 +84,7 @@ class SignatureForm(forms.Form):
         # simply not a valid choice.
         witness = self.fields["witness"]
         witness.queryset = (
-            studio.memberships.exclude(role=Membership.Role.ASSISTANT)
+            members_allowed(studio, "clients.edit")
             .select_related("user")
             .order_by("user__name", "user__email")
         )

@@ -8,8 +8,8 @@ from django import forms
 from django.http import QueryDict
 
 from clients.models import Client, Precaution, Trigger
+from clients.safety_rules import USUAL_RESTRICTIONS
 from clients.vocabulary import (
-    USUAL_RESTRICTIONS,
     Clearance,
     Condition,
     TouchConsent,
@@ -50,6 +50,7 @@ class PrecautionForm(forms.ModelForm):
         "them to what the surgeon or physiotherapist advised.",
     )
     until_cleared = forms.BooleanField(required=False, label="Until cleared")
+    end_date_won_note = "You gave an end date, so it is no longer “until cleared”."
 
     class Meta:
         model = Precaution
@@ -62,7 +63,8 @@ class PrecautionForm(forms.ModelForm):
         help_texts = {"end_date": "", "condition_other": ""}
         widgets = {
             "start_date": DateInput(),
-            "end_date": DateInput(),
+            # clients/intake.js unticks the box named here as soon as a date is typed.
+            "end_date": DateInput(attrs={"data-unticks": "until_cleared"}),
             "note": forms.Textarea(attrs={"rows": 2}),
         }
 
@@ -73,6 +75,8 @@ class PrecautionForm(forms.ModelForm):
         self.fields["condition"].choices = [("", "Choose a condition…"), *Condition.choices]
         if not self.is_bound:
             self.initial.setdefault("until_cleared", self.instance.end_date is None)
+        # Set by clean(): a typed end date overrode a ticked "until cleared".
+        self.end_date_won = False
 
     def clean(self) -> dict:
         data = super().clean()
@@ -81,15 +85,18 @@ class PrecautionForm(forms.ModelForm):
         elif not data.get("condition_other"):
             self.add_error("condition_other", "Please name the condition.")
         start, end = data.get("start_date"), data.get("end_date")
-        if data.get("until_cleared"):
-            if end is not None:
-                self.add_error(
-                    "end_date",
-                    "“Until cleared” is ticked: clear the date, or untick it to set an end date.",
-                )
-        elif end is None:
+        if data.get("until_cleared") and end is not None:
+            # Both arrive when the script that unticks the box did not run (no JavaScript). The
+            # typed date is the more deliberate entry: it wins, and the teacher is told. Were
+            # this an error, a teacher who moved on would lose the whole precaution.
+            data["until_cleared"] = False
+            self.end_date_won = True
+            # Should the form come back for another mistake, it shows the box unticked.
+            self.data = self.data.copy()
+            self.data.pop("until_cleared", None)
+        if not data.get("until_cleared") and end is None:
             self.add_error("end_date", "Add an end date, or tick “until cleared”.")
-        elif start is not None and end <= start:
+        elif end is not None and start is not None and end <= start:
             self.add_error("end_date", "The end date should come after the start date.")
         return data
 

@@ -10,8 +10,7 @@ from clients.forms.clients import ClientFilterForm, ClientForm
 from clients.models import AuditEvent, Client
 from clients.views import consent, intake, notes
 from practice.access import StudioRequest, studio_can, studio_view
-from routines import services as routine_services
-from routines.forms.builder import NewRoutineForm
+from practice.once import submit_once
 
 Action = AuditEvent.Action
 # Each sensitive section of the client page: its view module builds its context.
@@ -49,6 +48,7 @@ def client_list(request: StudioRequest) -> HttpResponse:
 
 
 @studio_view("clients.edit")
+@submit_once
 def client_create(request: StudioRequest) -> HttpResponse:
     form = ClientForm(request.POST or None, studio=request.studio)
     if request.method == "POST" and form.is_valid():
@@ -79,13 +79,8 @@ def client_detail(request: StudioRequest, client_code: str) -> HttpResponse:
     if sensitive:
         for section in SENSITIVE_SECTIONS:
             context.update(section.section_context(request, client))
-    audit.record_for_request(
-        request,
-        Action.VIEW,
-        "client",
-        client=client,
-        summary="full record opened" if sensitive else "contact details opened",
-    )
+    summary = "full record opened" if sensitive else "contact details opened"
+    audit.audit_client(request, client, Action.VIEW, "client", summary)
     return render(request, "clients/client_detail.html", context)
 
 
@@ -102,9 +97,7 @@ def client_edit(request: StudioRequest, client_code: str) -> HttpResponse:
         messages.success(request, "Saved.")
         return redirect(client)
     if request.method == "GET":
-        audit.record_for_request(
-            request, Action.VIEW, "client", client=client, summary="details opened for editing"
-        )
+        audit.audit_client(request, client, Action.VIEW, "client", "details opened for editing")
     status = 400 if request.method == "POST" else 200
     return render(
         request, "clients/client_form.html", {"form": form, "client": client}, status=status
@@ -129,26 +122,3 @@ def client_restore(request: StudioRequest, client_code: str) -> HttpResponse:
     services.client_set_archived(client=client, archived=False, by=request.user, request=request)
     messages.success(request, f"{client.preferred_name} is active again.")
     return redirect(client)
-
-
-@studio_view("clients.edit")
-def client_routine_create(request: StudioRequest, client_code: str) -> HttpResponse:
-    client = get_client_for_studio(request, client_code)
-    form = NewRoutineForm(
-        request.POST or None,
-        studio=request.studio,
-        initial={"title": f"Practice for {client.preferred_name}"},
-    )
-    if request.method == "POST" and form.is_valid():
-        routine = routine_services.routine_start(
-            studio=request.studio,
-            by=request.user,
-            title=form.cleaned_data["title"],
-            template=form.cleaned_data["template"],
-            client=client,
-        )
-        messages.success(request, f"A routine tailored for {client.preferred_name} is ready.")
-        return redirect(routine)
-    status = 400 if request.method == "POST" else 200
-    context = {"form": form, "client": client}
-    return render(request, "clients/client_routine_form.html", context, status=status)

@@ -6,7 +6,6 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from clients import services
@@ -14,6 +13,7 @@ from clients.access import get_client_for_studio
 from clients.forms.consent import DEFAULT_CONSENT_TEXT, ConsentTextForm, SignatureForm
 from clients.models import Client, ConsentDocument, ConsentSignature
 from practice.access import StudioRequest, studio_can, studio_view
+from practice.once import submit_once
 
 
 def _signature_form(request: StudioRequest, client: Client, document: ConsentDocument | None):
@@ -66,12 +66,9 @@ def _section_response(
     return render(request, "clients/consent_sign.html", context, status=status)
 
 
-def _already_signed(client: Client, document: ConsentDocument) -> ConsentSignature | None:
-    return client.signatures.filter(document=document).first()
-
-
 @require_POST
 @studio_view("clients.edit")
+@submit_once
 def consent_sign(request: StudioRequest, client_code: str) -> HttpResponse:
     client = get_client_for_studio(request, client_code)
     document = services.current_consent(request.studio)
@@ -88,21 +85,26 @@ def consent_sign(request: StudioRequest, client_code: str) -> HttpResponse:
             # The form shown again is for the new version; the name and date typed are kept.
             form.data = form.data.copy()
             form.data["version"] = document.version
-        elif signed := _already_signed(client, document):
-            signed_on = date_format(signed.signed_on, "j F Y")
-            form.add_error(None, f"Version {document.version} is already signed ({signed_on}).")
     if not form.is_valid():
         return _section_response(request, client, form=form, status=400)
-    services.consent_sign(
-        client=client,
-        document=document,
-        signed_name=form.cleaned_data["signed_name"],
-        signed_on=form.cleaned_data["signed_on"],
-        witness=form.cleaned_data["witness"],
-        by=request.user,
-        request=request,
-    )
-    done = f"The signature on version {document.version} is recorded."
+    try:
+        services.consent_sign(
+            client=client,
+            document=document,
+            signed_name=form.cleaned_data["signed_name"],
+            signed_on=form.cleaned_data["signed_on"],
+            witness=form.cleaned_data["witness"],
+            by=request.user,
+            request=request,
+        )
+    except ValidationError as error:
+        if getattr(error, "code", None) != "already_signed":
+            form.add_error(None, error)
+            return _section_response(request, client, form=form, status=400)
+        # Most often the same form sent twice: the section as it stands is the answer.
+        done = f"{error.messages[0]} The earlier signature stands; nothing new was recorded."
+    else:
+        done = f"The signature on version {document.version} is recorded."
     if request.htmx:
         return _section_response(request, client, message=done)
     messages.success(request, done)
@@ -140,6 +142,7 @@ def _clients_to_sign(request: StudioRequest, document: ConsentDocument | None) -
 
 
 @studio_view("consent.manage_text")
+@submit_once
 def consent_text(request: StudioRequest) -> HttpResponse:
     studio = request.studio
     versions = list(

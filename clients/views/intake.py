@@ -3,7 +3,7 @@
 Each of the five blocks (precautions, triggers, preferences, touch consent, medical clearance)
 is a named partial of clients/intake_blocks.html. With htmx, an Edit or Add link swaps a form
 fragment into the block, a successful POST answers with the refreshed block, and a form with
-errors answers 400 with itself, retargeted onto the form. Without JavaScript the same URLs
+errors answers 422 with itself, retargeted onto the form. Without JavaScript the same URLs
 render a whole page and redirect back to the client page.
 """
 
@@ -30,10 +30,15 @@ from clients.forms.intake import (
 )
 from clients.models import AuditEvent, Client, Precaution, Trigger
 from practice.access import StudioRequest, studio_can, studio_view
+from practice.once import submit_once
 
 Action = AuditEvent.Action
 BLOCKS = {"precautions", "triggers", "preferences", "touch-consent", "clearance"}
 BLOCKS_TEMPLATE = "clients/intake_blocks.html"
+CLEARANCE_REQUESTED = (
+    "Medical clearance is now “Requested”, as a surgeon set this precaution. You can change "
+    "it under Medical clearance."
+)
 
 
 def _audit_view(
@@ -43,27 +48,32 @@ def _audit_view(
     summary: str,
     record_code: UUID | None = None,
 ) -> None:
-    audit.record_for_request(
-        request, Action.VIEW, record_type, client=client, record_code=record_code, summary=summary
-    )
+    audit.audit_client(request, client, Action.VIEW, record_type, summary, record_code=record_code)
 
 
 def _block_response(
-    request: StudioRequest, client: Client, block: str, notice: str = ""
+    request: StudioRequest, client: Client, block: str, notice: str = "", also: dict | None = None
 ) -> HttpResponse:
+    """`block` refreshed in place; `also` maps other blocks the change touched to their own
+    notice, sent along as out-of-band swaps."""
     context = {
         "client": client,
         "can_edit": studio_can(request, "clients.edit"),
-        "notice": notice,
         **section_context(request, client),
     }
-    return render(request, f"{BLOCKS_TEMPLATE}#{block}", context)
+    response = render(request, f"{BLOCKS_TEMPLATE}#{block}", {**context, "notice": notice})
+    for other, other_notice in (also or {}).items():
+        extra = {**context, "notice": other_notice, "oob": True}
+        response.content += render(request, f"{BLOCKS_TEMPLATE}#{other}", extra).content
+    return response
 
 
-def _saved(request: StudioRequest, client: Client, block: str, notice: str) -> HttpResponse:
+def _saved(
+    request: StudioRequest, client: Client, block: str, notice: str, also: dict | None = None
+) -> HttpResponse:
     """After a change: the refreshed block for htmx, back to the client page without."""
     if request.htmx:
-        return _block_response(request, client, block, notice)
+        return _block_response(request, client, block, notice, also)
     messages.success(request, notice)
     return redirect(f"{client.get_absolute_url()}#{block}")
 
@@ -77,21 +87,26 @@ def _form_response(
     block: str,
     title: str,
 ) -> HttpResponse:
-    """A form: the fragment for htmx (400 and swapped onto itself on errors), else a page."""
-    status = 400 if form.is_bound else 200
+    """A form: the fragment for htmx (422 and swapped onto itself on errors), else a page.
+
+    422, not 400: the request was understood and the form is to be corrected, and the page's
+    htmx config swaps a 422 in place like content.
+    """
+    status = 422 if form.is_bound else 200
     context = {
         "client": client,
         "form": form,
         # Every intake form posts back to the URL that served it.
         "action": request.path,
-        "block": block,
+        # Not "block": Django's {% block %} tag shadows a variable of that name in a page.
+        "anchor": block,
         "title": title,
         "block_url": reverse("intake_section", args=[request.studio.code, client.code]),
     }
     if request.htmx:
         _focus(form)
         response = render(request, f"{BLOCKS_TEMPLATE}#{partial}", context, status=status)
-        if status == 400:
+        if status == 422:
             # The form posts with the whole block as its target; an error replaces only the
             # form, so what was typed stays where it was typed.
             response = reswap(retarget(response, f"#{form.dom_prefix}-form"), "outerHTML")
@@ -114,7 +129,7 @@ def _confirm_remove(
     request: StudioRequest, client: Client, *, what: str, label: str, block: str
 ) -> HttpResponse:
     """Without JavaScript, Remove opens this page; with it, htmx asks with hx-confirm."""
-    context = {"client": client, "what": what, "label": label, "block": block}
+    context = {"client": client, "what": what, "label": label, "anchor": block}
     return render(request, "clients/intake_remove.html", context)
 
 
@@ -167,16 +182,27 @@ def _precaution_form(
         return render(request, f"{BLOCKS_TEMPLATE}#precaution-movements", context)
     form = PrecautionForm(request.POST or None, instance=precaution)
     if request.method == "POST" and form.is_valid():
+        notices, also = [], {}
         if precaution is None:
             fields = {k: v for k, v in form.cleaned_data.items() if k != "until_cleared"}
-            intake.intake_row_create(
-                Precaution, client=client, by=request.user, request=request, **fields
-            )
-            return _saved(request, client, "precautions", "Precaution added.")
-        intake.intake_row_update(form.instance, by=request.user, request=request)
-        return _saved(request, client, "precautions", "Precaution saved.")
-    if precaution is not None and request.method == "GET":
-        _audit_view(request, client, "precaution", "precaution opened", precaution.code)
+            clearance_before = client.medical_clearance
+            intake.precaution_add(client=client, by=request.user, request=request, **fields)
+            notices.append("Precaution added.")
+            if client.medical_clearance != clearance_before:
+                notices.append(CLEARANCE_REQUESTED)
+                also["clearance"] = "Now “Requested”, as a surgeon set a precaution."
+        else:
+            intake.intake_row_update(form.instance, by=request.user, request=request)
+            notices.append("Precaution saved.")
+        if form.end_date_won:
+            notices.append(form.end_date_won_note)
+        return _saved(request, client, "precautions", " ".join(notices), also)
+    if request.method == "GET":
+        # Even an empty form shows whose record it adds to.
+        if precaution is None:
+            _audit_view(request, client, "precaution", "precaution form opened")
+        else:
+            _audit_view(request, client, "precaution", "precaution opened", precaution.code)
     return _form_response(
         request,
         client,
@@ -188,6 +214,7 @@ def _precaution_form(
 
 
 @studio_view("clients.edit")
+@submit_once
 def precaution_add(request: StudioRequest, client_code: str) -> HttpResponse:
     client = get_client_for_studio(request, client_code)
     return _precaution_form(request, client, None)
@@ -228,8 +255,11 @@ def _trigger_form(request: StudioRequest, client: Client, trigger: Trigger | Non
             return _saved(request, client, "triggers", "Trigger added.")
         intake.intake_row_update(form.instance, by=request.user, request=request)
         return _saved(request, client, "triggers", "Trigger saved.")
-    if trigger is not None and request.method == "GET":
-        _audit_view(request, client, "trigger", "trigger opened", trigger.code)
+    if request.method == "GET":
+        if trigger is None:
+            _audit_view(request, client, "trigger", "trigger form opened")
+        else:
+            _audit_view(request, client, "trigger", "trigger opened", trigger.code)
     return _form_response(
         request,
         client,
@@ -241,6 +271,7 @@ def _trigger_form(request: StudioRequest, client: Client, trigger: Trigger | Non
 
 
 @studio_view("clients.edit")
+@submit_once
 def trigger_add(request: StudioRequest, client_code: str) -> HttpResponse:
     client = get_client_for_studio(request, client_code)
     return _trigger_form(request, client, None)

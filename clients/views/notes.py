@@ -4,6 +4,7 @@ Every note shown or touched here is loaded through `Note.objects.visible_to(memb
 note someone may not read answers 404 in pages, htmx fragments and the edit page alike.
 """
 
+import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -17,6 +18,7 @@ from clients.access import get_client_for_studio
 from clients.forms.notes import AddendumForm, NoteForm
 from clients.models import Addendum, AuditEvent, Client, Note
 from practice.access import StudioRequest, studio_view
+from practice.once import submit_once
 
 Action = AuditEvent.Action
 
@@ -71,6 +73,7 @@ def _section_response(
 
 @require_POST
 @studio_view("clients.edit")
+@submit_once
 def note_add(request: StudioRequest, client_code: str) -> HttpResponse:
     client = get_client_for_studio(request, client_code)
     form = NoteForm(request.POST)
@@ -96,7 +99,7 @@ def note_add(request: StudioRequest, client_code: str) -> HttpResponse:
 def note_edit(request: StudioRequest, client_code: str, note_code: str) -> HttpResponse:
     client = get_client_for_studio(request, client_code)
     note = _get_note_for_client(request, client, note_code)
-    if note.author_id != request.user.pk or note.is_locked:
+    if not rules.test_rule("notes.edit", request.membership, note):
         # Readable but not theirs to change: signed notes take addenda, others' notes neither.
         raise PermissionDenied
     form = NoteForm(request.POST or None, instance=note)
@@ -117,13 +120,8 @@ def note_edit(request: StudioRequest, client_code: str, note_code: str) -> HttpR
             messages.success(request, "Note saved.")
             return redirect(_notes_url(client))
     if request.method == "GET":
-        audit.record_for_request(
-            request,
-            Action.VIEW,
-            "note",
-            client=client,
-            record_code=note.code,
-            summary="note opened for editing",
+        audit.audit_client(
+            request, client, Action.VIEW, "note", "note opened for editing", record_code=note.code
         )
     status = 400 if request.method == "POST" else 200
     context = {"client": client, "note": note, "form": form}
@@ -139,7 +137,7 @@ def note_edit(request: StudioRequest, client_code: str, note_code: str) -> HttpR
 def note_sign(request: StudioRequest, client_code: str, note_code: str) -> HttpResponse:
     client = get_client_for_studio(request, client_code)
     note = _get_note_for_client(request, client, note_code)
-    if note.author_id != request.user.pk:
+    if not rules.test_rule("notes.sign", request.membership, note):
         raise PermissionDenied
     message = "This note was already signed."
     if not note.is_locked:
@@ -153,6 +151,7 @@ def note_sign(request: StudioRequest, client_code: str, note_code: str) -> HttpR
 
 @require_POST
 @studio_view("clients.edit")
+@submit_once
 def addendum_add(request: StudioRequest, client_code: str, note_code: str) -> HttpResponse:
     client = get_client_for_studio(request, client_code)
     note = _get_note_for_client(request, client, note_code)

@@ -129,13 +129,8 @@ def client_export(request: StudioRequest, client_code: str) -> HttpResponse:
         record = record_data(load_record(client), request.membership)
         context = {"client": client, "record": record, "exported_at": timezone.now()}
         response = render(request, "clients/export_client.html", context)
-    audit.record_for_request(
-        request,
-        Action.EXPORT,
-        "client",
-        client=client,
-        summary=f"client record exported ({export_format})",
-    )
+    summary = f"client record exported ({export_format})"
+    audit.audit_client(request, client, Action.EXPORT, "client", summary)
     return response
 
 
@@ -153,9 +148,7 @@ def studio_export(request: StudioRequest) -> HttpResponse:
             params={"ip_address": audit.client_ip(request)},
         )
         # The studio entry now; one per client as the worker writes each record.
-        audit.record_for_request(
-            request, Action.EXPORT, "studio", summary="whole studio exported (json)"
-        )
+        audit.audit_client(request, None, Action.EXPORT, "studio", "whole studio exported (json)")
         return redirect("job_detail", request.studio.code, job.code)
     recent = request.studio.background_jobs.filter(kind=BackgroundJob.Kind.STUDIO_EXPORT)
     context = {"recent_jobs": recent.select_related("requested_by")[:RECENT_EXPORTS]}
@@ -185,5 +178,7 @@ def client_erase(request: StudioRequest, client_code: str) -> HttpResponse:
         },
         "routines": client.routines.order_by("title"),
     }
+    # The page counts what the record holds and lists its routines: a read like any other.
+    audit.audit_client(request, client, Action.VIEW, "client", "erasure page opened")
     status = 400 if request.method == "POST" else 200
     return render(request, "clients/erase_confirm.html", context, status=status)

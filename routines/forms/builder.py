@@ -44,6 +44,8 @@ class RoutineForm(forms.ModelForm):
         self.opens_details = "client" in self.initial and self.initial["client"] != (
             self.instance.client_id
         )
+        # The builder's changes over htmx update this input out of band, by its id.
+        self.fields["version"].widget.attrs["id"] = "routine-version"
 
 
 class NewRoutineForm(forms.Form):
@@ -91,6 +93,7 @@ class StepForm(forms.ModelForm):
         for name in ("hold_breaths", "hold_seconds", "sides", "cue", "teacher_note"):
             self.fields[name].widget.attrs["id"] = f"{name}-{self.instance.code}"
         self.fields["modification"].widget.attrs["id"] = f"modification-{self.instance.code}"
+        self.fields["version"].widget.attrs["id"] = f"step-version-{self.instance.code}"
 
     def clean_modification(self) -> Modification | None:
         code = self.cleaned_data["modification"]

@@ -1,8 +1,10 @@
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
+from clients.models import Client
 from practice.models import Studio
 from routines.images import clean_pose_image
 from routines.models import Modification, Pose
@@ -61,16 +63,20 @@ class PoseFilterForm(forms.Form):
         required=False,
         choices=[("", "Any movement"), *Movement.choices],
     )
-    without = forms.ChoiceField(
-        label="Leaves out the movement",
-        required=False,
-        choices=[("", "Nothing left out"), *Movement.choices],
-    )
+    without = _checkboxes(Movement.choices, "Leaves out the movements")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, clients: Iterable[Client] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, label_suffix="", **kwargs)
+        if clients is not None:
+            # Only for those who may see clients' precautions: the choice reveals them.
+            self.fields["suits"] = forms.ChoiceField(
+                label="Suits client",
+                required=False,
+                choices=[("", "Anyone"), *((str(c.code), c.preferred_name) for c in clients)],
+                help_text="Hides poses that conflict with their precautions as they are.",
+            )
 
-    def active_filters(self) -> dict[str, str]:
+    def active_filters(self) -> dict[str, str | list[str]]:
         """The valid, non-empty values; a value that is not a choice is simply ignored."""
         self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if value}

@@ -4,14 +4,19 @@ from functools import partial
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
+from clients import audit
+from clients.models import AuditEvent
 from practice.access import StudioRequest, studio_can, studio_view
+from practice.once import submit_once
 from routines import services
 from routines.access import get_routine_for_studio
+from routines.advisories import builder_safety_context, picker_poses, suits_filter_on
 from routines.forms.builder import (
     AddStepForm,
     MoveForm,
@@ -35,6 +40,20 @@ ROUTINE_LIST_COLUMNS = (
     "updated_at",
     "updated_by__name",
     "updated_by__email",
+)
+# Without JavaScript a refused edit is answered with a redirect (so reloading the answer never
+# resubmits the stale form); what the person typed waits here for that one page view. It is the
+# routine's own text, which the database already holds in the same form.
+KEPT_EDIT_SESSION_KEY = "routine-builder-kept-edit"
+DETAILS_FORM = "details"
+CONFLICT_KEPT = (
+    "Someone else changed this routine while you were editing it, so your change is not saved. "
+    "The page now shows their changes, and what you typed is kept in its form: look it over, "
+    "then save again if you still want it."
+)
+CONFLICT_REDONE = (
+    "Someone else changed this routine while you were editing it, so your change was not made. "
+    "The page now shows their changes: you might make yours again."
 )
 LIST_FILTERS = {
     "active": Q(status__in=[Routine.Status.DRAFT, Routine.Status.READY]),
@@ -68,13 +87,17 @@ def _steps_for_builder(request: StudioRequest, routine: Routine) -> list[Routine
     )
 
 
-def _picker_results(request: StudioRequest, query: str) -> list[Pose]:
+def _picker_results(request: StudioRequest, query: str, routine: Routine) -> list[Pose]:
     poses = (
         Pose.objects.visible_to(request.studio)
         .search(query)
-        .only("code", "name", "other_names", "category", "position", "summary", "studio")
+        .only(
+            *("code", "name", "other_names", "category", "position", "summary", "studio"),
+            # What the safety checker reads to tell whether a pose suits the client.
+            *("attributes", "teacher_notes", "both_sides"),
+        )
     )
-    return list(poses[:PICKER_LIMIT])
+    return picker_poses(request, routine, poses, PICKER_LIMIT)
 
 
 def _routine_form_initial(request: StudioRequest, routine: Routine) -> dict:
@@ -91,6 +114,7 @@ def _builder_context(
     *,
     bound_forms: dict[str, StepForm] | None = None,
     routine_form: RoutineForm | None = None,
+    focus: tuple[object, str] | None = None,
 ) -> dict:
     steps = _steps_for_builder(request, routine)
     bound_forms = bound_forms or {}
@@ -113,8 +137,29 @@ def _builder_context(
             instance=routine, studio=request.studio, initial=_routine_form_initial(request, routine)
         ),
         "picker_query": query,
-        "picker_results": _picker_results(request, query),
+        "picker_results": _picker_results(request, query, routine),
+        "picker_suits": suits_filter_on(request),
+        "focus_step": focus[0] if focus else None,
+        "focus_direction": focus[1] if focus else None,
+        **builder_safety_context(request, routine, steps),
     }
+
+
+def _builder_page(
+    request: StudioRequest, routine: Routine, status: int = 200, **context_overrides
+) -> HttpResponse:
+    """The whole builder page, the only answer here that names the client (if any)."""
+    if routine.client is not None:
+        audit.audit_client(
+            request,
+            routine.client,
+            AuditEvent.Action.VIEW,
+            "routine",
+            "tailored routine opened",
+            record_code=routine.code,
+        )
+    context = _builder_context(request, routine, **context_overrides)
+    return render(request, "routines/routine_detail.html", context, status=status)
 
 
 def _builder_response(
@@ -123,16 +168,19 @@ def _builder_response(
     """After a change: the refreshed builder for htmx, the page itself (or a redirect) without."""
     if request.htmx:
         context = _builder_context(request, routine, **context_overrides)
-        return render(request, "routines/routine_detail.html#builder", context, status=status)
+        template = "routines/routine_detail.html#builder-change"
+        return render(request, template, context, status=status)
     if status >= 400:
-        context = _builder_context(request, routine, **context_overrides)
-        return render(request, "routines/routine_detail.html", context, status=status)
+        return _builder_page(request, routine, status, **context_overrides)
     return redirect(routine)
 
 
-def _conflict_response(request: StudioRequest, routine: Routine, **context) -> HttpResponse:
-    """Keeps what the person typed on screen and explains why it was not saved."""
-    routine.refresh_from_db()
+def _conflict_response(
+    request: StudioRequest, routine: Routine, keep: str | None = None
+) -> HttpResponse:
+    """Explains why the change was not saved, keeping what the person typed in the form `keep`
+    (DETAILS_FORM or a step's code): over htmx it simply stays on screen, and the message's
+    reload link is a GET."""
     if request.htmx:
         response = render(
             request,
@@ -141,20 +189,67 @@ def _conflict_response(request: StudioRequest, routine: Routine, **context) -> H
             status=409,
         )
         return reswap(retarget(response, "#builder-alert"), "innerHTML")
-    messages.error(request, RoutineConflict.message)
-    return _builder_response(request, routine, status=409, **context)
+    if keep is not None:
+        typed = {
+            name: values
+            for name, values in request.POST.lists()
+            if name not in {"csrfmiddlewaretoken", "version"}
+        }
+        request.session[KEPT_EDIT_SESSION_KEY] = {
+            "routine": str(routine.code),
+            "form": keep,
+            "data": typed,
+        }
+    messages.error(request, CONFLICT_KEPT if keep is not None else CONFLICT_REDONE)
+    return HttpResponseRedirect(routine.get_absolute_url(), status=303)
+
+
+def _kept_edit(request: StudioRequest, routine: Routine) -> dict:
+    """The form refused for a conflict, refilled with what was typed and now based on the
+    current version: the page shows the teammate's changes, so saving it is a choice."""
+    kept = request.session.pop(KEPT_EDIT_SESSION_KEY, None)
+    if not kept or kept["routine"] != str(routine.code):
+        return {}
+    data = MultiValueDict(kept["data"])
+    data.setlist("version", [str(routine.version)])
+    if kept["form"] == DETAILS_FORM:
+        # A separate instance: validating the form must not change the routine on the page.
+        instance = Routine.objects.get(pk=routine.pk)
+        return {"routine_form": RoutineForm(data, instance=instance, studio=request.studio)}
+    step = routine.steps.select_related("pose", "modification").filter(code=kept["form"]).first()
+    if step is None:  # the teammate removed it: nothing left to edit
+        return {}
+    modifications = list(step.pose.modifications.visible_to(request.studio))
+    form = StepForm(data, instance=step, modifications=modifications)
+    return {"bound_forms": {kept["form"]: form}}
 
 
 def _change_response(
-    request: StudioRequest, routine: Routine, change: Callable[[], object], **keep_on_conflict
+    request: StudioRequest,
+    routine: Routine,
+    change: Callable[[], object],
+    keep: str | None = None,
+    after: Callable[[], dict] | None = None,
 ) -> HttpResponse:
     """Applies one versioned change; a page built on an older version gets the conflict
-    message instead of overwriting a teammate's work."""
+    message instead of overwriting a teammate's work. `after` adds to the refreshed builder."""
     try:
         change()
     except RoutineConflict:
-        return _conflict_response(request, routine, **keep_on_conflict)
-    return _builder_response(request, routine)
+        return _conflict_response(request, routine, keep)
+    return _builder_response(request, routine, **(after() if after else {}))
+
+
+def _move_focus(routine: Routine, step: RoutineStep, direction: str) -> dict:
+    """Keyboard focus after a move stays on the moved step's button, or on its other move
+    button once the step reaches the end where this one is disabled."""
+    order = list(routine.steps.values_list("code", flat=True))
+    index = order.index(step.code)
+    if direction == "up" and index == 0:
+        direction = "down"
+    elif direction == "down" and index == len(order) - 1:
+        direction = "up"
+    return {"focus": (step.code, direction)}
 
 
 def _count_steps(routines: list[Routine]) -> None:
@@ -197,6 +292,7 @@ def routine_list(request: StudioRequest) -> HttpResponse:
 
 
 @studio_view("routines.edit")
+@submit_once
 def routine_create(request: StudioRequest) -> HttpResponse:
     studio = request.studio
     form = NewRoutineForm(
@@ -218,7 +314,9 @@ def routine_create(request: StudioRequest) -> HttpResponse:
 @studio_view("routines.view")
 def routine_detail(request: StudioRequest, routine_code: str) -> HttpResponse:
     routine = get_routine_for_studio(request, routine_code)
-    return render(request, "routines/routine_detail.html", _builder_context(request, routine))
+    kept = _kept_edit(request, routine)
+    # 409 while it shows an edit that was refused; reloading it is a GET that shows no more.
+    return _builder_page(request, routine, 409 if kept else 200, **kept)
 
 
 @require_POST
@@ -239,13 +337,14 @@ def routine_edit(request: StudioRequest, routine_code: str) -> HttpResponse:
             **changes,
         )
     except RoutineConflict:
-        return _conflict_response(request, routine, routine_form=form)
+        return _conflict_response(request, routine, keep=DETAILS_FORM)
     messages.success(request, "Routine details saved.")
     return _builder_response(request, routine)
 
 
 @require_POST
 @studio_view("routines.edit")
+@submit_once
 def routine_duplicate(request: StudioRequest, routine_code: str) -> HttpResponse:
     routine = get_routine_for_studio(request, routine_code)
     copy = services.routine_copy(routine=routine, studio=request.studio, by=request.user)
@@ -276,8 +375,12 @@ def step_picker(request: StudioRequest, routine_code: str) -> HttpResponse:
     routine = get_routine_for_studio(request, routine_code)
     query = request.GET.get("q", "")
     if not request.htmx:
-        return redirect(f"{routine.get_absolute_url()}?q={query}#picker")
-    context = {"routine": routine, "picker_results": _picker_results(request, query)}
+        return redirect(f"{routine.get_absolute_url()}?{request.GET.urlencode()}#picker")
+    context = {
+        "routine": routine,
+        "picker_query": query,
+        "picker_results": _picker_results(request, query, routine),
+    }
     return render(request, "routines/routine_detail.html#picker-results", context)
 
 
@@ -334,7 +437,7 @@ def step_edit(request: StudioRequest, routine_code: str, step_code: str) -> Http
         by=request.user,
         **form.step_changes(),
     )
-    return _change_response(request, routine, change, bound_forms=bound)
+    return _change_response(request, routine, change, keep=str(step.code))
 
 
 @require_POST
@@ -352,7 +455,8 @@ def step_move(request: StudioRequest, routine_code: str, step_code: str) -> Http
         expected_version=form.cleaned_data["version"],
         by=request.user,
     )
-    return _change_response(request, routine, change)
+    after = partial(_move_focus, routine, step, form.cleaned_data["direction"])
+    return _change_response(request, routine, change, after=after)
 
 
 @require_POST

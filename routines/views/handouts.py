@@ -10,6 +10,7 @@ from clients.services import current_consent
 from practice.access import StudioRequest, studio_can, studio_view
 from routines import handouts
 from routines.access import get_routine_for_studio
+from routines.advisories import may_see_advisories
 from routines.forms.handouts import HandoutSettingsForm
 from routines.handouts import PrintOptions
 from routines.models import HandoutSettings
@@ -17,8 +18,10 @@ from routines.models import HandoutSettings
 Action = AuditEvent.Action
 
 
-def _pdf_response(request: StudioRequest, html: str, filename: str) -> HttpResponse:
-    pdf, _ = handouts.cached_pdf(html, request.studio)
+def _pdf_response(
+    request: StudioRequest, html: str, filename: str, *, personal: bool
+) -> HttpResponse:
+    pdf, _ = handouts.cached_pdf(html, request.studio, personal=personal)
     response = HttpResponse(pdf, content_type="application/pdf")
     disposition = "inline" if request.GET.get("inline") == "1" else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
@@ -26,9 +29,7 @@ def _pdf_response(request: StudioRequest, html: str, filename: str) -> HttpRespo
 
 
 def _audit_print(request: StudioRequest, what: str, client: Client | None, code) -> None:
-    audit.record_for_request(
-        request, Action.PRINT, what, client=client, record_code=code, summary=f"{what} printed"
-    )
+    audit.audit_client(request, client, Action.PRINT, what, f"{what} printed", record_code=code)
 
 
 @studio_view("handouts.print")
@@ -36,12 +37,30 @@ def routine_print(request: StudioRequest, routine_code: str) -> HttpResponse:
     """The print page: a preview of the handout and the download buttons."""
     routine = get_routine_for_studio(request, routine_code)
     options = PrintOptions.from_query(request.GET)
+    if routine.client is not None:
+        # The preview shows what is printed for this client: a read of their record.
+        audit.audit_client(
+            request,
+            routine.client,
+            Action.VIEW,
+            "routine",
+            "print preview of a tailored routine opened",
+            record_code=routine.code,
+        )
+    safety, safety_steps = handouts.print_safety(routine)
+    # Everyone who prints sees how many conflicts are open; only teachers see the reasons. The
+    # preview's audit entry above already records this view of the client's record.
+    safety_reasons = may_see_advisories(request)
     context = {
         # The preview's own keys (studio, settings, steps, ...) feed the shared template.
         **handouts.handout_preview_context(routine, options, routine.created_by),
         "print_options": options,
         "can_print_teacher_sheet": studio_can(request, "handouts.print_teacher_sheet"),
         "query": request.GET.urlencode(),
+        "safety": safety,
+        "safety_steps": safety_steps,
+        "safety_reasons": safety_reasons,
+        "needs_confirmation": bool(safety and safety.summary.unresolved),
     }
     return render(request, "routines/print.html", context)
 
@@ -50,9 +69,24 @@ def routine_print(request: StudioRequest, routine_code: str) -> HttpResponse:
 def routine_handout_pdf(request: StudioRequest, routine_code: str) -> HttpResponse:
     routine = get_routine_for_studio(request, routine_code)
     options = PrintOptions.from_query(request.GET)
+    safety, _ = handouts.print_safety(routine)
+    if safety and safety.summary.unresolved and request.GET.get("confirmed") != "1":
+        # Nothing is printed (or audited) until the person confirms they mean it.
+        confirmed_query = request.GET.copy()
+        confirmed_query["confirmed"] = "1"
+        context = {
+            "routine": routine,
+            "summary": safety.summary,
+            "client_name": safety.client_name,
+            "confirmed_query": confirmed_query.urlencode(),
+            "query": request.GET.urlencode(),
+        }
+        return render(request, "routines/print_confirm.html", context)
     html = handouts.handout_html(routine, options, routine.created_by)
     _audit_print(request, "client handout", routine.client, routine.code)
-    return _pdf_response(request, html, f"{slugify(routine.title) or 'practice'}.pdf")
+    filename = f"{slugify(routine.title) or 'practice'}.pdf"
+    # A tailored handout carries the person's name and touch preference.
+    return _pdf_response(request, html, filename, personal=routine.client_id is not None)
 
 
 @studio_view("handouts.print_teacher_sheet")
@@ -62,29 +96,41 @@ def routine_teacher_sheet_pdf(request: StudioRequest, routine_code: str) -> Http
     html = handouts.teacher_sheet_html(routine, options, routine.created_by)
     _audit_print(request, "teacher sheet", routine.client, routine.code)
     filename = f"{slugify(routine.title) or 'practice'}-teacher-sheet.pdf"
-    return _pdf_response(request, html, filename)
+    # Teacher notes and, for a tailored routine, decrypted precautions and triggers.
+    return _pdf_response(request, html, filename, personal=True)
+
+
+def _no_consent_text(request: StudioRequest) -> HttpResponse:
+    """Signature lines under no text would be a form nobody can agree to: say what to do."""
+    context = {"can_write": studio_can(request, "consent.manage_text")}
+    return render(request, "routines/consent_form_missing.html", context, status=409)
 
 
 @studio_view("handouts.print")
 def consent_form_pdf(request: StudioRequest) -> HttpResponse:
     """The studio's current consent text with empty signature lines."""
     document = current_consent(request.studio)
+    if document is None:
+        return _no_consent_text(request)
     html = handouts.consent_form_html(
         request.studio, document, None, PrintOptions.from_query(request.GET)
     )
-    _audit_print(request, "blank consent form", None, document.code if document else None)
-    return _pdf_response(request, html, "consent-form.pdf")
+    _audit_print(request, "blank consent form", None, document.code)
+    return _pdf_response(request, html, "consent-form.pdf", personal=False)
 
 
 @studio_view("handouts.print")
 def client_consent_form_pdf(request: StudioRequest, client_code: str) -> HttpResponse:
     client = get_client_for_studio(request, client_code)
     document = current_consent(request.studio)
+    if document is None:
+        return _no_consent_text(request)
     html = handouts.consent_form_html(
         request.studio, document, client, PrintOptions.from_query(request.GET)
     )
-    _audit_print(request, "consent form", client, document.code if document else None)
-    return _pdf_response(request, html, f"consent-form-{slugify(client.preferred_name)}.pdf")
+    _audit_print(request, "consent form", client, document.code)
+    filename = f"consent-form-{slugify(client.preferred_name)}.pdf"
+    return _pdf_response(request, html, filename, personal=True)
 
 
 @studio_view("handouts.settings")

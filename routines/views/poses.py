@@ -11,8 +11,11 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 from django_htmx.http import push_url
 
+from clients.models import Client
 from practice.access import StudioRequest, studio_can, studio_view
+from practice.once import submit_once
 from routines import services
+from routines.advisories import audit_safety_view, may_see_advisories, poses_suiting, studio_today
 from routines.forms.poses import ModificationForm, PoseFilterForm, PoseForm
 from routines.models import Modification, Pose, PoseQuerySet
 from routines.vocabulary import Movement, labels
@@ -38,7 +41,7 @@ def _get_own_modification_for_studio(request: StudioRequest, pose: Pose, code: s
     return modification
 
 
-def _filtered_poses(request: StudioRequest, filters: dict[str, str]) -> PoseQuerySet:
+def _filtered_poses(request: StudioRequest, filters: dict) -> PoseQuerySet:
     poses = Pose.objects.visible_to(request.studio)
     if "q" in filters:
         poses = poses.search(filters["q"])
@@ -54,9 +57,20 @@ def _filtered_poses(request: StudioRequest, filters: dict[str, str]) -> PoseQuer
         poses = poses.filter(body_areas__icontains=f'"{filters["body_area"]}"')
     if "attribute" in filters:
         poses = poses.filter(attributes__icontains=f'"{filters["attribute"]}"')
-    if "without" in filters:
-        poses = poses.exclude(attributes__icontains=f'"{filters["without"]}"')
+    for movement in filters.get("without", []):
+        poses = poses.exclude(attributes__icontains=f'"{movement}"')
     return poses.order_by(Lower("name"))
+
+
+def _suiting(request: StudioRequest, poses: list[Pose], client_code: str) -> list[Pose]:
+    """The "suits client…" choice: poses that raise no conflict for them as they are."""
+    client = (
+        Client.objects.for_studio(request.studio)
+        .prefetch_related("precautions", "triggers")
+        .get(code=client_code)
+    )
+    audit_safety_view(request, client, "pose library")
+    return poses_suiting(client, poses, studio_today(request.studio))
 
 
 class _ModificationRow(NamedTuple):
@@ -86,10 +100,15 @@ def _pose_form_page(
 
 @studio_view("poses.view")
 def pose_list(request: StudioRequest) -> HttpResponse:
-    form = PoseFilterForm(request.GET)
+    clients = None
+    if may_see_advisories(request):
+        clients = Client.objects.for_studio(request.studio).active().only("code", "preferred_name")
+    form = PoseFilterForm(request.GET, clients=clients)
     filters = form.active_filters()
     # A list, not a queryset: the count below is its length, not a second query.
     poses = list(_filtered_poses(request, filters))
+    if "suits" in filters:
+        poses = _suiting(request, poses, filters["suits"])
     context = {
         "form": form,
         "poses": poses,
@@ -100,7 +119,7 @@ def pose_list(request: StudioRequest) -> HttpResponse:
     if request.htmx:
         response = render(request, f"{template}#results", context)
         # The address bar shows only the filters in use, not every empty field of the form.
-        query = urlencode(filters)
+        query = urlencode(filters, doseq=True)
         push_url(response, f"{request.path}?{query}" if query else request.path)
     else:
         response = render(request, template, context)
@@ -141,6 +160,7 @@ def pose_detail(request: StudioRequest, pose_code: str) -> HttpResponse:
 
 
 @studio_view("poses.manage")
+@submit_once
 def pose_create(request: StudioRequest) -> HttpResponse:
     pose = Pose(studio=request.studio)
     if request.method != "POST":
@@ -168,6 +188,7 @@ def pose_edit(request: StudioRequest, pose_code: str) -> HttpResponse:
 
 @require_POST
 @studio_view("poses.manage")
+@submit_once
 def pose_copy(request: StudioRequest, pose_code: str) -> HttpResponse:
     pose = _get_pose_for_studio(request, pose_code)
     copy = services.pose_copy(pose=pose, studio=request.studio)
@@ -207,6 +228,7 @@ def _modification_form_page(
 
 
 @studio_view("poses.manage")
+@submit_once
 def modification_create(request: StudioRequest, pose_code: str) -> HttpResponse:
     # Any pose the studio sees may get a studio modification, library poses included: it is
     # visible only inside this studio.

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from clients.demo import seed_clients
 from practice.models import Membership, Studio, User
-from routines.demo import seed_routines
+from routines.demo import seed_routines, seed_tailored_routines
 
 DEMO_PASSWORD = "groundwork-demo"  # noqa: S105 - printed for people trying the demo
 Role = Membership.Role
@@ -64,8 +64,10 @@ class Command(BaseCommand):
         owner, instructor = (
             willow.memberships.get(user__email=DEMO_STUDIOS[0]["people"][i][0]) for i in (0, 1)
         )
-        seed_routines(willow, instructor.user)
+        # Clients first: a demo routine is tailored for a demo client.
         seed_clients(willow, owner, instructor)
+        seed_routines(willow, instructor.user)
+        seed_tailored_routines(willow, instructor.user)
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
         for spec in DEMO_STUDIOS:
             for email, _, role in spec["people"]:

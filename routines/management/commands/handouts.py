@@ -35,19 +35,20 @@ class Command(BaseCommand):
         for routine in routines:
             render = handouts.teacher_sheet_html if teacher_sheet else handouts.handout_html
             html = render(routine, print_options, routine.created_by)
-            pdf, _ = handouts.cached_pdf(html, routine.studio)
+            personal = teacher_sheet or routine.client_id is not None
+            pdf, _ = handouts.cached_pdf(html, routine.studio, personal=personal)
             suffix = "-teacher-sheet" if teacher_sheet else ""
             path = out / f"{slugify(routine.title) or 'practice'}-{routine.code}{suffix}.pdf"
             path.write_bytes(pdf)
             what = "teacher sheet" if teacher_sheet else "client handout"
-            audit.record(
-                studio=routine.studio,
-                actor=None,
-                action=AuditEvent.Action.PRINT,
-                record_type=what,
-                client=routine.client,
+            audit.audit_client(
+                None,
+                routine.client,
+                AuditEvent.Action.PRINT,
+                what,
+                f"{what} printed from the command line",
                 record_code=routine.code,
-                summary=f"{what} printed from the command line",
+                studio=routine.studio,
             )
             self.stdout.write(f"{path}")
 

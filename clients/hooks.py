@@ -1,0 +1,49 @@
+"""Where apps built on top of clients add their part to a client's export and erasure.
+
+Imports run one way (routines -> clients -> practice), yet a client's record reaches into
+routines tailored for them: the export lists them and erasure must strip the client's name from
+their titles. Rather than clients importing routines (a cycle), routines registers its part here
+from `RoutinesConfig.ready()`. These are plain lists, not signals, so the export and the erase
+flow still read top to bottom: each hook is called at one named point, in registration order.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Prefetch
+
+if TYPE_CHECKING:
+    from clients.models import Client
+
+
+@dataclass(frozen=True)
+class RecordSection:
+    """One more part of an exported client record, under `key`."""
+
+    key: str
+    # Prefetch lookups on Client, so a whole studio's export costs one query per kind of row.
+    # A callable: a Prefetch object holds per-use state and must not be shared between calls.
+    lookups: Callable[[], list[str | Prefetch]]
+    # The section's value for one client whose lookups are prefetched: plain data (dates and
+    # codes may stay Python values; `clients.export.jsonable` turns them into strings).
+    data: Callable[["Client"], Any]
+
+
+RECORD_SECTIONS: list[RecordSection] = []
+# Called inside `client_erase`'s transaction, before the client's names are blanked, so a hook
+# can still see what to remove.
+ERASE_HOOKS: list[Callable[["Client"], None]] = []
+
+
+def register_record_section(section: RecordSection) -> None:
+    if section in RECORD_SECTIONS:
+        return  # `ready()` may run again (a second app registry in tests): register once
+    if any(known.key == section.key for known in RECORD_SECTIONS):
+        raise ValueError(f"A record section named {section.key!r} is already registered.")
+    RECORD_SECTIONS.append(section)
+
+
+def register_erase_hook(hook: Callable[["Client"], None]) -> None:
+    if hook not in ERASE_HOOKS:
+        ERASE_HOOKS.append(hook)
