@@ -101,7 +101,7 @@ ROLE_TABLE: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "routine_teacher_sheet": (TEACHERS, READ),
     "step_add": (TEACHERS, ACTION),
     "steps_reorder": (TEACHERS, ACTION),
-    "step_edit": (TEACHERS, ACTION),
+    "step_edit": (TEACHERS, FORM),  # GET opens the step's editor, POST saves it
     "step_move": (TEACHERS, ACTION),
     "step_remove": (TEACHERS, ACTION),
     "step_swap": (TEACHERS, ACTION),
