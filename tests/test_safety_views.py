@@ -301,6 +301,8 @@ def test_the_library_shows_what_suits_a_client_and_audits_it(world, routine):
     assert "Constructive rest" in names
     assert not {"Happy baby", "Knees to chest", "Child's pose"} & names
     assert AuditEvent.objects.filter(record_type="safety check", client=routine.client).exists()
+    # The choice stays chosen in the filter's client chooser, by code.
+    assert f'name="suits" value="{routine.client.code}" checked' in response.text
     assistant = world.client_for(world.ada).get(url, {"suits": str(routine.client.code)})
     assert "Suits client" not in assistant.text
     assert "Happy baby" in {p.name for p in assistant.context["poses"]}

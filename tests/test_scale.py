@@ -47,6 +47,10 @@ def test_no_page_offers_more_than_a_page_of_clients(world, crowd):
         "consent page": reverse("consent_text", args=[studio]),
         "new routine for a client": reverse("client_routine_create", args=[studio, crowd[0].code]),
         "chooser search": reverse("client_choose", args=[studio]) + "?q=person",
+        # The library's "suits client" filter (the safety checker) is a chooser too.
+        "library": reverse("pose_list", args=[studio]),
+        "library, suits one client": reverse("pose_list", args=[studio])
+        + f"?suits={crowd[3].code}",
     }
     for name, url in pages.items():
         response = client.get(url)
