@@ -52,6 +52,7 @@ test: lint
 bench: sync
 	$(MANAGE) bench_handouts
 	$(MANAGE) bench_pages
+	$(MANAGE) pose_figures
 
 test-fast: sync-test
 	$(UV) run --frozen pytest -m "not browser" -x -q

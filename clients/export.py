@@ -20,6 +20,7 @@ from clients.models import (
     ConsentSignature,
     Note,
     Precaution,
+    Session,
     TouchConsentChange,
     Trigger,
 )
@@ -69,7 +70,10 @@ def _note(note: Note) -> dict[str, Any]:
         "privacy_label": note.get_privacy_display(),
         "created_at": note.created_at,
         "signed_at": note.signed_at,
+        "session": note.session.code if note.session else None,
+        "client_said": note.client_said,
         "body": note.body,
+        "try_next": note.try_next,
         "addenda": [
             {
                 "code": addendum.code,
@@ -80,6 +84,36 @@ def _note(note: Note) -> dict[str, Any]:
             for addendum in note.addenda.all()
         ],
     }
+
+
+def _sessions(client: Client) -> list[dict[str, Any]]:
+    """The client's sessions with their own check-ins; other people in a group stay out."""
+    check_ins: dict[int, list] = {}
+    for check_in in client.check_ins.all():
+        check_ins.setdefault(check_in.session_id, []).append(check_in)
+    return [
+        {
+            "code": session.code,
+            "starts_at": session.starts_at,
+            "duration_minutes": session.duration_minutes,
+            "place": session.place,
+            "status": session.status,
+            "teacher": _person(session.teacher.user) if session.teacher else None,
+            "group_session": len(session.clients.all()) > 1,
+            "routine_practised": session.routine_snapshot or None,
+            "check_ins": [
+                {
+                    "moment": check_in.moment,
+                    "hips": check_in.hips,
+                    "settled": check_in.settled,
+                    "words": check_in.words,
+                    "recorded_at": check_in.recorded_at,
+                }
+                for check_in in check_ins.get(session.pk, [])
+            ],
+        }
+        for session in client.sessions.all()
+    ]
 
 
 def record_data(client: Client, membership: Membership) -> dict[str, Any]:
@@ -146,6 +180,19 @@ def record_data(client: Client, membership: Membership) -> dict[str, Any]:
         ],
         # On the related manager: owners keep any prefetched notes, instructors are filtered.
         "notes": [_note(note) for note in client.notes.visible_to(membership)],
+        "sessions": _sessions(client),
+        "home_practice": [
+            {
+                "week_starting": week.week_starting,
+                "days": week.days,
+                "source": week.source,
+                "practised_on": week.practised_on,
+                "hips": week.hips,
+                "words": week.words,
+                "recorded_at": week.recorded_at,
+            }
+            for week in client.home_practice.all()
+        ],
         # Parts other apps add (routines tailored for the client): see clients/hooks.py.
         **{section.key: section.data(client) for section in RECORD_SECTIONS},
         "created_at": client.created_at,
@@ -194,8 +241,14 @@ def _record_lookups() -> list[str | Prefetch]:
             "signatures",
             queryset=ConsentSignature.objects.select_related("document", "witnessed_by"),
         ),
-        Prefetch("notes", queryset=Note.objects.select_related("author")),
+        Prefetch("notes", queryset=Note.objects.select_related("author", "session")),
         "notes__addenda__author",
+        Prefetch(
+            "sessions",
+            queryset=Session.objects.select_related("teacher__user").prefetch_related("clients"),
+        ),
+        "check_ins",
+        "home_practice",
         *(lookup for section in RECORD_SECTIONS for lookup in section.lookups()),
     ]
 

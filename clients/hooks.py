@@ -34,6 +34,9 @@ RECORD_SECTIONS: list[RecordSection] = []
 # Called inside `client_erase`'s transaction, before the client's names are blanked, so a hook
 # can still see what to remove.
 ERASE_HOOKS: list[Callable[["Client"], None]] = []
+# Called inside `client_set_archived`'s transaction when a client is archived (routines turns
+# off their practice links there: an archived person's handout link must stop at once).
+ARCHIVE_HOOKS: list[Callable[["Client"], None]] = []
 
 
 def register_record_section(section: RecordSection) -> None:
@@ -47,3 +50,8 @@ def register_record_section(section: RecordSection) -> None:
 def register_erase_hook(hook: Callable[["Client"], None]) -> None:
     if hook not in ERASE_HOOKS:
         ERASE_HOOKS.append(hook)
+
+
+def register_archive_hook(hook: Callable[["Client"], None]) -> None:
+    if hook not in ARCHIVE_HOOKS:
+        ARCHIVE_HOOKS.append(hook)

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+# Session models live in their own module; importing them here registers them with the app.
+from clients.sessions import CalendarFeed, CheckIn, HomePractice, Place, Session  # noqa: F401
 from clients.vocabulary import (
     BodySide,
     Clearance,
@@ -133,6 +135,8 @@ class Precaution(models.Model):
 
     class Meta:
         ordering = ["-start_date", "pk"]
+        # The dashboard's "ending within two weeks" looks precautions up by end date.
+        indexes = [models.Index(fields=["end_date"], name="precaution_end_date")]
 
     def __str__(self) -> str:
         return self.condition_label
@@ -258,6 +262,12 @@ class Note(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Once signed a note is locked: corrections are dated addenda, the original stays.
     signed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A session note is a note with a structure: `body` holds what was offered and how it went.
+    session = models.ForeignKey(
+        Session, models.CASCADE, null=True, blank=True, related_name="notes", editable=False
+    )
+    client_said = EncryptedTextField("what the client said", blank=True)
+    try_next = EncryptedTextField("what to try next", blank=True)
 
     objects = NoteQuerySet.as_manager()
 

@@ -54,3 +54,11 @@ def members_allowed(studio: Studio, permission: str) -> QuerySet[Membership]:
         if rules.test_rule(permission, Membership(pk=0, studio=studio, role=role))
     ]
     return studio.memberships.filter(role__in=roles)
+
+
+# Sessions: assistants see and plan them (names, times, places); check-ins, session notes,
+# home practice and progress charts are for the people who teach. Calendar links likewise.
+rules.add_rule("sessions.view", is_member)
+rules.add_rule("sessions.plan", is_member)
+rules.add_rule("sessions.record", is_teacher)
+rules.add_rule("sessions.calendar", is_teacher)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from clients import audit
-from clients.hooks import ERASE_HOOKS
+from clients.hooks import ARCHIVE_HOOKS, ERASE_HOOKS
 from clients.models import (
     Addendum,
     AuditEvent,
@@ -19,6 +19,7 @@ from clients.models import (
     Note,
     TouchConsentChange,
 )
+from clients.session_services import sessions_erase_for
 from practice.access import ensure_same_studio
 from practice.models import Membership, Studio, User
 
@@ -249,6 +250,9 @@ def client_set_archived(
 ) -> Client:
     client.status = Client.Status.ARCHIVED if archived else Client.Status.ACTIVE
     client.save(update_fields=["status", "updated_at"])
+    if archived:
+        for hook in ARCHIVE_HOOKS:
+            hook(client)
     audit.audit_client(
         request,
         client,
@@ -266,6 +270,7 @@ def client_erase(*, client: Client, by: User, request: HttpRequest | None = None
     client.precautions.all().delete()
     client.triggers.all().delete()
     client.notes.all().delete()
+    sessions_erase_for(client)
     client.signatures.all().delete()
     client.touch_history.all().delete()
     client.care_team.clear()

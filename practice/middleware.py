@@ -97,7 +97,9 @@ class PrivateCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.user.is_authenticated:
+        # A response may opt out when it holds nothing private and its URL changes with its
+        # content (pose figures): browsers may then keep it for a long time.
+        if request.user.is_authenticated and not getattr(response, "shareable_forever", False):
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
         return response

@@ -2,14 +2,16 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from clients.views.sessions import calendar_feed
 from practice import job_views, views
+from routines.views.dashboard import studio_dashboard
 
 # The admin signs in through allauth too: same rate limits, two-factor and session rules.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_header = "Groundwork administration"
 
 studio_patterns = [
-    path("", views.studio_dashboard, name="studio_dashboard"),
+    path("", studio_dashboard, name="studio_dashboard"),
     path("team/", views.team, name="team"),
     path("team/invite/", views.team_invite, name="team_invite"),
     path(
@@ -28,6 +30,8 @@ studio_patterns = [
     path("consent/", include("clients.consent_text_urls")),
     path("print/", include("routines.print_urls")),
     path("jobs/", include("practice.job_urls")),
+    path("sessions/", include("clients.session_urls")),
+    path("sessions/", include("routines.session_urls")),
 ]
 
 urlpatterns = [
@@ -37,6 +41,10 @@ urlpatterns = [
     path("studios/new/", views.studio_create, name="studio_create"),
     path("studios/<uuid:studio_code>/", include(studio_patterns)),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    # A teacher's secret calendar link: calendar apps cannot sign in (see clients/calendar.py).
+    path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
+    # A client's practice link: public, the token is the key (see routines/practice_links.py).
+    path("p/", include("routines.player_urls")),
     path("accounts/signup/", views.signup, name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

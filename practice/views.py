@@ -14,7 +14,6 @@ from practice import services
 from practice.access import StudioRequest, studio_can, studio_view
 from practice.adapter import (
     PENDING_INVITATION_SESSION_KEY,
-    RETURNING_SESSION_KEY,
     pending_invitation,
 )
 from practice.forms import InvitationForm, RoleForm, StudioCreateForm, StudioSettingsForm
@@ -72,18 +71,6 @@ def studio_create(request: HttpRequest) -> HttpResponse:
     studio = services.studio_create(name=form.cleaned_data["name"], owner=request.user)
     messages.success(request, f"Welcome to {studio.name}. You are its owner.")
     return redirect(studio)
-
-
-@studio_view("studio.view")
-def studio_dashboard(request: StudioRequest) -> HttpResponse:
-    studio = request.studio
-    context = {
-        "team_size": studio.memberships.count(),
-        "pending_invitations": studio.invitations.pending().count(),
-        "profile_incomplete": not (studio.contact_email or studio.phone),
-        "returning": request.session.get(RETURNING_SESSION_KEY, False),
-    }
-    return render(request, "practice/dashboard.html", context)
 
 
 def _team_page(request: StudioRequest, invite_form: InvitationForm, status: int = 200):

@@ -23,6 +23,12 @@ class RoutinesConfig(AppConfig):
         # routines adds its part of a client's export and erasure to the hooks clients offers.
         from clients import hooks
         from routines.client_records import TAILORED_ROUTINES, routines_release_erased_client
+        from routines.practice_link_services import (
+            practice_links_revoke_for_client_archived,
+            practice_links_revoke_for_client_erased,
+        )
 
         hooks.register_record_section(TAILORED_ROUTINES)
         hooks.register_erase_hook(routines_release_erased_client)
+        hooks.register_erase_hook(practice_links_revoke_for_client_erased)
+        hooks.register_archive_hook(practice_links_revoke_for_client_archived)

@@ -19,19 +19,28 @@ from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from clients.models import Client, ConsentDocument
+from clients.progress import client_progress
 from practice.models import Studio, User
 from routines.advisories import RoutineSafety, routine_safety
+from routines.figures import figure_html, figure_title, pose_figure
 from routines.handout_texts import (
     HOME_PRACTICE,
     NOT_MEDICAL_ADVICE,
     OTHER_SUPPORTS,
     TOUCH_LINES,
 )
-from routines.models import HandoutSettings, Routine, RoutineStep, estimated_seconds
+from routines.models import (
+    HandoutSettings,
+    Routine,
+    RoutineStep,
+    estimated_seconds,
+)
+from routines.qr import qr_svg
 from routines.safety import Advisory
-from routines.vocabulary import Sides
+from routines.vocabulary import Position, Prop, Sides, labels
 
 # A made-up origin (.invalid never resolves): relative URLs in print templates resolve under
 # it, and the fetcher maps exactly two prefixes of it to files it is willing to read.
@@ -50,12 +59,32 @@ def media_url(name: str) -> str:
 class PrintOptions:
     large_print: bool = False
     illustrations: bool = True
+    practice_log: bool = True
+    # "Your practice so far" on the client handout: off unless the teacher asks for it.
+    progress: bool = False
 
     @classmethod
     def from_query(cls, query) -> "PrintOptions":
         return cls(
-            large_print=query.get("large") == "1", illustrations=query.get("illustrations") != "0"
+            large_print=query.get("large") == "1",
+            illustrations=query.get("illustrations") != "0",
+            practice_log=query.get("log") != "0",
+            progress=query.get("progress") == "1",
         )
+
+
+# How a client reads each position in the overview ("Steps 3-5: lying on your back").
+POSITION_WORDS = {
+    Position.STANDING: "standing",
+    Position.SEATED: "sitting on the floor",
+    Position.KNEELING: "kneeling or on hands and knees",
+    Position.SUPINE: "lying on your back",
+    Position.PRONE: "lying on your front",
+    Position.CHAIR: "sitting on a chair",
+}
+# Figure props a client gathers, in the words of the prop vocabulary.
+FIGURE_PROPS = {"bolster", "blanket", "block", "strap", "chair", "wall", "cushion"}
+PRACTICE_LOG_DAYS = 14
 
 
 @dataclass
@@ -71,11 +100,44 @@ class HandoutStep:
     cue: str
     # Only the teacher sheet fills these: the client's handout never names a reason.
     teacher_note: str = ""
+    summary: str = ""
+    # The chosen version adds to the pose's steps: its words and its own figure.
+    version_instructions: str = ""
+    figure: SafeString | str = ""
+    version_figure: SafeString | str = ""
+    small_figure: SafeString | str = ""
+    # Two shapes side by side (cat and cow) need a wider place beside the steps.
+    figure_wide: bool = False
+    position: str = ""
+    props: list[str] = field(default_factory=list)
     pose_teacher_notes: str = ""
     advisories: list[Advisory] = field(default_factory=list)
     kept_keys: frozenset[str] = frozenset()
     kept_reason: str = ""
     fixes: list[str] = field(default_factory=list)
+
+
+def _position(step: RoutineStep) -> str:
+    """Where the client is for this step: the version may move them (onto a chair, say)."""
+    modification = step.modification
+    figure = pose_figure(step.pose, modification)
+    seated_on_chair = any(
+        prop["kind"] == "chair" and prop.get("under") == "pelvis"
+        for prop in figure.get("props", [])
+    )
+    if seated_on_chair:
+        return Position.CHAIR
+    if modification is not None and "supine" in modification.adds:
+        return Position.SUPINE
+    return step.pose.position
+
+
+def _props(step: RoutineStep) -> list[str]:
+    """What to gather: the version's props, and any prop the figure shows."""
+    figure = pose_figure(step.pose, step.modification)
+    props = set(step.modification.props) if step.modification is not None else set()
+    props |= {p["kind"] for p in figure.get("props", []) if p["kind"] in FIGURE_PROPS}
+    return sorted(props)
 
 
 def _sides_text(step: RoutineStep) -> str:
@@ -91,7 +153,10 @@ def _routine_steps(routine: Routine) -> list[RoutineStep]:
 
 
 def _steps(
-    steps: list[RoutineStep], options: PrintOptions, safety: RoutineSafety | None = None
+    steps: list[RoutineStep],
+    options: PrintOptions,
+    safety: RoutineSafety | None = None,
+    uploads: bool = True,
 ) -> list[HandoutStep]:
     """The steps as printed; with `safety` (the teacher sheet only) each carries the safety
     checker's advisories, its fixes and the reason it was kept, and the pose's teacher notes."""
@@ -99,14 +164,36 @@ def _steps(
     for number, step in enumerate(steps, start=1):
         pose = step.pose
         modification = step.modification
-        image = pose.image.name if (options.illustrations and pose.image) else ""
+        # A studio's uploaded picture stands in for a pose that has no figure of its own.
+        use_upload = options.illustrations and uploads and pose.image and not pose.figure
+        image = pose.image.name if use_upload else ""
+        figures = {}
+        if options.illustrations and not image:
+            figures = {
+                "figure": figure_html(pose_figure(pose), figure_title(pose)),
+                "version_figure": figure_html(
+                    pose_figure(pose, modification), figure_title(pose, modification)
+                )
+                if modification is not None and modification.figure
+                else "",
+                "figure_wide": bool(pose_figure(pose, modification).get("end")),
+                "small_figure": figure_html(
+                    pose_figure(pose, modification), figure_title(pose, modification), "thumb"
+                ),
+            }
         row = HandoutStep(
             number=number,
             name=pose.name,
             image_url=media_url(image) if image else "",
-            # The modification chosen for this person replaces the usual steps.
-            instructions=[modification.instructions] if modification else pose.steps,
+            # The pose's own steps come first: the chosen version adds to them, so a
+            # client at home still learns how to come into the shape.
+            instructions=pose.steps,
             modification_name=modification.name if modification else "",
+            version_instructions=modification.instructions if modification else "",
+            summary=pose.summary,
+            position=POSITION_WORDS[_position(step)],
+            props=labels(Prop, _props(step)),
+            **figures,
             breath_cue=pose.breath_cue,
             hold=step.hold_display,
             sides=_sides_text(step),
@@ -143,32 +230,83 @@ def _zone(studio: Studio) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(studio.time_zone)
 
 
-def handout_html(routine: Routine, options: PrintOptions, teacher: User | None) -> str:
+def handout_html(
+    routine: Routine, options: PrintOptions, teacher: User | None, practice_url: str = ""
+) -> str:
     """The client's take-home sheet: never triggers, precautions, diagnoses or teacher notes."""
     return render_to_string(
-        "routines/handouts/handout.html", handout_context(routine, options, teacher)
+        "routines/handouts/handout.html",
+        handout_context(routine, options, teacher, practice_url),
     )
 
 
-def handout_preview_context(routine: Routine, options: PrintOptions, teacher: User | None):
-    """The same content for the portal's preview; pictures appear only in the PDF."""
-    preview_options = PrintOptions(large_print=options.large_print, illustrations=False)
-    return handout_context(routine, preview_options, teacher)
+def handout_preview_context(
+    routine: Routine, options: PrintOptions, teacher: User | None, practice_url: str = ""
+):
+    """The same content for the portal's preview. Figures are inline SVG and show in both;
+    uploaded pictures are fetched only by the PDF renderer."""
+    return handout_context(routine, options, teacher, practice_url, uploads=False)
 
 
-def handout_context(routine: Routine, options: PrintOptions, teacher: User | None) -> dict:
+@dataclass
+class OverviewGroup:
+    """Consecutive steps in one position: "Steps 3-5: lying on your back"."""
+
+    first: int
+    last: int
+    position: str
+    steps: list[HandoutStep]
+
+    @property
+    def label(self) -> str:
+        numbers = (
+            f"Step {self.first}"
+            if self.first == self.last
+            else f"Steps {self.first}\u2013{self.last}"
+        )
+        return f"{numbers}: {self.position}"
+
+
+def _overview(steps: list[HandoutStep]) -> list[OverviewGroup]:
+    groups: list[OverviewGroup] = []
+    for step in steps:
+        if groups and groups[-1].position == step.position:
+            groups[-1].last = step.number
+            groups[-1].steps.append(step)
+        else:
+            groups.append(OverviewGroup(step.number, step.number, step.position, [step]))
+    return groups
+
+
+def handout_context(
+    routine: Routine,
+    options: PrintOptions,
+    teacher: User | None,
+    practice_url: str = "",
+    uploads: bool = True,
+) -> dict:
+    """`practice_url`: the client's live practice link, printed as a URL and a QR code."""
     client: Client | None = routine.client
     steps = _routine_steps(routine)
+    rows = _steps(steps, options, uploads=uploads)
+    needs = sorted({prop for row in rows for prop in row.props})
     return {
         **_common_context(routine.studio, options, routine.title),
         "routine": routine,
         "client_name": client.preferred_name if client else "",
         "touch_line": TOUCH_LINES.get(client.touch_consent, "") if client else "",
         "teacher": teacher.get_full_name() if teacher else "",
-        "steps": _steps(steps, options),
+        "steps": rows,
+        "overview": _overview(rows),
+        "what_you_need": needs,
+        "practice_log_days": range(1, PRACTICE_LOG_DAYS + 1) if options.practice_log else [],
         "estimated_minutes": max(1, round(estimated_seconds(steps) / 60)),
         "home_practice": HOME_PRACTICE,
         "other_supports": OTHER_SUPPORTS,
+        # Numbers only (check-in numbers, days practised): never their words or notes.
+        "progress": client_progress(client) if client and options.progress else None,
+        "practice_url": practice_url,
+        "practice_qr": qr_svg(practice_url) if practice_url else "",
     }
 
 
@@ -185,6 +323,7 @@ def teacher_sheet_html(routine: Routine, options: PrintOptions, teacher: User | 
         "safety": safety,
         "precautions": safety.intake.precautions if safety else [],
         "triggers": list(client.triggers.all()) if client else [],
+        "progress": client_progress(client) if client else None,
         "teacher": teacher.get_full_name() if teacher else "",
         "steps": _steps(steps, options, safety),
     }

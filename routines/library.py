@@ -13,6 +13,8 @@ import jsonschema
 import yaml
 from django.db import transaction
 
+from routines.figures import merge
+from routines.figures.schema import FIGURE_OVERRIDE_SCHEMA, FIGURE_SCHEMA
 from routines.models import Modification, Pose
 from routines.vocabulary import BodyArea, Category, Movement, Position, Prop
 
@@ -29,7 +31,7 @@ def _words(vocabulary) -> dict:
 MODIFICATION_SCHEMA = {
     "type": "object",
     "additionalProperties": False,
-    "required": ["slug", "name", "instructions", "props", "removes", "reduces", "adds"],
+    "required": ["slug", "name", "instructions", "props", "removes", "reduces", "adds", "figure"],
     "properties": {
         "slug": _SLUG,
         "name": _TEXT,
@@ -38,6 +40,7 @@ MODIFICATION_SCHEMA = {
         "removes": _words(Movement),
         "reduces": _words(Movement),
         "adds": _words(Movement),
+        "figure": FIGURE_OVERRIDE_SCHEMA,
     },
 }
 POSE_SCHEMA = {
@@ -59,6 +62,7 @@ POSE_SCHEMA = {
         "teacher_notes",
         "modifications",
         "alternatives",
+        "figure",
     ],
     "properties": {
         "slug": _SLUG,
@@ -91,6 +95,7 @@ POSE_SCHEMA = {
         "teacher_notes": _TEXT,
         "modifications": {"type": "array", "items": MODIFICATION_SCHEMA, "minItems": 2},
         "alternatives": {"type": "array", "items": _SLUG, "minItems": 1},
+        "figure": FIGURE_SCHEMA,
     },
 }
 LIBRARY_SCHEMA = {
@@ -148,7 +153,31 @@ def library_problems(data: dict) -> list[str]:
         for alternative in pose["alternatives"]:
             if alternative == where or alternative not in slugs:
                 problems.append(f"{where}: alternative {alternative} is not another pose")
+        for modification in pose["modifications"]:
+            base = modification["figure"].get("base")
+            if base is not None and base not in slugs:
+                problems.append(f"{where}/{modification['slug']}: figure base {base} is not a pose")
     return problems
+
+
+def modification_figure(pose_figure: dict, override: dict, figures: dict[str, dict]) -> dict:
+    """A modification's whole figure: its override laid over its pose's (or its base pose's)."""
+    rest = {key: value for key, value in override.items() if key != "base"}
+    base = figures[override["base"]] if "base" in override else pose_figure
+    return merge(base, rest)
+
+
+def library_figures(data: dict) -> dict[tuple[str, str], dict]:
+    """Every figure in the file, resolved: (pose slug, "") for poses, (pose, modification)."""
+    figures = {pose["slug"]: pose["figure"] for pose in data["poses"]}
+    resolved = {}
+    for pose in data["poses"]:
+        resolved[(pose["slug"], "")] = pose["figure"]
+        for modification in pose["modifications"]:
+            resolved[(pose["slug"], modification["slug"])] = modification_figure(
+                pose["figure"], modification["figure"], figures
+            )
+    return resolved
 
 
 @dataclass
@@ -174,13 +203,14 @@ def _pose_fields(entry: dict) -> dict:
         "both_sides": entry["both_sides"],
         "attributes": entry["attributes"],
         "teacher_notes": entry["teacher_notes"],
+        "figure": entry["figure"],
         "retired": False,
     }
 
 
-def _modification_fields(entry: dict) -> dict:
+def _modification_fields(entry: dict, figure: dict) -> dict:
     fields = {key: entry[key] for key in ("name", "instructions", "props", "removes", "reduces")}
-    return {**fields, "adds": entry["adds"], "retired": False}
+    return {**fields, "adds": entry["adds"], "figure": figure, "retired": False}
 
 
 @transaction.atomic
@@ -190,6 +220,7 @@ def sync_library(data: dict | None = None) -> SyncReport:
     if problems:
         raise LibraryError(problems)
     report = SyncReport()
+    figures = library_figures(data)
     by_slug: dict[str, Pose] = {}
     for entry in data["poses"]:
         pose, created = Pose.objects.update_or_create(
@@ -203,7 +234,9 @@ def sync_library(data: dict | None = None) -> SyncReport:
                 pose=pose,
                 studio=None,
                 slug=modification["slug"],
-                defaults=_modification_fields(modification),
+                defaults=_modification_fields(
+                    modification, figures[(entry["slug"], modification["slug"])]
+                ),
             )
             kept.append(modification["slug"])
         pose.modifications.filter(studio=None).exclude(slug__in=kept).update(retired=True)

@@ -100,6 +100,8 @@ class Pose(Hold):
     )
     teacher_notes = models.TextField(blank=True)
     image = models.ImageField(upload_to=pose_image_path, blank=True)
+    # How the pose is drawn (routines/figures): view, joint angles, props. Empty: no figure.
+    figure = models.JSONField(default=dict, blank=True)
     alternatives = models.ManyToManyField("self", symmetrical=False, blank=True)
     # Lower-cased name and other names, so search by any name is one portable LIKE.
     search_text = models.TextField(editable=False, default="")
@@ -164,6 +166,8 @@ class Modification(models.Model):
     removes = models.JSONField(default=list, blank=True, validators=[validate_movements])
     reduces = models.JSONField(default=list, blank=True, validators=[validate_movements])
     adds = models.JSONField(default=list, blank=True, validators=[validate_movements])
+    # The whole figure of this version (library data resolves it); empty: the pose's figure.
+    figure = models.JSONField(default=dict, blank=True, editable=False)
     retired = models.BooleanField(default=False, editable=False)
 
     objects = ModificationQuerySet.as_manager()
@@ -337,3 +341,7 @@ class HandoutSettings(models.Model):
             return self.contact_line
         parts = [self.studio.name, self.studio.contact_email, self.studio.phone]
         return " · ".join(part for part in parts if part)
+
+
+# Defined in its own module; imported here so Django finds the model with the app.
+from routines.practice_links import PracticeLink  # noqa: E402, F401

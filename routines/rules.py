@@ -13,3 +13,6 @@ rules.add_rule("routines.edit", is_owner | is_instructor)
 rules.add_rule("handouts.print", is_member)
 rules.add_rule("handouts.print_teacher_sheet", is_owner | is_instructor)
 rules.add_rule("handouts.settings", is_owner)
+
+# A practice link puts a routine on a public URL: the teachers decide, not the front desk.
+rules.add_rule("practice_links.manage", is_owner | is_instructor)

@@ -14,6 +14,7 @@ from practice.access import ensure_same_studio
 from practice.models import Studio, User
 from practice.text import shorten, with_suffix
 from routines.models import Modification, Pose, Routine, RoutineStep
+from routines.practice_link_services import practice_links_revoke_for_routine
 from routines.vocabulary import Sides
 
 # Of a pose name's 120 characters, at most this many go to the studio's name in a copy's name.
@@ -155,6 +156,8 @@ def routine_archive(*, routine: Routine, by: User) -> Routine:
     _claim(routine, routine.version, by)
     routine.status = Routine.Status.ARCHIVED
     routine.save(update_fields=["status"])
+    # A restored routine does not bring its old link back: the teacher turns on a new one.
+    practice_links_revoke_for_routine(routine)
     return routine
 
 
@@ -341,3 +344,26 @@ def pose_copy(*, pose: Pose, studio: Studio) -> Pose:
         modification.slug = ""
         modification.save()
     return copy
+
+
+def routine_snapshot(routine: Routine) -> dict:
+    """What a session practised, as plain data that later edits of the routine cannot change.
+
+    Sessions live in `clients`, which may not import routines: they store this dict as it is
+    (see `clients.session_services.session_set_routine`). Teacher notes stay out: the snapshot
+    is what the client did, shown to everyone who sees the session.
+    """
+    steps = routine.steps.select_related("pose", "modification")
+    return {
+        "title": routine.title,
+        "steps": [
+            {
+                "pose": step.pose.name,
+                "modification": step.modification.name if step.modification else "",
+                "hold": step.hold_display,
+                "sides": "" if step.sides == Sides.NOT_APPLICABLE else step.get_sides_display(),
+                "cue": step.cue,
+            }
+            for step in steps
+        ],
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from routines.views import batch, builder, handouts, safety
+from routines.views import batch, builder, handouts, player, safety
 
 step = "<uuid:routine_code>/steps/<uuid:step_code>"
 
@@ -20,6 +20,16 @@ urlpatterns = [
         "<uuid:routine_code>/teacher-sheet.pdf",
         handouts.routine_teacher_sheet_pdf,
         name="routine_teacher_sheet",
+    ),
+    path("<uuid:routine_code>/play/", player.routine_player, name="routine_player"),
+    path("<uuid:routine_code>/practice-link/on/", player.practice_link_on, name="practice_link_on"),
+    path(
+        "<uuid:routine_code>/practice-link/renew/",
+        player.practice_link_renew,
+        name="practice_link_renew",
+    ),
+    path(
+        "<uuid:routine_code>/practice-link/off/", player.practice_link_off, name="practice_link_off"
     ),
     path("<uuid:routine_code>/steps/add/", builder.step_add, name="step_add"),
     path("<uuid:routine_code>/steps/reorder/", builder.steps_reorder, name="steps_reorder"),

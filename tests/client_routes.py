@@ -15,6 +15,7 @@ from tests.factories import (
     ConsentSignatureFactory,
     NoteFactory,
     PrecautionFactory,
+    SessionFactory,
     TriggerFactory,
 )
 
@@ -51,10 +52,11 @@ CLIENT_ROUTES = list(_walk(get_resolver().url_patterns))
 
 def client_objects(studio, author: Membership) -> tuple[Client, dict]:
     """A client with one of everything a client URL can point at; `author` wrote the note,
-    unsigned so that its edit page opens."""
+    unsigned so that its edit page opens, and teaches the session the client came to."""
     client = ClientFactory(studio=studio)
     ConsentDocumentFactory(studio=studio)
     note = NoteFactory(client=client, author=author.user)
+    session = SessionFactory(studio=studio, teacher=author, clients=[client])
     return client, {
         "studio_code": studio.code,
         "client_code": client.code,
@@ -63,4 +65,6 @@ def client_objects(studio, author: Membership) -> tuple[Client, dict]:
         "note_code": note.code,
         "addendum_code": AddendumFactory(note__client=client).code,
         "signature_code": ConsentSignatureFactory(client=client).code,
+        "session_code": session.code,
+        "moment": "before",
     }

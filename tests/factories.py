@@ -1,3 +1,5 @@
+from datetime import date, timedelta
+
 import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
@@ -5,11 +7,15 @@ from factory.django import DjangoModelFactory
 
 from clients.models import (
     Addendum,
+    CheckIn,
     Client,
     ConsentDocument,
     ConsentSignature,
+    HomePractice,
     Note,
+    Place,
     Precaution,
+    Session,
     Trigger,
 )
 from clients.vocabulary import BodySide, Condition, NotePrivacy, SetBy, TriggerCategory
@@ -213,3 +219,47 @@ class BackgroundJobFactory(DjangoModelFactory):
     kind = BackgroundJob.Kind.BATCH_PRINT
     permission = "handouts.print"
     task_path = "routines.tasks.batch_print"
+
+
+# --- Sessions, check-ins and home practice ---------------------------------------------------
+
+
+class SessionFactory(DjangoModelFactory):
+    """A session an hour ago (so it can be recorded); pass clients=[...] for who it was with."""
+
+    class Meta:
+        model = Session
+        skip_postgeneration_save = True
+
+    studio = factory.SubFactory(StudioFactory)
+    teacher = factory.SubFactory(
+        MembershipFactory, studio=factory.SelfAttribute("..studio"), role="instructor"
+    )
+    starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+    place = Place.STUDIO
+
+    @factory.post_generation
+    def clients(self, create: bool, extracted, **kwargs) -> None:
+        if create and extracted:
+            self.clients.set(extracted)
+
+
+class CheckInFactory(DjangoModelFactory):
+    class Meta:
+        model = CheckIn
+
+    session = factory.SubFactory(SessionFactory)
+    client = factory.SubFactory(ClientFactory, studio=factory.SelfAttribute("..session.studio"))
+    moment = CheckIn.Moment.BEFORE
+    hips = 6
+    settled = 4
+    words = "A warm ache on the right side."
+
+
+class HomePracticeFactory(DjangoModelFactory):
+    class Meta:
+        model = HomePractice
+
+    client = factory.SubFactory(ClientFactory)
+    week_starting = factory.Sequence(lambda n: date(2025, 1, 6) + timedelta(weeks=n))
+    days = 3

@@ -83,8 +83,9 @@ def test_every_sensitive_field_of_the_issue_is_encrypted():
     assert {"note"} <= set(fields["clients.Precaution"])
     assert {"note", "what_helps"} <= set(fields["clients.Trigger"])
     assert {"goals", "email", "phone", "emergency_contact"} <= set(fields["clients.Client"])
-    assert fields["clients.Note"] == ["body"]
+    assert fields["clients.Note"] == ["body", "client_said", "try_next"]
     assert fields["clients.Addendum"] == ["body"]
+    assert fields["clients.CheckIn"] == ["words"]
 
 
 def test_empty_values_stay_empty_and_are_not_encrypted(world):

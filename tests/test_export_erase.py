@@ -17,14 +17,17 @@ from routines.models import Routine
 from tests.conftest import run_task_worker
 from tests.factories import (
     AddendumFactory,
+    CheckInFactory,
     ClientFactory,
     ConsentDocumentFactory,
     ConsentSignatureFactory,
+    HomePracticeFactory,
     ModificationFactory,
     NoteFactory,
     PrecautionFactory,
     RoutineFactory,
     RoutineStepFactory,
+    SessionFactory,
     TriggerFactory,
     library_pose,
 )
@@ -280,6 +283,9 @@ def test_the_studio_export_costs_the_same_queries_for_any_number_of_clients(worl
         step = RoutineStepFactory(routine=RoutineFactory(studio=world.studio, client=extra))
         step.modification = ModificationFactory(pose=step.pose, studio=world.studio)
         step.save()
+        session = SessionFactory(studio=world.studio, teacher=world.bob, clients=[extra])
+        CheckInFactory(session=session, client=extra)
+        HomePracticeFactory(client=extra)
 
     for _ in range(4):
         add_client()

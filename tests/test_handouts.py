@@ -112,14 +112,16 @@ def test_the_handout_never_prints_private_details(world, tailored):
         assert private.lower() not in text.lower(), private
 
 
-def test_the_chosen_modification_replaces_the_usual_steps(world, tailored):
+def test_the_chosen_modification_adds_to_the_usual_steps(world, tailored):
     step = tailored.steps.get(pose__slug="childs-pose")
-    modification = step.pose.modifications.get(slug="knees-to-chest-lying-down")
-    step.modification = modification
+    step.modification = step.pose.modifications.get(slug="bolster-under-torso")
     step.save()
-    text = _text(_download(world, world.bob, "routine_handout", tailored).content)
-    assert "Your version: Knees to chest, lying down" in text
-    assert "big toes together" not in text  # the usual kneeling instructions are gone
+    text = " ".join(_text(_download(world, world.bob, "routine_handout", tailored).content).split())
+    # The pose's own steps say how to come into the shape; the version follows them.
+    assert "big toes together" in text
+    assert "Your version: Bolster under the torso" in text
+    assert text.index("big toes together") < text.index("Your version")
+    assert "you fold forward with your hips toward your heels" in text
 
 
 def test_fonts_are_embedded_and_the_pdf_is_tagged_with_metadata(world, tailored):
@@ -153,7 +155,8 @@ def test_page_count_stays_sane_for_short_and_long_routines(world):
     for routine in (one, twenty):
         pdf = _download(world, world.bob, "routine_handout", routine).content
         pages[routine.pk] = len(PdfReader(io.BytesIO(pdf)).pages)
-    assert 1 <= pages[one.pk] <= 3
+    # Cover and overview, the step, home practice and contacts, and the practice log page.
+    assert 1 <= pages[one.pk] <= 4
     assert pages[one.pk] < pages[twenty.pk] <= 14
 
 
@@ -200,10 +203,11 @@ def test_the_handout_download_has_a_fixed_query_count(world, tailored, django_as
     client.get(url)
     RoutineStepFactory(routine=tailored, position=9, pose=library_pose("lizard"))
     PrecautionFactory(client=tailored.client, condition="knee_injury", side="both")
-    # 1 session, 2 user, 3 membership and studio, 4 routine with its client, 5-7 the safety
-    # check (steps, precautions, triggers), 8 steps with poses and modifications, 9 handout
-    # settings, 10-12 audit entry (savepoint, insert, release); the session is not saved
-    with django_assert_num_queries(12):
+    # 1 session, 2 user, 3 membership and studio, 4 routine with its client, 5 the practice
+    # link, 6-8 the safety check (steps, precautions, triggers), 9 steps with poses and
+    # modifications, 10 handout settings, 11-13 audit entry (savepoint, insert, release); the
+    # session is not saved
+    with django_assert_num_queries(13):
         assert client.get(url).status_code == 200
 
 
@@ -259,8 +263,9 @@ def test_owner_handout_settings_change_the_handout(world, tailored):
     url = reverse("handout_settings", args=[world.studio.code])
     data = {
         "accent_colour": "#334455",
-        "safety_text": "Go slowly.\nKeep breathing.",
-        "choice_text": "Everything is optional.",
+        # The words every handout must keep (see tests/test_handout_texts.py).
+        "safety_text": "Go slowly.\nCome out at any sharp pain.\nKeep breathing.",
+        "choice_text": "Everything is optional.\nYou can stop at any time.",
         "contact_line": "Call Maya on 0123",
         "paper_size": "letter",
     }

@@ -7,12 +7,18 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from clients.models import Client, ConsentDocument, Note, Precaution
+from clients.models import CheckIn, Client, ConsentDocument, HomePractice, Note, Precaution, Session
 from clients.vocabulary import Condition, SetBy
 from practice.models import Invitation, Studio
 from practice.once import ALREADY_SAVED
 from routines.models import Modification, Routine
-from tests.factories import ClientFactory, RoutineFactory, UserFactory, library_pose
+from tests.factories import (
+    ClientFactory,
+    RoutineFactory,
+    SessionFactory,
+    UserFactory,
+    library_pose,
+)
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
@@ -45,6 +51,10 @@ def _forms(world, person) -> dict[str, CreateForm]:
     studio = world.studio.code
     pose = library_pose("butterfly")
     routine = RoutineFactory(studio=world.studio, title="Morning hips")
+    held = SessionFactory(studio=world.studio, teacher=world.alice, clients=[person])
+    check_in = reverse("checkin", args=[studio, held.code, person.code, "before"])
+    session_note = reverse("session_note", args=[studio, held.code, person.code])
+    home_practice = reverse("home_practice", args=[studio, person.code])
     return {
         "client": CreateForm(
             page=reverse("client_create", args=[studio]),
@@ -109,6 +119,37 @@ def _forms(world, person) -> dict[str, CreateForm]:
             data={"text": "Taking part is always your choice."},
             rows=lambda: ConsentDocument.objects.filter(studio=world.studio).count(),
         ),
+        "session": CreateForm(
+            page=reverse("session_create", args=[studio]),
+            action=reverse("session_create", args=[studio]),
+            data={
+                "clients": [person.code],
+                "teacher": world.alice.code,
+                "day": "2030-05-07",
+                "at": "10:00",
+                "duration_minutes": "45",
+                "place": "studio",
+            },
+            rows=lambda: Session.objects.filter(duration_minutes=45).count(),
+        ),
+        "check-in": CreateForm(
+            page=check_in,
+            action=check_in,
+            data={"hips": "6", "settled": "4", "words": "Tight on the left."},
+            rows=lambda: CheckIn.objects.filter(session=held).count(),
+        ),
+        "session note": CreateForm(
+            page=session_note,
+            action=session_note,
+            data={"body": "Chair practice.", "privacy": "studio"},
+            rows=lambda: Note.objects.filter(session=held).count(),
+        ),
+        "home practice": CreateForm(
+            page=home_practice,
+            action=home_practice,
+            data={"week_of": "2025-05-07", "days": "3"},
+            rows=lambda: HomePractice.objects.filter(client=person).count(),
+        ),
     }
 
 
@@ -121,6 +162,10 @@ CASES = [
     "duplicate routine",
     "modification",
     "consent text",
+    "session",
+    "check-in",
+    "session note",
+    "home practice",
 ]
 
 
@@ -205,3 +250,21 @@ def test_the_other_create_forms_carry_a_token_too(world, person, owner_client, n
         "pose_copy_page": library_pose("butterfly").url_in(world.studio),
     }[name]
     assert _token(owner_client, page)
+
+
+def test_finding_clients_on_the_plan_form_does_not_use_up_its_token(world, person, owner_client):
+    page = reverse("session_create", args=[world.studio.code])
+    token = _token(owner_client, page)
+    found = owner_client.post(page, {"find": "1", "client_search": "Ros", "submit_once": token})
+    assert found.status_code == 200
+    data = {
+        "clients": [person.code],
+        "teacher": world.alice.code,
+        "day": "2030-05-07",
+        "at": "10:00",
+        "duration_minutes": "60",
+        "place": "online",
+        "submit_once": token,
+    }
+    assert owner_client.post(page, data).status_code == 302
+    assert Session.objects.filter(place="online").count() == 1

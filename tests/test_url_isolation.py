@@ -32,6 +32,7 @@ from tests.factories import (
     PrecautionFactory,
     RoutineFactory,
     RoutineStepFactory,
+    SessionFactory,
     TriggerFactory,
 )
 
@@ -50,6 +51,13 @@ PUBLIC_URL_NAMES = {
     "account_reset_password_done",
     "account_reset_password_from_key",
     "account_reset_password_from_key_done",
+    # Calendar apps cannot sign in: the secret token in the URL is the key.
+    "calendar_feed",
+    # A client's practice link: the token is the key (tests/test_practice_link.py walks them).
+    "practice_player",
+    "practice_report",
+    "practice_figure",
+    "practice_worker",
     "mfa_authenticate",
     "admin:login",
     "admin:logout",
@@ -81,10 +89,13 @@ ROLE_TABLE: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "studio_settings": (OWNER, FORM),
     "pose_list": (EVERYONE, READ),
     "pose_create": (TEACHERS, FORM),
+    "pose_figure_preview": (TEACHERS, READ),
     "pose_detail": (EVERYONE, READ),
     "pose_edit": (TEACHERS, FORM),
+    "pose_edit_figure_preview": (TEACHERS, READ),
     "pose_copy": (TEACHERS, ACTION),
     "pose_image": (EVERYONE, READ),
+    "pose_figure": (EVERYONE, READ),
     "modification_create": (TEACHERS, FORM),
     "modification_edit": (TEACHERS, FORM),
     "modification_delete": (TEACHERS, ACTION),
@@ -145,6 +156,23 @@ ROLE_TABLE: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "job_detail": (EVERYONE, READ),
     "job_download": (EVERYONE, READ),
     "job_retry": (EVERYONE, ACTION),
+    # Sessions: assistants see and plan them (names, times, places, the routine practised);
+    # check-ins, session notes, home practice and marking one held are for those who teach.
+    "session_list": (EVERYONE, READ),
+    "session_create": (EVERYONE, FORM),
+    "session_detail": (EVERYONE, READ),
+    "session_edit": (EVERYONE, FORM),
+    "session_cancel": (EVERYONE, ACTION),
+    "session_routine": (EVERYONE, FORM),
+    "session_held": (TEACHERS, ACTION),
+    "checkin": (TEACHERS, FORM),
+    "session_note": (TEACHERS, FORM),
+    "home_practice": (TEACHERS, FORM),
+    "calendar_settings": (TEACHERS, FORM),
+    "routine_player": (EVERYONE, READ),
+    "practice_link_on": (TEACHERS, ACTION),
+    "practice_link_renew": (TEACHERS, ACTION),
+    "practice_link_off": (TEACHERS, ACTION),
 }
 
 # Signed-in URLs outside any studio that only the site's operator (a superuser) may use: key
@@ -160,6 +188,8 @@ PARENT_OF = {
     "note_code": "client_code",
     "addendum_code": "note_code",
     "signature_code": "client_code",
+    # A check-in or session note names a client of the session.
+    "client_code": "session_code",
 }
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -233,6 +263,9 @@ def _object_set(studio, author) -> dict:
     step = RoutineStepFactory(routine=RoutineFactory(studio=studio))
     client = ClientFactory(studio=studio)
     addendum = AddendumFactory(note__client=client, note__author=author)
+    session = SessionFactory(
+        studio=studio, teacher=studio.memberships.get(user=author), clients=[client]
+    )
     return {
         "client_code": client.code,
         "precaution_code": PrecautionFactory(client=client).code,
@@ -246,6 +279,8 @@ def _object_set(studio, author) -> dict:
         "step_code": step.code,
         # A batch print: every role may print, so every role may follow the job.
         "job_code": BackgroundJobFactory(studio=studio, requested_by=author).code,
+        "session_code": session.code,
+        "moment": "before",
     }
 
 
@@ -365,8 +400,9 @@ def test_every_studio_url_is_in_the_role_table():
 
 @pytest.mark.parametrize("route", STUDIO_ROUTES, ids=str)
 def test_every_url_with_several_codes_says_how_they_nest(route):
-    """Two object codes in one URL are a parent and its child: the walk must know which."""
-    kwargs = route.object_kwargs
+    """Two object codes in one URL are a parent and its child: the walk must know which.
+    A word that names no object (a check-in's `moment`) is not a code."""
+    kwargs = [name for name in route.object_kwargs if name.endswith("_code")]
     children = {child for _, child in _nesting(route)}
     roots = [name for name in kwargs if name not in children]
     assert len(roots) <= 1, f"{route}: say in PARENT_OF how {roots} nest"

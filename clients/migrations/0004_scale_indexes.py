@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0002_fixes_consent_once_note_labels'),
+        ('clients', '0006_practice_link_client_reports'),
     ]
 
     operations = [

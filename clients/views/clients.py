@@ -8,13 +8,13 @@ from clients import audit, services
 from clients.access import get_client_for_studio
 from clients.forms.clients import ClientFilterForm, ClientForm
 from clients.models import AuditEvent, Client
-from clients.views import consent, intake, notes
+from clients.views import consent, intake, notes, sessions
 from practice.access import StudioRequest, studio_can, studio_view
 from practice.once import submit_once
 
 Action = AuditEvent.Action
 # Each sensitive section of the client page: its view module builds its context.
-SENSITIVE_SECTIONS = (intake, consent, notes)
+SENSITIVE_SECTIONS = (intake, consent, notes, sessions)
 
 
 def _clients_shown(request: StudioRequest, form: ClientFilterForm):
@@ -73,8 +73,13 @@ def client_detail(request: StudioRequest, client_code: str) -> HttpResponse:
         "can_edit": studio_can(request, "clients.edit"),
         "can_export": studio_can(request, "clients.export"),
         "can_erase": studio_can(request, "clients.erase"),
-        "routines": client.routines.select_related("studio").order_by("-updated_at"),
+        # With each routine's practice link (a routines model, named here only as a relation).
+        "routines": client.routines.select_related("studio", "practice_link__client").order_by(
+            "-updated_at"
+        ),
+        "reported_practice_days": client.home_practice.reported_by_client().count(),
         "care_team": client.care_team.select_related("user"),
+        **sessions.client_sessions(client),
     }
     if sensitive:
         for section in SENSITIVE_SECTIONS:

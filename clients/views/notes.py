@@ -48,7 +48,7 @@ def section_context(
     """The notes this member may read with their addenda, in two queries however many."""
     notes = list(
         _visible_notes(request, client)
-        .select_related("author")
+        .select_related("author", "session")
         .prefetch_related(Prefetch("addenda", queryset=Addendum.objects.select_related("author")))
     )
     if addendum_form is not None and addendum_for is not None:

@@ -1,8 +1,48 @@
+import re
+
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from routines.images import clean_pose_image
 from routines.models import HandoutSettings
+
+# What every client handout must keep saying, whatever the owner writes (shared/DOMAIN.md).
+# Each is found by any of a few natural phrasings.
+REQUIRED_PHRASES = {
+    "that every pose is optional": r"optional",
+    "that they can stop at any time": r"stop (at )?any ?time|stop whenever",
+    "to stop at sharp pain": r"sharp",
+    "to keep breathing": r"keep breathing|breathe (freely|naturally|as you like)",
+}
+# Commands and promises a trauma-informed handout avoids.
+COMMAND_WORDS = [
+    "relax",
+    "push",
+    "you should",
+    "you must",
+    "deeper",
+    "force",
+    "no pain, no gain",
+    "heal your trauma",
+    "release your trauma",
+    "releases trauma",
+]
+MIN_CONTRAST = 4.5
+
+
+def _luminance(hex_colour: str) -> float:
+    """WCAG 2 relative luminance of a #rrggbb colour."""
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_on_white(hex_colour: str) -> float:
+    return 1.05 / (_luminance(hex_colour) + 0.05)
+
+
+def command_words_in(text: str) -> list[str]:
+    return [word for word in COMMAND_WORDS if re.search(rf"\b{re.escape(word)}", text, re.I)]
 
 
 class HandoutSettingsForm(forms.ModelForm):
@@ -32,3 +72,56 @@ class HandoutSettingsForm(forms.ModelForm):
         if isinstance(upload, UploadedFile):
             return clean_pose_image(upload)
         return upload
+
+    def clean_accent_colour(self) -> str:
+        colour = self.cleaned_data["accent_colour"]
+        if (
+            re.fullmatch(r"#[0-9a-fA-F]{6}", colour or "")
+            and contrast_on_white(colour) < MIN_CONTRAST
+        ):
+            raise forms.ValidationError(
+                f"This colour is too light to read on white paper (contrast "
+                f"{contrast_on_white(colour):.1f}:1; headings need at least {MIN_CONTRAST}:1). "
+                "A darker shade will print and read better."
+            )
+        return colour
+
+    def _check_words(self, field: str) -> str:
+        text = self.cleaned_data.get(field, "")
+        found = command_words_in(text)
+        if found:
+            quoted = ", ".join(f"“{word}”" for word in found)
+            self.add_error(
+                field,
+                f"Please rephrase {quoted}: handouts invite rather than instruct or promise "
+                "(for example “you might…”, “if you like…”).",
+            )
+        return text
+
+    def clean_safety_text(self) -> str:
+        return self._check_words("safety_text")
+
+    def clean_choice_text(self) -> str:
+        return self._check_words("choice_text")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        together = " ".join(cleaned.get(f, "") for f in ("safety_text", "choice_text"))
+        missing = [
+            what
+            for what, pattern in REQUIRED_PHRASES.items()
+            if not re.search(pattern, together, re.I)
+        ]
+        if missing and "safety_text" in cleaned and "choice_text" in cleaned:
+            raise forms.ValidationError(
+                "Every handout needs to say " + ", ".join(missing) + ". Please add a line "
+                "for each (the default texts show one way to put it)."
+            )
+        studio = self.instance.studio
+        if not (cleaned.get("contact_line") or studio.contact_email or studio.phone):
+            self.add_error(
+                "contact_line",
+                "Clients need a way to reach the studio: add a contact line here, or an email "
+                "or phone number in the studio settings.",
+            )
+        return cleaned

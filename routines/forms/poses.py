@@ -1,11 +1,15 @@
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from clients.chooser import ClientChoiceField
 from practice.models import Studio
+from routines.figures.adjust import SLIDERS, VIEWS, adjusted, joint_values
+from routines.figures.schema import figure_problems
 from routines.images import clean_pose_image
 from routines.models import Modification, Pose
 from routines.vocabulary import BodyArea, Category, Movement, Position, Prop
@@ -154,6 +158,7 @@ class PoseForm(forms.ModelForm):
 
     def __init__(self, *args: Any, studio: Studio, **kwargs: Any) -> None:
         super().__init__(*args, label_suffix="", **kwargs)
+        self.studio = studio
         # Only poses this studio can see: a hand-made POST naming another studio's pose is
         # refused as "not one of the available choices".
         choices = Pose.objects.visible_to(studio).order_by("name")
@@ -164,6 +169,16 @@ class PoseForm(forms.ModelForm):
             self.fields["image"].label = "Choose a new picture"
         else:
             del self.fields["remove_image"]
+
+    def unchecked(self) -> "PoseForm":
+        """What was typed, shown again without error marks: a figure preview is not a save.
+        A chosen picture cannot be kept: browsers never fill a file field in again."""
+        typed = {
+            name: self[name].value()
+            for name in self.fields
+            if name not in ("image", "remove_image")
+        }
+        return PoseForm(initial=typed, instance=self.instance, studio=self.studio)
 
     def clean_image(self) -> Any:
         upload = self.cleaned_data.get("image")
@@ -211,3 +226,154 @@ class ModificationForm(forms.ModelForm):
         if both:
             self.add_error("reduces", "A movement is either taken away or softened, not both.")
         return cleaned
+
+
+class PoseFigureForm(forms.Form):
+    """How a studio pose is drawn: a library pose's figure to start from, with a few named
+    joints moved on sliders; or no figure, so the uploaded picture shows instead."""
+
+    DRAW, PICTURE = "draw", "picture"
+    CURRENT = "current"  # the pose's own figure as it was saved
+
+    drawing = forms.ChoiceField(
+        label="How to show it",
+        choices=[
+            (DRAW, "Draw a figure"),
+            (PICTURE, "Use the uploaded picture (without one, a plain shape for the position)"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    start = forms.ChoiceField(
+        label="Start from the figure of",
+        error_messages={"invalid_choice": "Choose a pose from the list to start from."},
+    )
+    view = forms.ChoiceField(
+        label="Seen",
+        choices=VIEWS,
+        error_messages={"invalid_choice": "Choose one of the views in the list."},
+    )
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        pose: Pose | None,
+        start: str | None = None,
+        preview_url: str = "",
+    ) -> None:
+        self.pose = pose
+        self.preview_url = preview_url
+        self.library = {
+            str(p.code): p
+            for p in Pose.objects.filter(studio=None, retired=False)
+            .exclude(figure={})
+            .only("code", "name", "position", "category", "figure")
+            .order_by(Lower("name"))
+        }
+        own = pose is not None and bool(pose.figure)
+        start = start or (self.CURRENT if own else self._nearest_library_pose())
+        base = self._figure_of(start) or {"view": "side"}
+        initial = {
+            # Nothing changes how a pose is shown until the teacher chooses to draw it.
+            "drawing": self.DRAW if own else self.PICTURE,
+            "start": start,
+            "view": base["view"],
+            **joint_values(base),
+        }
+        super().__init__(data, initial=initial, prefix="figure", label_suffix="")
+        choices = [(self.CURRENT, "This pose, as saved")] if own else []
+        self.fields["start"].choices = choices + [(c, p.name) for c, p in self.library.items()]
+        for slider in SLIDERS:
+            self.fields[slider.name] = forms.IntegerField(
+                label=slider.label,
+                min_value=slider.minimum,
+                max_value=slider.maximum,
+                error_messages={
+                    "invalid": "Give a whole number of degrees.",
+                    "min_value": f"This goes from {slider.minimum}° to {slider.maximum}°.",
+                    "max_value": f"This goes from {slider.minimum}° to {slider.maximum}°.",
+                },
+                widget=forms.NumberInput(
+                    attrs={
+                        "type": "range",
+                        "step": 1,
+                        # Live preview (htmx): the figure only, 150 ms after the slider rests.
+                        "hx-get": preview_url,
+                        "hx-trigger": "input changed delay:150ms",
+                        "hx-include": "#figure-fields",
+                        "hx-target": "#figure-preview",
+                        "hx-select": "#figure-preview",
+                        "hx-swap": "outerHTML",
+                    }
+                ),
+            )
+
+    def _nearest_library_pose(self) -> str:
+        """The pose this one was copied from, else a library pose of its position and kind."""
+        pose = self.pose
+        if pose is None:
+            return next(iter(self.library), "")
+        if pose.based_on_id is not None:
+            for code, candidate in self.library.items():
+                if candidate.pk == pose.based_on_id:
+                    return code
+        for matches in (
+            lambda p: (p.position, p.category) == (pose.position, pose.category),
+            lambda p: p.position == pose.position,
+            lambda p: True,
+        ):
+            for code, candidate in self.library.items():
+                if matches(candidate):
+                    return code
+        return ""
+
+    def _figure_of(self, start: str) -> dict:
+        if start == self.CURRENT:
+            return self.pose.figure if self.pose is not None else {}
+        pose = self.library.get(start)
+        return pose.figure if pose is not None else {}
+
+    @property
+    def sliders(self) -> list[forms.BoundField]:
+        return [self[slider.name] for slider in SLIDERS]
+
+    def restarted(self) -> "PoseFigureForm":
+        """The sliders set afresh from the chosen starting pose; the other choices as typed."""
+        start = self.data.get(self.add_prefix("start"), "")
+        if start not in dict(self.fields["start"].choices):
+            return self
+        form = PoseFigureForm(pose=self.pose, start=start, preview_url=self.preview_url)
+        form.initial["drawing"] = self["drawing"].value() or form.initial["drawing"]
+        return form
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        figure = adjusted(
+            self._figure_of(cleaned["start"]),
+            cleaned["view"],
+            {slider.name: cleaned[slider.name] for slider in SLIDERS},
+        )
+        # The same schema as the library's figures: nothing the renderer cannot draw.
+        problems = figure_problems(figure)
+        if problems:
+            raise ValidationError(f"This figure cannot be drawn: {problems[0]}")
+        cleaned["figure"] = figure
+        return cleaned
+
+    def preview(self) -> dict | None:
+        """The figure to show: as typed when the form was sent, else as it starts."""
+        if not self.is_bound:
+            return adjusted(
+                self._figure_of(self.initial["start"]),
+                self.initial["view"],
+                {slider.name: self.initial[slider.name] for slider in SLIDERS},
+            )
+        return self.cleaned_data["figure"] if self.is_valid() else None
+
+    def figure(self) -> dict:
+        """What to store on the pose: the drawn figure, or none when the picture is chosen."""
+        if self.cleaned_data["drawing"] == self.PICTURE:
+            return {}
+        return self.cleaned_data["figure"]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('routines', '0004_safety_step_keep_side_lying'),
+        ('routines', '0007_practice_link'),
     ]
 
     operations = [

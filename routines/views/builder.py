@@ -96,6 +96,8 @@ def _picker_results(request: StudioRequest, query: str, routine: Routine) -> lis
         .search(query)
         .only(
             *("code", "name", "other_names", "category", "position", "summary", "studio"),
+            # The picker's small figure.
+            "figure",
             # What the safety checker reads to tell whether a pose suits the client.
             *("attributes", "teacher_notes", "both_sides"),
         )

@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -14,6 +16,7 @@ from routines.advisories import may_see_advisories
 from routines.forms.handouts import HandoutSettingsForm
 from routines.handouts import PrintOptions
 from routines.models import HandoutSettings
+from routines.views.player import practice_link_context, practice_url
 
 Action = AuditEvent.Action
 
@@ -28,6 +31,15 @@ def _pdf_response(
     return response
 
 
+def _print_options(request: StudioRequest) -> PrintOptions:
+    """The options asked for; check-in numbers stay off the handout for those who may not read
+    them (assistants print handouts too)."""
+    options = PrintOptions.from_query(request.GET)
+    if options.progress and not studio_can(request, "sessions.record"):
+        options = replace(options, progress=False)
+    return options
+
+
 def _audit_print(request: StudioRequest, what: str, client: Client | None, code) -> None:
     audit.audit_client(request, client, Action.PRINT, what, f"{what} printed", record_code=code)
 
@@ -36,7 +48,8 @@ def _audit_print(request: StudioRequest, what: str, client: Client | None, code)
 def routine_print(request: StudioRequest, routine_code: str) -> HttpResponse:
     """The print page: a preview of the handout and the download buttons."""
     routine = get_routine_for_studio(request, routine_code)
-    options = PrintOptions.from_query(request.GET)
+    options = _print_options(request)
+    link = practice_link_context(request, routine)
     if routine.client is not None:
         # The preview shows what is printed for this client: a read of their record.
         audit.audit_client(
@@ -53,7 +66,10 @@ def routine_print(request: StudioRequest, routine_code: str) -> HttpResponse:
     safety_reasons = may_see_advisories(request)
     context = {
         # The preview's own keys (studio, settings, steps, ...) feed the shared template.
-        **handouts.handout_preview_context(routine, options, routine.created_by),
+        **handouts.handout_preview_context(
+            routine, options, routine.created_by, link["practice_url"]
+        ),
+        **link,
         "print_options": options,
         "can_print_teacher_sheet": studio_can(request, "handouts.print_teacher_sheet"),
         "query": request.GET.urlencode(),
@@ -68,7 +84,7 @@ def routine_print(request: StudioRequest, routine_code: str) -> HttpResponse:
 @studio_view("handouts.print")
 def routine_handout_pdf(request: StudioRequest, routine_code: str) -> HttpResponse:
     routine = get_routine_for_studio(request, routine_code)
-    options = PrintOptions.from_query(request.GET)
+    options = _print_options(request)
     safety, _ = handouts.print_safety(routine)
     if safety and safety.summary.unresolved and request.GET.get("confirmed") != "1":
         # Nothing is printed (or audited) until the person confirms they mean it.
@@ -82,7 +98,8 @@ def routine_handout_pdf(request: StudioRequest, routine_code: str) -> HttpRespon
             "query": request.GET.urlencode(),
         }
         return render(request, "routines/print_confirm.html", context)
-    html = handouts.handout_html(routine, options, routine.created_by)
+    link_url = practice_url(request, routine)
+    html = handouts.handout_html(routine, options, routine.created_by, link_url)
     _audit_print(request, "client handout", routine.client, routine.code)
     filename = f"{slugify(routine.title) or 'practice'}.pdf"
     # A tailored handout carries the person's name and touch preference.

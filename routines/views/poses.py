@@ -2,11 +2,12 @@ from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.db.models.functions import Lower
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 from django_htmx.http import push_url
@@ -16,7 +17,8 @@ from practice.access import StudioRequest, studio_can, studio_view
 from practice.once import submit_once
 from routines import services
 from routines.advisories import audit_safety_view, may_see_advisories, poses_suiting, studio_today
-from routines.forms.poses import ModificationForm, PoseFilterForm, PoseForm
+from routines.figures import SIZES, figure_svg, figure_title, pose_figure
+from routines.forms.poses import ModificationForm, PoseFigureForm, PoseFilterForm, PoseForm
 from routines.models import Modification, Pose, PoseQuerySet
 from routines.vocabulary import Movement, labels
 
@@ -92,10 +94,53 @@ def _modification_rows(pose: Pose) -> list[_ModificationRow]:
     ]
 
 
+def _figure_preview_url(request: StudioRequest, pose: Pose | None) -> str:
+    if pose is None:
+        return reverse("pose_figure_preview", args=[request.studio.code])
+    return reverse("pose_edit_figure_preview", args=[request.studio.code, pose.code])
+
+
 def _pose_form_page(
-    request: StudioRequest, form: PoseForm, pose: Pose | None, status: int = 200
+    request: StudioRequest,
+    form: PoseForm,
+    figure_form: PoseFigureForm,
+    pose: Pose | None,
+    status: int = 200,
 ) -> HttpResponse:
-    return render(request, "routines/pose_form.html", {"form": form, "pose": pose}, status=status)
+    context = {"form": form, "figure_form": figure_form, "pose": pose}
+    return render(request, "routines/pose_form.html", context, status=status)
+
+
+def _pose_form(request: StudioRequest, instance: Pose, pose: Pose | None) -> HttpResponse | Pose:
+    """The pose form for a new pose (`pose` None) or an existing one: the page to show, or
+    the saved pose. The figure's Preview and Start-again buttons (without JavaScript) show the
+    page again with everything as typed, and save nothing."""
+    studio = request.studio
+    preview_url = _figure_preview_url(request, pose)
+    if request.method != "POST":
+        form = PoseForm(instance=instance, studio=studio)
+        figure_form = PoseFigureForm(pose=pose, preview_url=preview_url)
+        return _pose_form_page(request, form, figure_form, pose)
+    form = PoseForm(request.POST, request.FILES, instance=instance, studio=studio)
+    # A post without the figure's fields (a script, a page from before figures) leaves the
+    # figure as it is.
+    figure_sent = "figure-drawing" in request.POST
+    figure_form = PoseFigureForm(
+        request.POST if figure_sent else None, pose=pose, preview_url=preview_url
+    )
+    action = request.POST.get("figure-action")
+    if action in ("preview", "restart"):
+        if action == "restart":
+            figure_form = figure_form.restarted()
+        status = 400 if figure_form.is_bound and not figure_form.is_valid() else 200
+        return _pose_form_page(request, form.unchecked(), figure_form, pose, status=status)
+    # Both forms are checked, so every mistake is marked at once.
+    figure_valid = not figure_sent or figure_form.is_valid()
+    if not (form.is_valid() and figure_valid):
+        return _pose_form_page(request, form, figure_form, pose, status=400)
+    if figure_sent:
+        form.instance.figure = figure_form.figure()
+    return form.save()
 
 
 @studio_view("poses.view")
@@ -160,13 +205,9 @@ def pose_detail(request: StudioRequest, pose_code: str) -> HttpResponse:
 @studio_view("poses.manage")
 @submit_once
 def pose_create(request: StudioRequest) -> HttpResponse:
-    pose = Pose(studio=request.studio)
-    if request.method != "POST":
-        return _pose_form_page(request, PoseForm(instance=pose, studio=request.studio), None)
-    form = PoseForm(request.POST, request.FILES, instance=pose, studio=request.studio)
-    if not form.is_valid():
-        return _pose_form_page(request, form, None, status=400)
-    pose = form.save()
+    pose = _pose_form(request, Pose(studio=request.studio), None)
+    if isinstance(pose, HttpResponse):
+        return pose
     messages.success(request, f"{pose.name} is in your studio's library now.")
     return redirect(pose.url_in(request.studio))
 
@@ -174,12 +215,9 @@ def pose_create(request: StudioRequest) -> HttpResponse:
 @studio_view("poses.manage")
 def pose_edit(request: StudioRequest, pose_code: str) -> HttpResponse:
     pose = _get_own_pose_for_studio(request, pose_code)
-    if request.method != "POST":
-        return _pose_form_page(request, PoseForm(instance=pose, studio=request.studio), pose)
-    form = PoseForm(request.POST, request.FILES, instance=pose, studio=request.studio)
-    if not form.is_valid():
-        return _pose_form_page(request, form, pose, status=400)
-    form.save()
+    saved = _pose_form(request, pose, pose)
+    if isinstance(saved, HttpResponse):
+        return saved
     messages.success(request, f"Changes to {pose.name} are saved.")
     return redirect(pose.url_in(request.studio))
 
@@ -212,6 +250,48 @@ def pose_image(request: StudioRequest, pose_code: str) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# A figure's URL carries a hash of what it draws (see routines/templatetags/pose_figures.py),
+# so a cached copy is never stale: a changed figure gets a new URL.
+FIGURE_MAX_AGE = 365 * 24 * 3600
+
+
+@studio_view("poses.view")
+def pose_figure_svg(request: StudioRequest, pose_code: str) -> HttpResponse:
+    pose = _get_pose_for_studio(request, pose_code)
+    modification = None
+    if request.GET.get("m"):
+        try:
+            modification = pose.modifications.visible_to(request.studio).get(code=request.GET["m"])
+        except (Modification.DoesNotExist, ValidationError):
+            raise Http404("No such version of this pose") from None
+    size = request.GET.get("size", "medium")
+    if size not in SIZES:
+        raise Http404("No such figure size")
+    svg = figure_svg(pose_figure(pose, modification), figure_title(pose, modification), size)
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["X-Content-Type-Options"] = "nosniff"
+    # Figures hold no client data; "private" still keeps them out of shared proxies, as a
+    # studio's own poses are its own.
+    response["Cache-Control"] = f"private, max-age={FIGURE_MAX_AGE}, immutable"
+    response.shareable_forever = True  # type: ignore[attr-defined]
+    return response
+
+
+@studio_view("poses.manage")
+def pose_figure_preview(request: StudioRequest, pose_code: str | None = None) -> HttpResponse:
+    """The figure fieldset of the pose form, drawn from the sliders' values (htmx): the
+    sliders take only its preview; choosing another pose to start from takes it all."""
+    pose = _get_own_pose_for_studio(request, pose_code) if pose_code else None
+    figure_form = PoseFigureForm(
+        request.GET or None, pose=pose, preview_url=_figure_preview_url(request, pose)
+    )
+    if figure_form.is_bound and request.GET.get("figure-action") == "restart":
+        figure_form = figure_form.restarted()
+    status = 400 if figure_form.is_bound and not figure_form.is_valid() else 200
+    context = {"figure_form": figure_form, "pose": pose}
+    return render(request, "routines/pose_form.html#figure_fields", context, status=status)
 
 
 def _modification_form_page(

@@ -5,8 +5,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from clients.demo import seed_clients
+from clients.demo_sessions import seed_sessions
 from practice.models import Membership, Studio, User
 from routines.demo import seed_routines, seed_tailored_routines
+from routines.services import routine_snapshot
 
 DEMO_PASSWORD = "groundwork-demo"  # noqa: S105 - printed for people trying the demo
 Role = Membership.Role
@@ -68,6 +70,9 @@ class Command(BaseCommand):
         seed_clients(willow, owner, instructor)
         seed_routines(willow, instructor.user)
         seed_tailored_routines(willow, instructor.user)
+        chair = willow.routines.filter(title="Chair-based hip care").first()
+        practised = (chair.code, routine_snapshot(chair)) if chair else None
+        seed_sessions(willow, owner, instructor, routine=practised)
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
         for spec in DEMO_STUDIOS:
             for email, _, role in spec["people"]:

@@ -1,0 +1,283 @@
+"""What the dashboard asks of the signed-in person: one bounded query per kind of to-do.
+
+It lives at the top of the import order (routines may import clients and practice), because a
+to-do list spans sessions, clients, consent and routines. Every list is cut at `LIST_SIZE`
+(one more row is fetched to know whether there are more), so the page costs the same number
+of queries with ten clients or ten thousand.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from clients.models import (
+    AuditEvent,
+    Client,
+    ConsentDocument,
+    ConsentSignature,
+    Precaution,
+    Session,
+    Trigger,
+)
+from clients.session_services import TEACHING_ROLES, studio_today
+from practice.models import Membership, Studio
+from routines.advisories import routine_safety
+from routines.models import Routine, RoutineStep
+
+LIST_SIZE = 8
+PRECAUTION_WARNING_DAYS = 14
+NOT_SEEN_WEEKS = 6
+# The safety checker runs in Python, routine by routine: the dashboard checks at most this many
+# (the ones changed most recently), so the page costs the same at any size of studio.
+SAFETY_CHECKED = 30
+
+
+@dataclass
+class Bounded:
+    """Up to LIST_SIZE items, and whether more were left out."""
+
+    items: list
+    more: bool
+
+    @classmethod
+    def of(cls, queryset: QuerySet) -> "Bounded":
+        rows = list(queryset[: LIST_SIZE + 1])
+        return cls(rows[:LIST_SIZE], len(rows) > LIST_SIZE)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+@dataclass
+class Checked(Bounded):
+    """Routines with open conflicts; `partial` when there were more routines to check than
+    SAFETY_CHECKED, so older ones were not looked at."""
+
+    partial: bool = False
+
+
+@dataclass
+class FirstStep:
+    label: str
+    hint: str
+    done: bool
+
+
+@dataclass
+class Todo:
+    first_steps: list[FirstStep] = field(default_factory=list)
+    today: Bounded | None = None
+    upcoming: Bounded | None = None
+    precautions_ending: Bounded | None = None
+    consent_to_resign: Bounded | None = None
+    not_seen: Bounded | None = None
+    draft_routines: Bounded | None = None
+    safety_conflicts: Checked | None = None
+
+    @property
+    def is_clear(self) -> bool:
+        lists = (
+            self.today,
+            self.upcoming,
+            self.precautions_ending,
+            self.consent_to_resign,
+            self.not_seen,
+            self.draft_routines,
+            self.safety_conflicts,
+        )
+        return not any(lists)
+
+
+def first_steps(studio: Studio) -> list[FirstStep]:
+    """The four first steps with whether each is done, in one query; empty once the studio is
+    under way (all four done, or sessions on record)."""
+    clients = Client.objects.filter(studio=studio)
+    state = (
+        Studio.objects.filter(pk=studio.pk)
+        .annotate(
+            has_client=Exists(clients),
+            has_precaution=Exists(Precaution.objects.filter(client__studio=studio)),
+            has_trigger=Exists(Trigger.objects.filter(client__studio=studio)),
+            has_routine=Exists(Routine.objects.filter(studio=studio, client__isnull=False)),
+            has_printed=Exists(
+                AuditEvent.objects.filter(studio=studio, action=AuditEvent.Action.PRINT)
+            ),
+            has_session=Exists(Session.objects.filter(studio=studio)),
+        )
+        .values(
+            "has_client",
+            "has_precaution",
+            "has_trigger",
+            "has_routine",
+            "has_printed",
+            "has_session",
+        )
+        .get()
+    )
+    steps = [
+        FirstStep(
+            "Add a client", "Their name is enough to begin; the rest can wait.", state["has_client"]
+        ),
+        FirstStep(
+            "Take their intake",
+            "Precautions, what helps them feel safe, preferences and touch consent.",
+            state["has_precaution"] or state["has_trigger"],
+        ),
+        FirstStep(
+            "Build a routine for them",
+            "From the pose library, with the modifications that suit them.",
+            state["has_routine"],
+        ),
+        FirstStep(
+            "Print their handout",
+            "A calm take-home sheet, with your teacher sheet beside the mat.",
+            state["has_printed"],
+        ),
+    ]
+    if state["has_session"] or all(step.done for step in steps):
+        return []
+    return steps
+
+
+def _sessions_for(studio: Studio, membership: Membership) -> QuerySet[Session]:
+    """Teachers see the sessions they teach; assistants, who plan for everyone, see all."""
+    sessions = (
+        Session.objects.for_studio(studio)
+        .exclude(status=Session.Status.CANCELLED)
+        .select_related("teacher__user", "studio")
+        .prefetch_related(
+            Prefetch("clients", queryset=Client.objects.only("code", "preferred_name", "studio"))
+        )
+        .order_by("starts_at", "pk")
+    )
+    if membership.role in TEACHING_ROLES:
+        sessions = sessions.filter(teacher=membership)
+    return sessions
+
+
+def _my_clients(studio: Studio, membership: Membership) -> QuerySet[Client]:
+    """Instructors look after their care team's clients; owners and assistants the studio's."""
+    clients = Client.objects.for_studio(studio).active()
+    if membership.role == Membership.Role.INSTRUCTOR:
+        clients = clients.filter(care_team=membership)
+    return clients
+
+
+def precautions_ending(studio: Studio, membership: Membership) -> Bounded:
+    today = studio_today(studio)
+    clients = _my_clients(studio, membership)
+    return Bounded.of(
+        Precaution.objects.filter(
+            client__in=clients,
+            end_date__gte=today,
+            end_date__lte=today + timedelta(days=PRECAUTION_WARNING_DAYS),
+        )
+        .select_related("client__studio")
+        .order_by("end_date", "pk")
+    )
+
+
+def consent_to_resign(studio: Studio, membership: Membership) -> Bounded:
+    """Clients who signed an earlier version of the consent text but not the current one."""
+    current = ConsentDocument.objects.filter(studio=studio).order_by("-version").values("pk")[:1]
+    signatures = ConsentSignature.objects.filter(client=OuterRef("pk"))
+    clients = _my_clients(studio, membership).annotate(
+        signed_current=Exists(signatures.filter(document=Subquery(current))),
+        signed_earlier=Exists(signatures.exclude(document=Subquery(current))),
+    )
+    return Bounded.of(
+        clients.filter(signed_earlier=True, signed_current=False)
+        .select_related("studio")
+        .order_by("preferred_name", "pk")
+    )
+
+
+def not_seen(studio: Studio, membership: Membership) -> Bounded:
+    """Clients whose last held session is over NOT_SEEN_WEEKS ago, with nothing planned."""
+    now = timezone.now()
+    planned = Session.objects.filter(
+        clients=OuterRef("pk"), status=Session.Status.PLANNED, starts_at__gte=now
+    )
+    clients = (
+        _my_clients(studio, membership)
+        .annotate(
+            last_seen=Max("sessions__starts_at", filter=Q(sessions__status=Session.Status.HELD)),
+            has_planned=Exists(planned),
+        )
+        .filter(last_seen__lt=now - timedelta(weeks=NOT_SEEN_WEEKS), has_planned=False)
+    )
+    return Bounded.of(clients.select_related("studio").order_by("last_seen", "pk"))
+
+
+def draft_routines(studio: Studio, membership: Membership) -> Bounded:
+    return Bounded.of(
+        Routine.objects.for_studio(studio)
+        .filter(status=Routine.Status.DRAFT, is_template=False, created_by_id=membership.user_id)
+        .select_related("studio", "client")
+        .order_by("-updated_at", "pk")
+    )
+
+
+def safety_conflicts(studio: Studio, membership: Membership) -> Checked:
+    """Tailored routines in use (draft or ready) whose steps still conflict with their client's
+    precautions, with no reason given for keeping them.
+
+    Only a precaution in force today raises a conflict, so routines whose client has none are
+    left out in the query. The checker itself runs in Python on the SAFETY_CHECKED routines
+    changed most recently, in four queries however many there are: the routines with their
+    clients, their steps with poses and modifications, the clients' precautions and triggers.
+    """
+    today = studio_today(studio)
+    in_force = Precaution.objects.filter(client=OuterRef("client"), start_date__lte=today).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today)
+    )
+    candidates = list(
+        Routine.objects.for_studio(studio)
+        .filter(client__in=_my_clients(studio, membership), is_template=False)
+        .exclude(status=Routine.Status.ARCHIVED)
+        .filter(Exists(in_force))
+        .select_related("studio", "client")
+        .prefetch_related(
+            Prefetch("steps", RoutineStep.objects.select_related("pose", "modification")),
+            "client__precautions",
+            "client__triggers",
+        )
+        .order_by("-updated_at", "pk")[: SAFETY_CHECKED + 1]
+    )
+    flagged = []
+    for routine in candidates[:SAFETY_CHECKED]:
+        safety = routine_safety(routine, list(routine.steps.all()), today=today, with_fixes=False)
+        if safety is not None and safety.summary.unresolved:
+            routine.unresolved_conflicts = safety.summary.unresolved
+            flagged.append(routine)
+    return Checked(
+        flagged[:LIST_SIZE],
+        more=len(flagged) > LIST_SIZE,
+        partial=len(candidates) > SAFETY_CHECKED,
+    )
+
+
+def todo_for(studio: Studio, membership: Membership) -> Todo:
+    """A new studio's first steps, or else the person's to-do lists."""
+    steps = first_steps(studio)
+    if steps:
+        return Todo(first_steps=steps)
+    zone = ZoneInfo(studio.time_zone)
+    today = studio_today(studio)
+    tomorrow = datetime.combine(today + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+    sessions = _sessions_for(studio, membership)
+    todo = Todo(
+        today=Bounded.of(sessions.on_day(studio, today)),
+        upcoming=Bounded.of(sessions.upcoming().filter(starts_at__gte=tomorrow)),
+        not_seen=not_seen(studio, membership),
+    )
+    if membership.role in TEACHING_ROLES:
+        # Precautions, consent details and routines in progress are for the people who teach.
+        todo.precautions_ending = precautions_ending(studio, membership)
+        todo.consent_to_resign = consent_to_resign(studio, membership)
+        todo.draft_routines = draft_routines(studio, membership)
+        todo.safety_conflicts = safety_conflicts(studio, membership)
+    return todo

@@ -1,0 +1,192 @@
+"""Props, placed from the posed body: each fills the space under the points it supports.
+
+A prop is a set of solids (convex point clouds, drawn as the outline of their projection)
+or a strap (a line between two body points). Placing props from the body, rather than the
+body on props, keeps the data short: "a bolster under the chest" needs no coordinates.
+"""
+
+import math
+from dataclasses import dataclass
+
+from routines.figures.body import Body
+from routines.figures.geometry import Vec, add, mean, scale, sub
+
+# Block edges (cm) and which one stands upright at each of the three heights.
+BLOCK_SIZES = {"low": (23.0, 10.0, 15.0), "middle": (23.0, 15.0, 10.0), "high": (15.0, 23.0, 10.0)}
+FACINGS = {"front": (1.0, 0.0), "back": (-1.0, 0.0), "right": (0.0, 1.0), "left": (0.0, -1.0)}
+
+
+@dataclass(frozen=True)
+class Solid:
+    kind: str
+    points: tuple[Vec, ...]
+
+    @property
+    def box(self) -> tuple[Vec, Vec]:
+        xs, ys, zs = zip(*self.points, strict=True)
+        return (min(xs), min(ys), min(zs)), (max(xs), max(ys), max(zs))
+
+
+@dataclass(frozen=True)
+class Strap:
+    start: Vec
+    end: Vec
+
+
+def _box(kind: str, low: Vec, high: Vec) -> Solid:
+    corners = tuple(
+        (x, y, z) for x in (low[0], high[0]) for y in (low[1], high[1]) for z in (low[2], high[2])
+    )
+    return Solid(kind, corners)
+
+
+def _cylinder(kind: str, centre: Vec, radius: float, half_length: float, along: str) -> Solid:
+    points = []
+    for end in (-half_length, half_length):
+        for step in range(16):
+            angle = 2 * math.pi * step / 16
+            a, b = radius * math.cos(angle), radius * math.sin(angle)
+            offset = (end, a, b) if along == "x" else (a, b, end) if along == "z" else (a, end, b)
+            points.append(add(centre, offset))
+    return Solid(kind, tuple(points))
+
+
+def _point(spec, body: Body) -> Vec:
+    names = spec if isinstance(spec, list) else [spec]
+    return mean([body.points[name] for name in names])
+
+
+def surface_below(body: Body, x0: float, x1: float, z0: float, z1: float, fallback: float) -> float:
+    """The lowest body surface above the footprint [x0, x1] x [z0, z1]: where a prop's top goes."""
+    heights = []
+    for piece in body.pieces:
+        for step in range(7):
+            t = step / 6
+            point = add(piece.start, scale(sub(piece.end, piece.start), t))
+            radius = piece.start_radius + (piece.end_radius - piece.start_radius) * t
+            if x0 - radius <= point[0] <= x1 + radius and z0 - radius <= point[2] <= z1 + radius:
+                heights.append(point[1] - radius)
+    return min(heights, default=fallback)
+
+
+def _fitted_top(body: Body, centre: Vec, half_x: float, half_z: float) -> float:
+    # Only the middle of the footprint: a limb brushing its edge should not sink the prop.
+    return surface_below(
+        body,
+        centre[0] - half_x * 0.5,
+        centre[0] + half_x * 0.5,
+        centre[2] - half_z * 0.5,
+        centre[2] + half_z * 0.5,
+        fallback=centre[1] - 8,
+    )
+
+
+def place(spec: dict, body: Body) -> list[Solid | Strap]:
+    kind = spec["kind"]
+    if kind == "strap":
+        return [Strap(_point(spec["from"], body), _point(spec["to"], body))]
+    if kind == "wall":
+        return [_wall(spec, body)]
+    if kind == "chair":
+        return _chair(spec, body)
+    if "at" in spec:
+        # A soft prop held by the body (a pillow between the knees, on the lap): its own size.
+        centre = add(_point(spec["at"], body), tuple(spec.get("offset", (0, 0, 0))))
+        half = scale(tuple(spec.get("size", (30, 10, 30))), 0.5)
+        return [_box(kind, sub(centre, half), add(centre, half))]
+    point = add(_point(spec["under"], body), tuple(spec.get("offset", (0, 0, 0))))
+    along = spec.get("along", "x")
+    if kind == "block":
+        size = BLOCK_SIZES[spec.get("height", "low")]
+        sx, sy, sz = size if along == "x" else (size[2], size[1], size[0])
+        low = (point[0] - sx / 2, 0.0, point[2] - sz / 2)
+        return [_box(kind, low, (low[0] + sx, sy, low[2] + sz))]
+    if kind == "bolster" or (kind == "blanket" and spec.get("shape") == "rolled"):
+        half = 32.0 if kind == "bolster" else 25.0
+        hx, hz = (half, 10.0) if along == "x" else (10.0, half)
+        top = _fitted_top(body, point, hx, hz)
+        limits = (12.0, 30.0) if kind == "bolster" else (5.0, 16.0)
+        radius = min(max(top, limits[0]), limits[1]) / 2
+        return [_cylinder(kind, (point[0], radius, point[2]), radius, half, along)]
+    # Folded blankets and cushions: soft slabs that fill the gap under the point.
+    hx, hz = (24.0, 18.0) if kind == "blanket" else (18.0, 18.0)
+    if along == "z":
+        hx, hz = hz, hx
+    top = min(max(_fitted_top(body, point, hx, hz), 3.0), 30.0)
+    return [_box(kind, (point[0] - hx, 0.0, point[2] - hz), (point[0] + hx, top, point[2] + hz))]
+
+
+def _wall(spec: dict, body: Body) -> Solid:
+    """A wall just touching the body on one side (front, back, left or right)."""
+    dx, dz = FACINGS[spec["side"]]
+    surfaces = [
+        (p[0] + dx * r, p[2] + dz * r, p[1] + r)
+        for piece in body.pieces
+        for p, r in ((piece.start, piece.start_radius), (piece.end, piece.end_radius))
+    ]
+    top = max(s[2] for s in surfaces) + 25
+    xs, zs = [s[0] for s in surfaces], [s[1] for s in surfaces]
+    if dx:
+        plane = max(xs) if dx > 0 else min(xs)
+        z_mid = (min(zs) + max(zs)) / 2
+        low, high = (plane, 0.0, z_mid - 45), (plane + 6 * dx, top, z_mid + 45)
+    else:
+        plane = max(zs) if dz > 0 else min(zs)
+        x_mid = (min(xs) + max(xs)) / 2
+        low, high = (x_mid - 60, 0.0, plane), (x_mid + 60, top, plane + 6 * dz)
+    return _box("wall", tuple(map(min, low, high)), tuple(map(max, low, high)))
+
+
+def _chair(spec: dict, body: Body) -> list[Solid]:
+    """A chair: `part: seat` fits its seat under the points, `part: back` its backrest top."""
+    point = add(_point(spec["under"], body), tuple(spec.get("offset", (0, 0, 0))))
+    fx, fz = FACINGS[spec.get("facing", "front")]
+    part = spec.get("part", "seat")
+    depth, half_width = 42.0, 21.0
+    if part == "seat":
+        # The sitter's pelvis sits near the back of the seat; the thighs rest on the rest.
+        back_edge = (point[0] - fx * 14, point[2] - fz * 14)
+        top = _fitted_top(body, (point[0] + fx * 6, 0, point[2] + fz * 6), 10, 10)
+        seat, back_top = top, top + 42
+    else:
+        # A hand resting on the backrest: the top of the backrest is just under the hand.
+        back_edge = (point[0], point[2])
+        back_top = point[1] - 3
+        seat = back_top - 40
+    front_edge = (back_edge[0] + fx * depth, back_edge[1] + fz * depth)
+    side = (-fz * half_width, fx * half_width)
+
+    def corner(edge, offset) -> tuple[float, float]:
+        return (edge[0] + offset * side[0], edge[1] + offset * side[1])
+
+    def post(edge, offset, bottom: float, height: float, thick: float = 3.0) -> Solid:
+        cx, cz = corner(edge, offset)
+        return _box(
+            "chair",
+            (cx - thick / 2, bottom, cz - thick / 2),
+            (cx + thick / 2, height, cz + thick / 2),
+        )
+
+    solids = [post(edge, s, 0.0, seat) for edge in (front_edge, back_edge) for s in (-0.85, 0.85)]
+    seat_points = [
+        (x, y, z)
+        for x, z in (corner(e, s) for e in (back_edge, front_edge) for s in (-1, 1))
+        for y in (seat - 3.5, seat)
+    ]
+    solids.append(Solid("chair", tuple(seat_points)))
+    back_points = [
+        (x - fx * t, y, z - fz * t)
+        for x, z in (corner(back_edge, s) for s in (-1, 1))
+        for y in (seat, back_top)
+        for t in (0.0, 3.0)
+    ]
+    solids.append(Solid("chair", tuple(back_points)))
+    return solids
+
+
+def mat_for(body: Body) -> Solid:
+    xs = [p[0] for p in body.points.values()]
+    zs = [p[2] for p in body.points.values()]
+    cx, cz = (min(xs) + max(xs)) / 2, (min(zs) + max(zs)) / 2
+    half = max(90.0, (max(xs) - min(xs)) / 2 + 10)
+    return _box("mat", (cx - half, -0.6, cz - 30), (cx + half, 0.0, cz + 30))

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from routines.views import sessions
+
+# Under studios/<studio_code>/sessions/, beside clients/session_urls.py: choosing the routine
+# practised needs routines, which the clients app may not import.
+urlpatterns = [
+    path("<uuid:session_code>/routine/", sessions.session_routine, name="session_routine"),
+]

@@ -1,0 +1,251 @@
+"""The dashboard as a to-do list: first steps for a new studio, then what needs doing, for the
+person signed in, at a fixed number of queries however many clients and sessions there are."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from clients import audit
+from clients.models import AuditEvent
+from clients.session_services import studio_today
+from routines import dashboard
+from routines.advisories import routine_safety
+from routines.models import Routine
+from tests.factories import (
+    CheckInFactory,
+    ClientFactory,
+    ConsentDocumentFactory,
+    ConsentSignatureFactory,
+    PrecautionFactory,
+    RoutineFactory,
+    RoutineStepFactory,
+    SessionFactory,
+    library_pose,
+)
+
+
+def _page(world, membership) -> str:
+    return world.client_for(membership).get(world.studio.get_absolute_url()).text
+
+
+def test_a_new_studio_gets_its_first_steps_in_order(world):
+    page = _page(world, world.alice)
+    steps = ["Add a client", "Take their intake", "Build a routine for them", "Print their handout"]
+    positions = [page.index(f"<strong>{step}</strong>") for step in steps]
+    assert positions == sorted(positions)
+    assert "What needs doing" not in page
+
+
+def test_first_steps_tick_off_and_give_way_to_the_to_do_list(world):
+    client = ClientFactory(studio=world.studio)
+    PrecautionFactory(client=client)
+    steps = dashboard.first_steps(world.studio)
+    assert [step.done for step in steps] == [True, True, False, False]
+    RoutineFactory(studio=world.studio, client=client)
+    audit.record(
+        studio=world.studio,
+        actor=world.bob.user,
+        action=AuditEvent.Action.PRINT,
+        record_type="client handout",
+    )
+    assert dashboard.first_steps(world.studio) == []
+    assert "What needs doing" in _page(world, world.alice)
+
+
+def test_a_studio_with_sessions_is_past_its_first_steps(world):
+    SessionFactory(studio=world.studio, teacher=world.bob)
+    assert dashboard.first_steps(world.studio) == []
+
+
+@pytest.fixture
+def busy(world):
+    """A studio under way: Bob teaches Rosa today and Mei next week."""
+    rosa = ClientFactory(studio=world.studio, preferred_name="Rosa")
+    mei = ClientFactory(studio=world.studio, preferred_name="Mei")
+    for client in (rosa, mei):
+        client.care_team.add(world.bob)
+    now = timezone.now()
+    SessionFactory(studio=world.studio, teacher=world.bob, clients=[rosa], starts_at=now)
+    SessionFactory(
+        studio=world.studio, teacher=world.bob, clients=[mei], starts_at=now + timedelta(days=6)
+    )
+    return rosa, mei
+
+
+def test_today_and_upcoming_sessions_are_the_teachers_own(world, busy):
+    other = SessionFactory(studio=world.studio, teacher=world.alice, clients=[busy[0]])
+    todo = dashboard.todo_for(world.studio, world.bob)
+    assert [list(s.clients.all()) for s in todo.today.items] == [[busy[0]]]
+    assert [list(s.clients.all()) for s in todo.upcoming.items] == [[busy[1]]]
+    assert other not in todo.today.items
+    # Assistants plan for everyone: they see every session.
+    assert len(dashboard.todo_for(world.studio, world.ada).today.items) == 2
+
+
+def test_precautions_ending_within_two_weeks_are_listed(world, busy):
+    rosa, mei = busy
+    today = studio_today(world.studio)
+    soon = PrecautionFactory(client=rosa, end_date=today + timedelta(days=10))
+    PrecautionFactory(client=mei, end_date=today + timedelta(days=20))
+    PrecautionFactory(client=mei, end_date=today - timedelta(days=1))
+    PrecautionFactory(client=mei, end_date=None)
+    assert dashboard.todo_for(world.studio, world.bob).precautions_ending.items == [soon]
+    page = _page(world, world.bob)
+    assert "Precautions ending within two weeks" in page
+
+
+def test_clients_who_signed_an_older_consent_are_asked_to_sign_again(world, busy):
+    rosa, mei = busy
+    first = ConsentDocumentFactory(studio=world.studio, version=1)
+    ConsentSignatureFactory(client=rosa, document=first)
+    ConsentSignatureFactory(client=mei, document=first)
+    second = ConsentDocumentFactory(studio=world.studio, version=2)
+    ConsentSignatureFactory(client=mei, document=second)
+    assert dashboard.todo_for(world.studio, world.bob).consent_to_resign.items == [rosa]
+
+
+def test_clients_not_seen_for_six_weeks_without_a_plan_are_listed(world, busy):
+    _, mei = busy
+    tom = ClientFactory(studio=world.studio, preferred_name="Tom")
+    tom.care_team.add(world.bob)
+    long_ago = timezone.now() - timedelta(weeks=7)
+    for client in (tom, mei):
+        SessionFactory(
+            studio=world.studio,
+            teacher=world.bob,
+            clients=[client],
+            starts_at=long_ago,
+            status="held",
+        )
+    # Mei has a session planned next week, so she is not waiting to be asked after.
+    assert dashboard.todo_for(world.studio, world.bob).not_seen.items == [tom]
+
+
+def test_teachers_see_their_draft_routines_assistants_none_of_the_sensitive_lists(world, busy):
+    draft = RoutineFactory(studio=world.studio, created_by=world.bob.user)
+    RoutineFactory(studio=world.studio, created_by=world.alice.user)
+    assert dashboard.todo_for(world.studio, world.bob).draft_routines.items == [draft]
+    ada = dashboard.todo_for(world.studio, world.ada)
+    assert ada.precautions_ending is ada.consent_to_resign is ada.draft_routines is None
+
+
+def _tailored(world, client, *slugs, **kwargs):
+    routine = RoutineFactory(studio=world.studio, client=client, **kwargs)
+    for position, slug in enumerate(slugs, start=1):
+        RoutineStepFactory(routine=routine, position=position, pose=library_pose(slug))
+    return routine
+
+
+def test_tailored_routines_with_open_conflicts_are_listed(world, busy):
+    rosa, mei = busy
+    # Happy baby bends the hip past ninety degrees: a conflict for Rosa's new hip.
+    PrecautionFactory(client=rosa, end_date=None)
+    flagged = _tailored(world, rosa, "happy-baby", "childs-pose", title="Rosa at home")
+    _tailored(world, rosa, "happy-baby", status=Routine.Status.ARCHIVED)
+    _tailored(world, mei, "happy-baby")  # Mei has no precaution: nothing to conflict with
+    ended = ClientFactory(studio=world.studio)
+    ended.care_team.add(world.bob)
+    today = studio_today(world.studio)
+    PrecautionFactory(
+        client=ended, start_date=today - timedelta(weeks=12), end_date=today - timedelta(days=1)
+    )
+    _tailored(world, ended, "happy-baby")
+    outside = ClientFactory(studio=world.studio)  # not in Bob's care team
+    PrecautionFactory(client=outside)
+    _tailored(world, outside, "happy-baby")
+    conflicts = dashboard.todo_for(world.studio, world.bob).safety_conflicts
+    assert conflicts.items == [flagged] and not conflicts.more and not conflicts.partial
+    assert conflicts.items[0].unresolved_conflicts >= 1
+    page = _page(world, world.bob)
+    assert "Routines to check against precautions" in page
+    assert "Rosa at home" in page and "open conflict" in page
+
+
+def test_a_conflict_kept_with_a_reason_is_not_a_to_do(world, busy):
+    rosa, _ = busy
+    PrecautionFactory(client=rosa)
+    routine = _tailored(world, rosa, "happy-baby")
+    step = routine.steps.get()
+    safety = routine_safety(routine, [step], with_fixes=False)
+    step.kept_conflicts = [advisory.key for advisory in safety.for_step(step).conflicts]
+    step.kept_reason = "Cleared by her physio"
+    step.save()
+    assert dashboard.safety_conflicts(world.studio, world.bob).items == []
+    assert "check against precautions" not in _page(world, world.bob)
+
+
+def test_only_the_routines_changed_most_recently_are_checked(world, busy, monkeypatch):
+    rosa, _ = busy
+    PrecautionFactory(client=rosa)
+    monkeypatch.setattr(dashboard, "SAFETY_CHECKED", 2)
+    older = _tailored(world, rosa, "happy-baby")
+    newer = [_tailored(world, rosa, "happy-baby") for _ in range(2)]
+    Routine.objects.filter(pk=older.pk).update(updated_at=timezone.now() - timedelta(days=30))
+    conflicts = dashboard.safety_conflicts(world.studio, world.bob)
+    assert set(conflicts.items) == set(newer) and conflicts.partial
+    assert "routines changed most recently" in _page(world, world.bob)
+
+
+def test_assistants_get_no_safety_list(world, busy):
+    rosa, _ = busy
+    PrecautionFactory(client=rosa)
+    _tailored(world, rosa, "happy-baby", title="Rosa at home")
+    assert dashboard.todo_for(world.studio, world.ada).safety_conflicts is None
+    assert "Rosa at home" not in _page(world, world.ada)
+
+
+def test_each_list_is_cut_short(world, busy):
+    for _ in range(dashboard.LIST_SIZE + 2):
+        RoutineFactory(studio=world.studio, created_by=world.bob.user)
+    drafts = dashboard.todo_for(world.studio, world.bob).draft_routines
+    assert len(drafts.items) == dashboard.LIST_SIZE and drafts.more
+
+
+def _grow(world, rosa, count: int) -> None:
+    now = timezone.now()
+    document = ConsentDocumentFactory(studio=world.studio, version=count)
+    for number in range(count):
+        client = ClientFactory(studio=world.studio)
+        client.care_team.add(world.bob)
+        PrecautionFactory(client=client, end_date=studio_today(world.studio) + timedelta(days=3))
+        ConsentSignatureFactory(client=client, document=document)
+        held = SessionFactory(
+            studio=world.studio,
+            teacher=world.bob,
+            clients=[client, rosa],
+            starts_at=now - timedelta(weeks=8, days=number),
+            status="held",
+        )
+        CheckInFactory(session=held, client=client)
+        SessionFactory(studio=world.studio, teacher=world.bob, clients=[client], starts_at=now)
+        SessionFactory(
+            studio=world.studio,
+            teacher=world.bob,
+            clients=[client],
+            starts_at=now + timedelta(days=2 + number),
+        )
+        routine = RoutineFactory(studio=world.studio, created_by=world.bob.user, client=client)
+        # A conflict with the client's precaution, for the safety list.
+        RoutineStepFactory(routine=routine, pose=library_pose("happy-baby"))
+
+
+def test_the_dashboard_costs_the_same_queries_for_any_number_of_clients_and_sessions(
+    world, busy, django_assert_num_queries
+):
+    client = world.client_for(world.bob)
+    url = world.studio.get_absolute_url()
+    _grow(world, busy[0], 2)
+    client.get(url)
+    # 1 session, 2 user, 3 membership and studio; 4 first steps; 5-6 today's sessions and
+    # their clients, 7-8 upcoming and their clients, 9 not seen for six weeks, 10 precautions
+    # ending, 11 consent to sign again, 12 draft routines; 13-16 safety: routines, their
+    # steps, the clients' precautions and triggers; 17 two-factor set up?; 18 studio
+    # switcher; 19-21 session save
+    with django_assert_num_queries(21):
+        assert client.get(url).status_code == 200
+    _grow(world, busy[0], 12)
+    with django_assert_num_queries(21):
+        page = client.get(url)
+    assert "And more." in page.text
+    assert len(dashboard.safety_conflicts(world.studio, world.bob).items) == dashboard.LIST_SIZE
