@@ -12,7 +12,7 @@ help:
 	@echo "make run    set up everything and start the portal with demo data (SQLite)"
 	@echo "make test   install test dependencies and run linters and the whole suite"
 	@echo "make lint   ruff checks;  make fmt  reformat the code"
-	@echo "make bench  time handout rendering against WeasyPrint alone"
+	@echo "make bench  time handout rendering and every page of a 10,000-client studio"
 	@echo "make soak   two app servers, a worker and HAProxy under load, with faults (PostgreSQL, Redis)"
 
 .uv/bin/uv:
@@ -31,8 +31,11 @@ migrate: sync
 seed: migrate
 	$(MANAGE) seed_demo
 
+# A task worker runs beside the server (exports, batch prints, key rotation) and stops with it.
 run: seed
 	@echo "Groundwork is starting on http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
+	@$(MANAGE) db_worker --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 lint: sync-test
@@ -49,6 +52,7 @@ test: lint
 
 bench: sync
 	$(MANAGE) bench_handouts
+	$(MANAGE) bench_pages
 	$(MANAGE) pose_figures
 
 SOAK_SECONDS ?= 120

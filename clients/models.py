@@ -93,6 +93,13 @@ class Client(models.Model):
 
     class Meta:
         ordering = ["preferred_name", "full_name"]
+        indexes = [
+            # The client list, the choosers and the consent page: a studio's clients of one
+            # status in name order.
+            models.Index(
+                fields=["studio", "status", "preferred_name", "full_name"], name="client_list_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.preferred_name
@@ -329,6 +336,12 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
+        indexes = [
+            # The audit trail newest first, whole or filtered by client or by who acted.
+            models.Index(fields=["studio", "-at", "-id"], name="audit_studio_at_idx"),
+            models.Index(fields=["studio", "client_code", "-at"], name="audit_client_at_idx"),
+            models.Index(fields=["studio", "actor", "-at"], name="audit_actor_at_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.actor_label} {self.get_action_display().lower()} {self.record_type}"

@@ -1,12 +1,13 @@
 from django.urls import include, path
 
-from clients.views import clients, sessions
+from clients.views import chooser, clients, sessions
 
 client = "<uuid:client_code>"
 
 urlpatterns = [
     path("", clients.client_list, name="client_list"),
     path("new/", clients.client_create, name="client_create"),
+    path("choose/", chooser.client_choose, name="client_choose"),
     path(f"{client}/", clients.client_detail, name="client_detail"),
     path(f"{client}/edit/", clients.client_edit, name="client_edit"),
     path(f"{client}/archive/", clients.client_archive, name="client_archive"),

@@ -37,6 +37,20 @@ def encrypt(text: str) -> str:
     return PREFIX + _fernet().encrypt(text.encode()).decode()
 
 
+def encrypt_bytes(data: bytes) -> bytes:
+    return _fernet().encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    try:
+        return _fernet().decrypt(token)
+    except InvalidToken:
+        raise DecryptionError(
+            "A protected file could not be decrypted: FIELD_ENCRYPTION_KEYS does not contain "
+            "the key it was written with."
+        ) from None
+
+
 def decrypt(stored: str) -> str:
     if not stored.startswith(PREFIX):
         raise DecryptionError("A protected field holds unencrypted data.")

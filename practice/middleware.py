@@ -1,3 +1,4 @@
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +13,8 @@ from django_htmx.http import HttpResponseClientRedirect
 from practice.models import Membership
 
 LAST_STUDIO_SESSION_KEY = "last_studio_code"
+SESSION_REFRESHED_KEY = "refreshed_at"
+SESSION_REFRESH_SECONDS = 60
 
 
 class StudioMiddleware:
@@ -56,8 +59,30 @@ class StudioMiddleware:
             return redirect("mfa_activate_totp")
         request.studio = membership.studio  # type: ignore[attr-defined]
         request.membership = membership  # type: ignore[attr-defined]
-        request.session[LAST_STUDIO_SESSION_KEY] = str(studio_code)
+        # Written only when it changes: a session write on every page serialised the workers.
+        if request.session.get(LAST_STUDIO_SESSION_KEY) != str(studio_code):
+            request.session[LAST_STUDIO_SESSION_KEY] = str(studio_code)
         return None
+
+
+class IdleSessionMiddleware:
+    """Pushes a signed-in session's expiry forward at most once a minute.
+
+    The idle timeout needs the expiry to follow activity, but saving the session on every
+    request (SESSION_SAVE_EVERY_REQUEST) wrote a row per page view. Refreshing when the last
+    refresh is a minute old keeps the timeout accurate to a minute with one write per minute.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            refreshed = request.session.get(SESSION_REFRESHED_KEY, 0)
+            if now - refreshed >= SESSION_REFRESH_SECONDS:
+                request.session[SESSION_REFRESHED_KEY] = now
+        return self.get_response(request)
 
 
 class PrivateCacheMiddleware:

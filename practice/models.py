@@ -3,6 +3,7 @@ import secrets
 import uuid
 import zoneinfo
 from datetime import timedelta
+from functools import cache
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -49,8 +50,14 @@ class User(AbstractUser):
         return self.name.split(" ")[0] if self.name else self.email
 
 
+@cache
+def time_zone_names() -> frozenset[str]:
+    # available_timezones() walks the zone files on disk: once per process is enough.
+    return frozenset(zoneinfo.available_timezones())
+
+
 def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in time_zone_names():
         raise ValidationError("Choose a time zone from the list, such as Europe/London.")
 
 
@@ -165,3 +172,82 @@ class Invitation(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.accepted_at is None and not self.is_expired
+
+
+class BackgroundJobQuerySet(models.QuerySet["BackgroundJob"]):
+    def expired(self) -> "BackgroundJobQuerySet":
+        return self.filter(expires_at__lte=timezone.now()).exclude(result_name="")
+
+
+class BackgroundJob(models.Model):
+    """Long work done by a task worker (practice/jobs.py): its progress, outcome and file.
+
+    The result file is encrypted in storage, deleted once downloaded, and expires unread after
+    JOB_RESULT_HOURS. `message` says what happened in fixed words, never client text.
+    """
+
+    class Kind(models.TextChoices):
+        STUDIO_EXPORT = "studio_export", "Export of every record"
+        BATCH_PRINT = "batch_print", "Handouts as one ZIP file"
+        KEY_ROTATION = "key_rotation", "Re-encryption with the newest key"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Working"
+        DONE = "done", "Done"
+        FAILED = "failed", "Stopped by an error"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Empty for work on the whole installation (key rotation).
+    studio = models.ForeignKey(
+        Studio, models.CASCADE, null=True, blank=True, related_name="background_jobs"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    # The rule a member needs to see the job and its file (a rules.py name).
+    permission = models.CharField(max_length=60)
+    # The dotted path of the task, so a failed job can be queued again.
+    task_path = models.CharField(max_length=200)
+    task_id = models.CharField(max_length=64, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    message = models.CharField(max_length=300, blank=True)
+    result_name = models.CharField(max_length=200, blank=True)
+    download_name = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    downloaded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = BackgroundJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["studio", "kind", "-created_at"], name="job_recent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_status_display().lower()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def has_file(self) -> bool:
+        return bool(self.result_name) and (
+            self.expires_at is None or self.expires_at > timezone.now()
+        )

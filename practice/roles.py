@@ -12,7 +12,8 @@ import rules
 from practice.models import Membership, Studio
 
 # Every rule a person's role decides, with the words the Team page uses for it. Viewing the
-# studio and its team is left out: every member may.
+# studio and its team is left out: every member may. So is following a background job: every
+# member may open the job pages, and the job's own rule (the one that started it) decides.
 ABILITIES: list[tuple[str, str]] = [
     ("clients.view", "see clients' names and contact details"),
     ("clients.view_sensitive", "read intake (precautions, triggers, consent) and notes"),
@@ -39,7 +40,7 @@ ABILITIES: list[tuple[str, str]] = [
     ("clients.export_studio", "export the whole studio"),
     ("audit.view", "read the audit trail"),
 ]
-EVERY_MEMBER = {"studio.view", "studio.view_team"}
+EVERY_MEMBER = {"studio.view", "studio.view_team", "jobs.view"}
 
 
 @dataclass

@@ -29,3 +29,5 @@ rules.add_rule("studio.view", is_member)
 rules.add_rule("studio.view_team", is_member)
 rules.add_rule("studio.manage_team", is_owner)
 rules.add_rule("studio.change_settings", is_owner)
+# Seeing a background job at all; its own `permission` then decides (practice/job_views.py).
+rules.add_rule("jobs.view", is_member)

@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_htmx",
     "template_partials",
+    "django_tasks",
+    "django_tasks_db",
     "rules.apps.AutodiscoverRulesConfig",
     "csp",
 ]
@@ -102,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "practice.middleware.IdleSessionMiddleware",
     # Every view needs a signed-in person unless it is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -173,6 +176,15 @@ else:
         }
     }
 
+# --- Background tasks -----------------------------------------------------------------------
+# Long work (the studio export, batch printing, key rotation) runs in `manage.py db_worker`
+# processes that take tasks from the database: no other service needed, and on PostgreSQL any
+# number of workers on any number of machines share the queue. To use Redis instead, install
+# django-tasks-rq and set "BACKEND": "django_tasks_rq.RQBackend" (see README, Deploying).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A finished job's file (encrypted in MEDIA_ROOT/jobs/) is deleted after its download or then.
+JOB_RESULT_HOURS = env_int("JOB_RESULT_HOURS", 24, minimum=1)
+
 # --- Accounts -------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
@@ -214,7 +226,9 @@ MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Groundwork")
 
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60, minimum=1)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True  # each request pushes the expiry forward: an idle timeout
+# The idle timeout: practice.middleware.IdleSessionMiddleware pushes the expiry forward once a
+# minute of activity, instead of a session write on every request.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 7, minimum=1)
 

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from clients.views.sessions import calendar_feed
-from practice import views
+from practice import job_views, views
 from routines.views.dashboard import studio_dashboard
 
 # The admin signs in through allauth too: same rate limits, two-factor and session rules.
@@ -30,6 +30,7 @@ studio_patterns = [
     path("clients/", include("routines.client_urls")),
     path("consent/", include("clients.consent_text_urls")),
     path("print/", include("routines.print_urls")),
+    path("jobs/", include("practice.job_urls")),
     path("sessions/", include("clients.session_urls")),
     path("sessions/", include("routines.session_urls")),
 ]
@@ -37,6 +38,7 @@ studio_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("maintenance/keys/", job_views.key_rotation, name="key_rotation"),
     path("studios/new/", views.studio_create, name="studio_create"),
     path("studios/<uuid:studio_code>/", include(studio_patterns)),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),

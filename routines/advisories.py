@@ -9,6 +9,7 @@ the same.
 import zoneinfo
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest
@@ -172,8 +173,11 @@ def picker_poses(
         Prefetch("modifications", visible_modifications, to_attr="safety_modifications")
     )
     hide_conflicts = suits_filter_on(request)
-    marked = (_mark(pose, intake, pose.safety_modifications) for pose in poses)
-    return [pose for pose in marked if pose.suits or not hide_conflicts][:limit]
+    # In chunks, stopping at the limit: checking the whole library (every pose and its
+    # modifications) to show thirty of them was most of the picker's time.
+    chunks = poses.iterator(chunk_size=limit * 2)
+    marked = (_mark(pose, intake, pose.safety_modifications) for pose in chunks)
+    return list(islice((pose for pose in marked if pose.suits or not hide_conflicts), limit))
 
 
 def poses_suiting(client: Client, poses: list[Pose], today: date) -> list[Pose]:

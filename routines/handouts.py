@@ -1,8 +1,9 @@
 """Printed handouts: the client's sheet, the teacher's sheet and the consent form, as PDFs.
 
 Templates are ordinary autoescaped Django templates rendered to HTML; WeasyPrint turns the
-HTML into a tagged PDF (PDF/UA-1). The renderer may read only our own static files and the
-printing studio's own uploads (StudioURLFetcher); nothing else, no network, no other paths.
+HTML into a tagged PDF (PDF/UA-1) in routines/pdf.py. The renderer may read only our own static
+files and the printing studio's own uploads (pdf.StudioURLFetcher); nothing else, no network, no
+other paths.
 PDFs that hold nothing about one client (a handout of a routine for no one, the blank consent
 form) are cached under a hash of their HTML, so an unchanged one is never rendered twice and any
 visible change makes a new one. PDFs about one client are rendered afresh every time: the
@@ -10,22 +11,15 @@ cache is plaintext, shared and outlives erasure, and nothing decrypted may sit i
 """
 
 import hashlib
-import mimetypes
-import posixpath
 import zoneinfo
 from dataclasses import dataclass, field
 from functools import cache as cache_once
-from urllib.parse import unquote
 
 from django.contrib.staticfiles import finders
-from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
-from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from clients.models import Client, ConsentDocument
 from clients.progress import client_progress
@@ -55,57 +49,6 @@ STATIC_PREFIX = ASSET_ORIGIN + "static/"
 MEDIA_PREFIX = ASSET_ORIGIN + "media/"
 PDF_CACHE_SECONDS = 7 * 24 * 3600
 PRINT_STYLESHEET = "routines/print.css"
-
-
-class RefusedResource(ValueError):
-    """WeasyPrint logs the refusal and renders on without the resource."""
-
-
-class StudioURLFetcher(URLFetcher):
-    """Our static files and one studio's uploads; every other URL is refused unread."""
-
-    def __init__(self, studio: Studio) -> None:
-        super().__init__(timeout=1, allowed_protocols=set())
-        self.studio_media = f"studios/{studio.code}/"
-        self.refused: list[str] = []
-
-    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
-        path = _safe_path(url, STATIC_PREFIX)
-        if path is not None and (found := _static_file(path)):
-            with open(found, "rb") as handle:
-                return self._response(url, path, handle.read())
-        path = _safe_path(url, MEDIA_PREFIX)
-        if path is not None and path.startswith(self.studio_media) and default_storage.exists(path):
-            with default_storage.open(path, "rb") as handle:
-                return self._response(url, path, handle.read())
-        self.refused.append(url)
-        raise RefusedResource(f"Handouts may not load {url!r}")
-
-    @staticmethod
-    def _response(url: str, path: str, body: bytes) -> URLFetcherResponse:
-        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
-
-
-def _static_file(path: str) -> str | None:
-    """A static file from the apps' folders, or (hashed names in production) STATIC_ROOT."""
-    found = finders.find(path)
-    if found:
-        return found
-    if staticfiles_storage.exists(path):
-        return staticfiles_storage.path(path)
-    return None
-
-
-def _safe_path(url: str, prefix: str) -> str | None:
-    """The relative path under `prefix`, or None if the URL is elsewhere or climbs out."""
-    if not url.startswith(prefix):
-        return None
-    path = unquote(url[len(prefix) :].split("?")[0].split("#")[0])
-    normal = posixpath.normpath(path)
-    if normal.startswith(("/", "..")) or normal != path:
-        return None
-    return normal
 
 
 def media_url(name: str) -> str:
@@ -406,10 +349,11 @@ def consent_form_html(
 
 
 def render_pdf(html: str, studio: Studio) -> bytes:
-    fetcher = StudioURLFetcher(studio)
-    return HTML(string=html, base_url=ASSET_ORIGIN, url_fetcher=fetcher).write_pdf(
-        pdf_variant="pdf/ua-1"
-    )
+    # WeasyPrint takes seconds to import: only a worker that renders pays for it, not every
+    # process that loads the URL configuration (routines/pdf.py).
+    from routines import pdf
+
+    return pdf.render(html, studio)
 
 
 @cache_once

@@ -245,6 +245,11 @@ class Routine(models.Model):
 
     class Meta:
         ordering = ["-updated_at"]
+        indexes = [
+            # The routine list: a studio's routines of one status, most recently changed first.
+            models.Index(fields=["studio", "status", "-updated_at"], name="routine_list_idx"),
+            models.Index(fields=["studio", "-updated_at"], name="routine_recent_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -283,6 +288,7 @@ class RoutineStep(Hold):
 
     class Meta:
         ordering = ["position"]
+        indexes = [models.Index(fields=["routine", "position"], name="step_order_idx")]
 
     def __str__(self) -> str:
         return f"{self.position}. {self.pose}"

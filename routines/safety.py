@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 
 from clients.models import Client, Precaution
 from clients.safety_rules import (
@@ -64,6 +65,12 @@ class Intake:
             preferences=tuple(name for name in PREFERENCE_MATCHES if getattr(client, name)),
             today=today,
         )
+
+    @cached_property
+    def precaution_texts(self) -> tuple[tuple[str, str, str], ...]:
+        """Each precaution's words, source and note, in the order of `precautions`: built once
+        for the many shapes (steps, fixes, the picker's poses) checked against them."""
+        return tuple((_precaution_words(self, p), *_source(p)) for p in self.precautions)
 
 
 @dataclass(frozen=True)
@@ -224,12 +231,13 @@ def check_movements(
     """The advisories for one shape: a pose with the movements left after its modification."""
     advisories: list[Advisory] = []
     name = pose.name
-    for precaution in intake.precautions:
-        source, note = _source(precaution)
+    for precaution, (words, source, note) in zip(
+        intake.precautions, intake.precaution_texts, strict=True
+    ):
         restricted = [m for m in precaution.restricted_movements if m in movements]
         for movement in restricted:
             key = f"{precaution.code}:{movement}"
-            reason = f"{name} {DOES[movement]}: {_precaution_words(intake, precaution)}"
+            reason = f"{name} {DOES[movement]}: {words}"
             if _on_this_side(precaution, sides):
                 advisories.append(Advisory(Level.CONFLICT, key, movement, reason, source, note))
             else:
@@ -239,9 +247,8 @@ def check_movements(
         for movement in rule.check if rule else ():
             if movement in movements and movement not in restricted:
                 reason = (
-                    f"{name} {DOES[movement]}: sources disagree for "
-                    f"{_precaution_words(intake, precaution)}; check with {intake.name}'s "
-                    "care provider"
+                    f"{name} {DOES[movement]}: sources disagree for {words}; check with "
+                    f"{intake.name}'s care provider"
                 )
                 key = f"{precaution.code}:check:{movement}"
                 advisories.append(Advisory(Level.HEADS_UP, key, movement, reason, source, note))

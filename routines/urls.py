@@ -1,12 +1,13 @@
 from django.urls import path
 
-from routines.views import builder, handouts, player, safety
+from routines.views import batch, builder, handouts, player, safety
 
 step = "<uuid:routine_code>/steps/<uuid:step_code>"
 
 urlpatterns = [
     path("", builder.routine_list, name="routine_list"),
     path("new/", builder.routine_create, name="routine_create"),
+    path("print/", batch.routine_batch_print, name="routine_batch_print"),
     path("<uuid:routine_code>/", builder.routine_detail, name="routine_detail"),
     path("<uuid:routine_code>/edit/", builder.routine_edit, name="routine_edit"),
     path("<uuid:routine_code>/duplicate/", builder.routine_duplicate, name="routine_duplicate"),

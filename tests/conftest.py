@@ -1,7 +1,9 @@
+import signal
 from dataclasses import dataclass
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test import Client
 
 from practice.models import Membership, Studio
@@ -59,3 +61,16 @@ def world(db) -> World:
 @pytest.fixture
 def owner_client(world) -> Client:
     return world.client_for(world.alice)
+
+
+def run_task_worker() -> None:
+    """Runs every queued background task through the database backend, as `db_worker` does in
+    production, then puts back the signal handlers the worker installs."""
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        call_command(
+            "db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0
+        )
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)

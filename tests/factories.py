@@ -19,7 +19,7 @@ from clients.models import (
     Trigger,
 )
 from clients.vocabulary import BodySide, Condition, NotePrivacy, SetBy, TriggerCategory
-from practice.models import Invitation, Membership, Studio, User
+from practice.models import BackgroundJob, Invitation, Membership, Studio, User
 from routines.models import Modification, Pose, Routine, RoutineStep
 from routines.vocabulary import Category, Position
 
@@ -206,6 +206,19 @@ class ConsentSignatureFactory(DjangoModelFactory):
     )
     signed_name = factory.SelfAttribute("client.full_name")
     witnessed_by = factory.SubFactory(UserFactory)
+
+
+class BackgroundJobFactory(DjangoModelFactory):
+    """A queued batch print; tests that run jobs start them through their views instead."""
+
+    class Meta:
+        model = BackgroundJob
+
+    studio = factory.SubFactory(StudioFactory)
+    requested_by = factory.SubFactory(UserFactory)
+    kind = BackgroundJob.Kind.BATCH_PRINT
+    permission = "handouts.print"
+    task_path = "routines.tasks.batch_print"
 
 
 # --- Sessions, check-ins and home practice ---------------------------------------------------

@@ -54,10 +54,11 @@ def test_the_builder_costs_the_same_queries_for_any_number_of_steps(
     with django_assert_num_queries(three_steps):
         client.get(routine.get_absolute_url())
     # 1 session, 2 user, 3 membership and studio, 4 routine and its client, 5 steps with poses
-    # and chosen modifications, 6 the modifications each pose offers, 7 alternatives,
-    # 8 picker poses, 9 the studio's clients ("tailored for"), 10 studio switcher,
-    # 11-13 session save
-    assert three_steps == 13
+    # and chosen modifications, 6 picker poses, 7 studio switcher. Each step's editor (its
+    # modifications and alternatives) is loaded only when opened; the "tailored for" chooser
+    # lists no clients (and this routine has none to look up); the session is not saved when
+    # nothing in it changed.
+    assert three_steps == 7
 
 
 def test_adding_a_step_over_htmx_returns_the_refreshed_builder(world, routine):
@@ -84,6 +85,51 @@ def test_another_studios_pose_cannot_be_added_by_a_hand_made_post(world, routine
     assert response.status_code == 400
     assert "not in your library" in response.text
     assert len(_order(routine)) == 3
+
+
+def test_step_editors_are_rendered_only_when_opened(world, routine):
+    page = world.client_for(world.bob).get(routine.get_absolute_url()).text
+    # No step's form and no modification select on the page itself: each is fetched on opening.
+    assert 'name="cue"' not in page and "The pose as it is" not in page
+    for step in routine.steps.all():
+        editor = _url("step_edit", routine, step.code)
+        assert f'hx-get="{editor}?version={routine.version}"' in page
+        # Without JavaScript the same editor opens on the builder page.
+        assert f'href="{routine.get_absolute_url()}?edit={step.code}#edit-{step.code}"' in page
+
+
+def test_an_opened_step_editor_carries_the_version_of_its_page(world, routine):
+    step = routine.steps.get(pose__slug="butterfly")
+    page_version = routine.version
+    Routine.objects.filter(pk=routine.pk).update(version=page_version + 1)  # a teammate's change
+    client = world.client_for(world.bob)
+    editor = client.get(
+        _url("step_edit", routine, step.code), {"version": page_version}, headers=HTMX
+    ).text
+    # The page's version, not the newest: saving it must meet the teammate's change.
+    assert f'name="version" value="{page_version}" id="step-version-{step.code}"' in editor
+    swap = editor.split('action="' + _url("step_swap", routine, step.code))[1]
+    assert f'name="version" value="{page_version}"' in swap
+    for modification in step.pose.modifications.all():
+        assert f">{modification.name}</option>" in editor
+    assert "Swap for an alternative" in editor
+    assert "<html" not in editor  # a fragment for htmx
+    mangled = client.get(_url("step_edit", routine, step.code), {"version": "x"}, headers=HTMX)
+    assert f'value="{page_version + 1}"' in mangled.text
+
+
+def test_without_javascript_a_step_editor_opens_on_the_builder_page(world, routine):
+    step = routine.steps.get(pose__slug="butterfly")
+    client = world.client_for(world.bob)
+    response = client.get(_url("step_edit", routine, step.code))
+    assert response.status_code == 302
+    assert response["Location"] == (
+        f"{routine.get_absolute_url()}?edit={step.code}#edit-{step.code}"
+    )
+    page = client.get(response["Location"]).text
+    assert page.count('name="cue"') == 1  # that step's form only
+    assert f'<details id="edit-{step.code}" class="step-edit" open>' in page
+    assert f'name="version" value="{routine.version}" id="step-version-{step.code}"' in page
 
 
 def test_editing_a_step_saves_cue_note_hold_and_modification(world, routine):
@@ -292,9 +338,9 @@ def test_the_routine_list_has_a_fixed_query_count(world, routine, django_assert_
     url = reverse("routine_list", args=[world.studio.code])
     client.get(url)
     RoutineFactory.create_batch(8, studio=world.studio)
-    # 1 session, 2 user, 3 membership and studio, 4 count, 5 studio switcher, 6 routines with
-    # step counts and authors, 7-9 session save
-    with django_assert_num_queries(9):
+    # 1 session, 2 user, 3 membership and studio, 4 count, 5 studio switcher, 6 one page of
+    # routines with authors, 7 the step counts of that page (no session save: nothing changed)
+    with django_assert_num_queries(7):
         assert client.get(url).status_code == 200
 
 

@@ -85,6 +85,8 @@ def test_details_then_a_step_edit_then_details_again(world, routine):
     step = RoutineStepFactory(routine=routine, position=1, pose=library_pose("butterfly"))
     client.post(_url("routine_edit", routine), _details(routine.version, status="ready"))
     page = _Page(client.get(routine.get_absolute_url()).text)
+    # The step's editor arrives when it is opened, from the URL the page gave it.
+    page.swap(client.get(page.elements[f"edit-{step.code}"]["hx-get"], headers=HTMX).text)
     step_version = page.elements[f"step-version-{step.code}"]["value"]
     response = client.post(
         _url("step_edit", routine, step.code),
@@ -159,7 +161,7 @@ def test_a_step_conflict_without_javascript_keeps_that_steps_text(world, routine
     page = client.get(response["Location"])
     assert page.status_code == 409
     assert "Unsaved words" in page.text
-    assert page.text.count("<details open") == 1  # that step's editor, opened
+    assert "open" in _Page(page.text).elements[f"edit-{step.code}"]  # that step's editor
     assert _Page(page.text).elements[f"step-version-{step.code}"]["value"] == str(
         routine.version + 1
     )

@@ -10,9 +10,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 
-from clients.management.commands.rotate_encryption_keys import encrypted_fields
 from clients.models import Addendum, Client, Note, Precaution, Trigger
+from practice import keys
 from practice.fields import PREFIX, DecryptionError, EncryptedTextField
+from practice.keys import encrypted_fields
 from tests.factories import (
     AddendumFactory,
     ClientFactory,
@@ -195,9 +196,7 @@ def test_rotation_without_the_old_key_stops_and_changes_nothing(world, settings)
 
 
 def test_rotation_handles_more_rows_than_one_batch(world, settings, monkeypatch):
-    from clients.management.commands import rotate_encryption_keys
-
-    monkeypatch.setattr(rotate_encryption_keys, "BATCH_SIZE", 2)
+    monkeypatch.setattr(keys, "BATCH_SIZE", 2)
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     settings.FIELD_ENCRYPTION_KEYS = [old]
     client = ClientFactory(studio=world.studio)

@@ -23,6 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from practice.models import Membership
 from tests.factories import (
     AddendumFactory,
+    BackgroundJobFactory,
     ClientFactory,
     ConsentSignatureFactory,
     InvitationFactory,
@@ -111,7 +112,7 @@ ROLE_TABLE: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "routine_teacher_sheet": (TEACHERS, READ),
     "step_add": (TEACHERS, ACTION),
     "steps_reorder": (TEACHERS, ACTION),
-    "step_edit": (TEACHERS, ACTION),
+    "step_edit": (TEACHERS, FORM),  # GET opens the step's editor, POST saves it
     "step_move": (TEACHERS, ACTION),
     "step_remove": (TEACHERS, ACTION),
     "step_swap": (TEACHERS, ACTION),
@@ -147,6 +148,14 @@ ROLE_TABLE: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "consent_form": (EVERYONE, READ),
     "client_consent_form": (EVERYONE, READ),
     "handout_settings": (OWNER, FORM),
+    # Choosing a client by name shows names only, like the client list.
+    "client_choose": (EVERYONE, READ),
+    "routine_batch_print": (EVERYONE, ACTION),
+    # A job's pages also ask the job's own rule (403 otherwise); the sample job is a batch
+    # print, which every role may make.
+    "job_detail": (EVERYONE, READ),
+    "job_download": (EVERYONE, READ),
+    "job_retry": (EVERYONE, ACTION),
     # Sessions: assistants see and plan them (names, times, places, the routine practised);
     # check-ins, session notes, home practice and marking one held are for those who teach.
     "session_list": (EVERYONE, READ),
@@ -165,6 +174,10 @@ ROLE_TABLE: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "practice_link_renew": (TEACHERS, ACTION),
     "practice_link_off": (TEACHERS, ACTION),
 }
+
+# Signed-in URLs outside any studio that only the site's operator (a superuser) may use: key
+# rotation re-encrypts every studio's records.
+OPERATOR_URL_NAMES = {"key_rotation"}
 
 # URL kwargs that name a child and the kwarg of the parent it must belong to.
 PARENT_OF = {
@@ -264,6 +277,8 @@ def _object_set(studio, author) -> dict:
         "modification_code": modification.code,
         "routine_code": step.routine.code,
         "step_code": step.code,
+        # A batch print: every role may print, so every role may follow the job.
+        "job_code": BackgroundJobFactory(studio=studio, requested_by=author).code,
         "session_code": session.code,
         "moment": "before",
     }
@@ -479,3 +494,13 @@ def test_roles_get_exactly_what_the_role_table_allows(world, objects, route, rol
     else:
         assert got == (403 if "GET" in methods else 405), f"GET {url}"
         assert posted in ({403} if "POST" in methods else {403, 405}), f"POST {url}"
+
+
+@pytest.mark.parametrize("name", sorted(OPERATOR_URL_NAMES))
+def test_operator_urls_refuse_every_studio_role(world, name):
+    assert name in {route.name for route in PROTECTED_ROUTES}
+    url = reverse(name)
+    for member in (world.alice, world.bob, world.by_role(Role.ASSISTANT), world.charlie):
+        client = world.client_for(member)
+        assert client.get(url).status_code == 403, f"GET {url} as {member.role}"
+        assert client.post(url).status_code == 403, f"POST {url} as {member.role}"

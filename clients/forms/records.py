@@ -1,7 +1,9 @@
 from datetime import date
 
 from django import forms
+from django.urls import reverse
 
+from clients.chooser import ClientChoiceField
 from clients.models import AuditEvent, Client
 from practice.models import Membership, Studio
 
@@ -9,12 +11,6 @@ from practice.models import Membership, Studio
 class AuditFilterForm(forms.Form):
     """Narrows the audit trail. Every choice is limited to the studio of the URL."""
 
-    client = forms.ModelChoiceField(
-        queryset=Client.objects.none(),
-        to_field_name="code",
-        required=False,
-        empty_label="Any client",
-    )
     actor = forms.ModelChoiceField(
         queryset=Membership.objects.none(),
         to_field_name="code",
@@ -35,9 +31,16 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args, studio: Studio, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Archived and erased clients too: their history stays readable. An erased client's
-        # row holds no name any more, only the tombstone's "Erased client".
-        self.fields["client"].queryset = studio.clients.order_by("status", "preferred_name", "pk")
-        self.fields["client"].label_from_instance = _client_label
+        # row holds no name any more, only the tombstone's "Erased client". A name search,
+        # not a select of every client (clients/chooser.py).
+        self.fields["client"] = ClientChoiceField(
+            studio=studio,
+            required=False,
+            empty_label="Any client",
+            include_archived=True,
+            return_url=reverse("audit_list", args=[studio.code]),
+        )
+        self.order_fields(["client", "actor", "action", "date_from", "date_to"])
         self.fields["actor"].queryset = studio.memberships.select_related("user").order_by(
             "user__name", "user__email"
         )
@@ -50,15 +53,6 @@ class AuditFilterForm(forms.Form):
         if start and end and start > end:
             self.add_error("date_to", "The end date comes before the start date.")
         return cleaned
-
-
-def _client_label(client: Client) -> str:
-    if client.status == Client.Status.ERASED:
-        erased_on = client.erased_at.date().isoformat() if client.erased_at else "earlier"
-        return f"Erased client ({erased_on})"
-    if client.is_archived:
-        return f"{client.preferred_name} (archived)"
-    return client.preferred_name
 
 
 class EraseForm(forms.Form):

@@ -28,7 +28,8 @@ def _clients_shown(request: StudioRequest, form: ClientFilterForm):
         clients = clients.filter(care_team=request.membership)
     if query := form.cleaned_data.get("q"):
         clients = clients.search(query)
-    return clients
+    # Only what the list shows: the encrypted columns would be decrypted for nothing.
+    return clients.only("code", "preferred_name", "full_name", "pronouns", "status")
 
 
 @studio_view("clients.view")

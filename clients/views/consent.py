@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_POST
 from clients import services
 from clients.access import get_client_for_studio
 from clients.forms.consent import DEFAULT_CONSENT_TEXT, ConsentTextForm, SignatureForm
-from clients.models import Client, ConsentDocument
+from clients.models import Client, ConsentDocument, ConsentSignature
 from practice.access import StudioRequest, studio_can, studio_view
 from practice.once import submit_once
 
@@ -110,18 +111,34 @@ def consent_sign(request: StudioRequest, client_code: str) -> HttpResponse:
     return redirect(client.get_absolute_url() + "#consent")
 
 
-def _clients_to_sign(request: StudioRequest, document: ConsentDocument | None) -> list[Client]:
-    """Active clients without a signature on the current version, in one query."""
+TO_SIGN_PAGE_SIZE = 25
+
+
+def _clients_to_sign(request: StudioRequest, document: ConsentDocument | None) -> Page | None:
+    """One page of the active clients without a signature on the current version.
+
+    A count and a page, never the whole list: a large studio has thousands waiting after a new
+    version. Each shown client's latest signed version comes in one more query.
+    """
     if document is None:
-        return []
-    return list(
+        return None
+    waiting = (
         Client.objects.for_studio(request.studio)
         .active()
         .exclude(signatures__document=document)
-        .annotate(last_signed_version=Max("signatures__document__version"))
-        .select_related("studio")
-        .order_by("preferred_name", "full_name")
+        .only("code", "preferred_name", "full_name")
+        .order_by("preferred_name", "full_name", "pk")
     )
+    page = Paginator(waiting, TO_SIGN_PAGE_SIZE).get_page(request.GET.get("page"))
+    latest = dict(
+        ConsentSignature.objects.filter(client__in=page.object_list)
+        .values_list("client")
+        .annotate(version=Max("document__version"))
+        .order_by()
+    )
+    for client in page.object_list:
+        client.last_signed_version = latest.get(client.pk)
+    return page
 
 
 @studio_view("consent.manage_text")

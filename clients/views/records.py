@@ -5,30 +5,39 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from clients import audit, services
 from clients.access import get_client_for_studio
-from clients.export import (
-    client_record,
-    export_header,
-    jsonable,
-    load_record,
-    record_data,
-    studio_clients,
-    studio_record,
-)
+from clients.export import client_record, export_header, jsonable, load_record, record_data
 from clients.forms.records import AuditFilterForm, EraseForm
-from clients.models import AuditEvent, Client
+from clients.models import AuditEvent
+from clients.tasks import studio_export as studio_export_task
+from practice import jobs
 from practice.access import StudioRequest, studio_view
+from practice.models import BackgroundJob
 
 Action = AuditEvent.Action
 AUDIT_PAGE_SIZE = 50
+AUDIT_COUNT_LIMIT = 1000
+AUDIT_COLUMNS = (
+    "studio",
+    "actor_label",
+    "action",
+    "client_code",
+    "record_type",
+    "summary",
+    "ip_address",
+    "at",
+    "actor__name",
+    "client__preferred_name",
+    "client__status",
+)
 EXPORT_FORMATS = ("html", "json")
+RECENT_EXPORTS = 5
 
 
 def _filtered_events(request: StudioRequest, form: AuditFilterForm) -> QuerySet[AuditEvent]:
@@ -48,7 +57,28 @@ def _filtered_events(request: StudioRequest, form: AuditFilterForm) -> QuerySet[
     if end := data.get("date_to"):
         next_day = end + timedelta(days=1)
         events = events.filter(at__lt=datetime.combine(next_day, time.min, tzinfo=studio_zone))
-    return events.order_by("-at", "-pk")
+    # Only the columns the table shows: a client row carries five encrypted columns.
+    return events.only(*AUDIT_COLUMNS).order_by("-at", "-pk")
+
+
+def _after_cursor(events: QuerySet[AuditEvent], cursor: str) -> QuerySet[AuditEvent]:
+    """Entries older than the cursor "<time>_<id>" of the last row shown (keyset paging).
+
+    An offset makes the database walk past every earlier entry; a cursor starts where the
+    previous page ended, however deep into 50,000 entries it is. A malformed cursor starts over.
+    """
+    at_text, _, pk_text = cursor.rpartition("_")
+    try:
+        at, pk = datetime.fromisoformat(at_text), int(pk_text)
+    except ValueError:
+        return events
+    if at.tzinfo is None:
+        return events
+    return events.filter(Q(at__lt=at) | Q(at=at, pk__lt=pk))
+
+
+def _cursor(event: AuditEvent) -> str:
+    return f"{event.at.isoformat()}_{event.pk}"
 
 
 def _json_download(data: dict, filename: str) -> HttpResponse:
@@ -58,35 +88,25 @@ def _json_download(data: dict, filename: str) -> HttpResponse:
     return response
 
 
-def _record_studio_export(request: StudioRequest, clients: list[Client]) -> None:
-    """One studio-level entry, then one per client so each client's own trail shows it too."""
-    audit.audit_client(request, None, Action.EXPORT, "studio", "whole studio exported (json)")
-    # The same fields `audit.audit_client` writes, in one statement however many clients there are.
-    ip_address = audit.client_ip(request)
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            studio=request.studio,
-            actor=request.user,
-            actor_label=request.user.email,
-            action=Action.EXPORT,
-            client=client,
-            client_code=client.code,
-            record_type="client",
-            summary="client record exported (studio export)",
-            ip_address=ip_address,
-        )
-        for client in clients
-    )
-
-
 @studio_view("audit.view")
 def audit_list(request: StudioRequest) -> HttpResponse:
     # Shows names, codes and fixed phrases only, so opening it is not itself a client view.
     form = AuditFilterForm(request.GET, studio=request.studio)
     # A filter that cannot be applied lists nothing rather than silently listing everything.
     events = _filtered_events(request, form) if form.is_valid() else AuditEvent.objects.none()
-    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "filtered": form.has_changed()}
+    cursor = request.GET.get("before", "")
+    rows = list(_after_cursor(events, cursor)[: AUDIT_PAGE_SIZE + 1])
+    shown, has_older = rows[:AUDIT_PAGE_SIZE], len(rows) > AUDIT_PAGE_SIZE
+    context = {
+        "form": form,
+        "events": shown,
+        # Counting stops at AUDIT_COUNT_LIMIT: an exact count of a long trail costs a scan.
+        "total": events[: AUDIT_COUNT_LIMIT + 1].count(),
+        "count_limit": AUDIT_COUNT_LIMIT,
+        "is_first_page": not cursor,
+        "older_cursor": _cursor(shown[-1]) if has_older else "",
+        "filtered": form.has_changed(),
+    }
     if request.htmx:
         # Errors are shown inside the results, so an htmx swap must receive them (htmx does not
         # swap a 400).
@@ -116,10 +136,23 @@ def client_export(request: StudioRequest, client_code: str) -> HttpResponse:
 
 @studio_view("clients.export_studio")
 def studio_export(request: StudioRequest) -> HttpResponse:
-    clients = studio_clients(request.studio)
-    data = studio_record(request.studio, request.membership, clients)
-    _record_studio_export(request, clients)
-    return _json_download(data, f"groundwork-studio-{request.studio.code}.json")
+    """Starts the whole-studio export in the background (clients/tasks.py); GET shows the
+    recent exports. Thousands of records take longer than a request may."""
+    if request.method == "POST":
+        job = jobs.start(
+            task=studio_export_task,
+            kind=BackgroundJob.Kind.STUDIO_EXPORT,
+            permission="clients.export_studio",
+            studio=request.studio,
+            by=request.user,
+            params={"ip_address": audit.client_ip(request)},
+        )
+        # The studio entry now; one per client as the worker writes each record.
+        audit.audit_client(request, None, Action.EXPORT, "studio", "whole studio exported (json)")
+        return redirect("job_detail", request.studio.code, job.code)
+    recent = request.studio.background_jobs.filter(kind=BackgroundJob.Kind.STUDIO_EXPORT)
+    context = {"recent_jobs": recent.select_related("requested_by")[:RECENT_EXPORTS]}
+    return render(request, "clients/studio_export.html", context)
 
 
 @studio_view("clients.erase")

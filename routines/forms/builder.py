@@ -3,7 +3,7 @@ so a hand-made POST cannot attach another studio's pose or modification."""
 
 from django import forms
 
-from clients.models import Client
+from clients.chooser import ClientChoiceField
 from practice.models import Studio
 from routines.models import Modification, Pose, Routine, RoutineStep
 
@@ -21,13 +21,6 @@ class RoutineForm(forms.ModelForm):
         choices=[(Routine.Status.DRAFT, "Draft"), (Routine.Status.READY, "Ready")],
         help_text="Ready routines are the ones you print for clients.",
     )
-    client = forms.ModelChoiceField(
-        queryset=Client.objects.none(),
-        to_field_name="code",
-        required=False,
-        label="Tailored for",
-        empty_label="Nobody in particular",
-    )
 
     class Meta:
         model = Routine
@@ -39,7 +32,18 @@ class RoutineForm(forms.ModelForm):
 
     def __init__(self, *args, studio: Studio, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = Client.objects.for_studio(studio).active()
+        # A search, not a select: a studio may have thousands of clients (clients/chooser.py).
+        self.fields["client"] = ClientChoiceField(
+            studio=studio,
+            required=False,
+            label="Tailored for",
+            empty_label="Nobody in particular",
+            return_url=f"{self.instance.get_absolute_url()}#routine-details",
+        )
+        # Back from the no-JavaScript client search with a choice: show it in the open form.
+        self.opens_details = "client" in self.initial and self.initial["client"] != (
+            self.instance.client_id
+        )
         # The builder's changes over htmx update this input out of band, by its id.
         self.fields["version"].widget.attrs["id"] = "routine-version"
 

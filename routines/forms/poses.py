@@ -1,12 +1,12 @@
-from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models.functions import Lower
+from django.urls import reverse
 
-from clients.models import Client
+from clients.chooser import ClientChoiceField
 from practice.models import Studio
 from routines.figures.adjust import SLIDERS, VIEWS, adjusted, joint_values
 from routines.figures.schema import figure_problems
@@ -69,16 +69,24 @@ class PoseFilterForm(forms.Form):
     )
     without = _checkboxes(Movement.choices, "Leaves out the movements")
 
-    def __init__(self, *args: Any, clients: Iterable[Client] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, suits_for: Studio | None = None, **kwargs: Any) -> None:
         super().__init__(*args, label_suffix="", **kwargs)
-        if clients is not None:
-            # Only for those who may see clients' precautions: the choice reveals them.
-            self.fields["suits"] = forms.ChoiceField(
+        if suits_for is not None:
+            # Only for those who may see clients' precautions: the choice reveals them. A name
+            # search, not a select: a studio may have thousands of clients (clients/chooser.py).
+            self.fields["suits"] = ClientChoiceField(
+                studio=suits_for,
                 label="Suits client",
                 required=False,
-                choices=[("", "Anyone"), *((str(c.code), c.preferred_name) for c in clients)],
+                empty_label="Anyone",
+                return_url=reverse("pose_list", args=[suits_for.code]),
                 help_text="Hides poses that conflict with their precautions as they are.",
             )
+
+    def clean_suits(self) -> str:
+        # The client's code, the form in which the filter goes into the address bar.
+        client = self.cleaned_data["suits"]
+        return str(client.code) if client else ""
 
     def active_filters(self) -> dict[str, str | list[str]]:
         """The valid, non-empty values; a value that is not a choice is simply ignored."""

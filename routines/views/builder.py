@@ -3,16 +3,17 @@ from functools import partial
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.datastructures import MultiValueDict
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from clients import audit
 from clients.models import AuditEvent
 from practice.access import StudioRequest, studio_can, studio_view
+from practice.models import Studio
 from practice.once import submit_once
 from routines import services
 from routines.access import get_routine_for_studio
@@ -27,10 +28,20 @@ from routines.forms.builder import (
     SwapForm,
     VersionForm,
 )
-from routines.models import Modification, Pose, Routine, RoutineStep, estimated_seconds
+from routines.models import Pose, Routine, RoutineStep, estimated_seconds
 from routines.services import RoutineConflict
 
 PICKER_LIMIT = 30
+ROUTINE_LIST_COLUMNS = (
+    "code",
+    "studio",
+    "title",
+    "status",
+    "is_template",
+    "updated_at",
+    "updated_by__name",
+    "updated_by__email",
+)
 # Without JavaScript a refused edit is answered with a redirect (so reloading the answer never
 # resubmits the stale form); what the person typed waits here for that one page view. It is the
 # routine's own text, which the database already holds in the same form.
@@ -58,23 +69,25 @@ def _get_step_for_routine(routine: Routine, code: str) -> RoutineStep:
     return get_object_or_404(routine.steps.select_related("pose", "modification"), code=code)
 
 
-def _steps_for_builder(request: StudioRequest, routine: Routine) -> list[RoutineStep]:
-    """All steps with what their forms offer, in three queries whatever the routine's length."""
-    studio = request.studio
-    return list(
-        routine.steps.select_related("pose", "modification").prefetch_related(
-            Prefetch(
-                "pose__modifications",
-                queryset=Modification.objects.visible_to(studio),
-                to_attr="visible_modifications",
-            ),
-            Prefetch(
-                "pose__alternatives",
-                queryset=Pose.objects.visible_to(studio).only("code", "name"),
-                to_attr="visible_alternatives",
-            ),
-        )
-    )
+def _steps_for_builder(routine: Routine) -> list[RoutineStep]:
+    """All steps with their poses and chosen modifications, in one query. What each step's
+    editor offers is loaded only for an editor that is open (see _step_editor)."""
+    return list(routine.steps.select_related("pose", "modification"))
+
+
+def _step_editor(
+    studio: Studio, step: RoutineStep, version: int, data=None
+) -> tuple[StepForm, list[Pose]]:
+    """One step's edit form and the alternatives it may be swapped for, in two queries.
+
+    The builder renders editors closed and empty: the teacher opens one (htmx fetches it from
+    step_edit, or ?edit=<step> without JavaScript). Rendering every step's form with its
+    modification select on every page view was most of the builder's time and size.
+    """
+    modifications = list(step.pose.modifications.visible_to(studio))
+    form = StepForm(data, instance=step, modifications=modifications, initial={"version": version})
+    alternatives = list(step.pose.alternatives.visible_to(studio).only("code", "name"))
+    return form, alternatives
 
 
 def _picker_results(request: StudioRequest, query: str, routine: Routine) -> list[Pose]:
@@ -92,6 +105,14 @@ def _picker_results(request: StudioRequest, query: str, routine: Routine) -> lis
     return picker_poses(request, routine, poses, PICKER_LIMIT)
 
 
+def _routine_form_initial(request: StudioRequest, routine: Routine) -> dict:
+    initial = {"version": routine.version}
+    # The client search page (without JavaScript) sends the chosen client back as ?client=.
+    if picked := request.GET.get("client"):
+        initial["client"] = picked
+    return initial
+
+
 def _builder_context(
     request: StudioRequest,
     routine: Routine,
@@ -100,16 +121,18 @@ def _builder_context(
     routine_form: RoutineForm | None = None,
     focus: tuple[object, str] | None = None,
 ) -> dict:
-    steps = _steps_for_builder(request, routine)
+    steps = _steps_for_builder(routine)
     bound_forms = bound_forms or {}
+    # Without JavaScript "Edit step" links here with ?edit=<step>, which opens that editor.
+    editing = request.GET.get("edit", "")
     rows = []
     for step in steps:
-        form = bound_forms.get(str(step.code)) or StepForm(
-            instance=step,
-            modifications=step.pose.visible_modifications,
-            initial={"version": routine.version},
-        )
-        rows.append((step, form))
+        code = str(step.code)
+        form, alternatives = bound_forms.get(code), []
+        if form is not None or code == editing:
+            unbound, alternatives = _step_editor(request.studio, step, routine.version)
+            form = form or unbound
+        rows.append((step, form, alternatives))
     query = request.GET.get("q", "")
     return {
         "routine": routine,
@@ -118,7 +141,7 @@ def _builder_context(
         "can_edit": studio_can(request, "routines.edit"),
         "routine_form": routine_form
         or RoutineForm(
-            instance=routine, studio=request.studio, initial={"version": routine.version}
+            instance=routine, studio=request.studio, initial=_routine_form_initial(request, routine)
         ),
         "picker_query": query,
         "picker_results": _picker_results(request, query, routine),
@@ -203,8 +226,7 @@ def _kept_edit(request: StudioRequest, routine: Routine) -> dict:
     step = routine.steps.select_related("pose", "modification").filter(code=kept["form"]).first()
     if step is None:  # the teammate removed it: nothing left to edit
         return {}
-    modifications = list(step.pose.modifications.visible_to(request.studio))
-    form = StepForm(data, instance=step, modifications=modifications)
+    form, _ = _step_editor(request.studio, step, routine.version, data)
     return {"bound_forms": {kept["form"]: form}}
 
 
@@ -236,19 +258,32 @@ def _move_focus(routine: Routine, step: RoutineStep, direction: str) -> dict:
     return {"focus": (step.code, direction)}
 
 
+def _count_steps(routines: list[Routine]) -> None:
+    """Step counts for one page of routines: counting before paging counted every routine."""
+    counts = dict(
+        RoutineStep.objects.filter(routine__in=routines)
+        .values_list("routine")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for routine in routines:
+        routine.step_count = counts.get(routine.pk, 0)
+
+
 @studio_view("routines.view")
 def routine_list(request: StudioRequest) -> HttpResponse:
     shown = request.GET.get("show", "active")
     routines = (
         request.studio.routines.filter(LIST_FILTERS.get(shown, LIST_FILTERS["active"]))
         .select_related("updated_by")
-        .annotate(step_count=Count("steps"))
-        .order_by("-updated_at")
+        .only(*ROUTINE_LIST_COLUMNS)
+        .order_by("-updated_at", "-pk")
     )
     query = request.GET.get("q", "").strip()
     if query:
         routines = routines.filter(title__icontains=query)
     page = Paginator(routines, 25).get_page(request.GET.get("page"))
+    _count_steps(page.object_list)
     context = {
         "page": page,
         "shown": shown,
@@ -391,13 +426,33 @@ def steps_reorder(request: StudioRequest, routine_code: str) -> HttpResponse:
     return _change_response(request, routine, change)
 
 
-@require_POST
+def _step_editor_response(
+    request: StudioRequest, routine: Routine, step: RoutineStep
+) -> HttpResponse:
+    if not request.htmx:
+        editor = f"{routine.get_absolute_url()}?edit={step.code}#edit-{step.code}"
+        return redirect(editor)
+    # The version of the page the editor opens on (its URL carries it), not the newest: a
+    # form must never claim a version the teacher has not seen (RoutineConflict otherwise).
+    try:
+        version = max(int(request.GET.get("version", "")), 1)
+    except ValueError:
+        version = routine.version
+    form, alternatives = _step_editor(request.studio, step, version)
+    context = {"routine": routine, "step": step, "form": form, "alternatives": alternatives}
+    return render(request, "routines/routine_detail.html#step-editor", context)
+
+
+@require_http_methods(["GET", "POST"])
 @studio_view("routines.edit")
 def step_edit(request: StudioRequest, routine_code: str, step_code: str) -> HttpResponse:
+    """GET: the step's editor, fetched by htmx when the teacher opens it (a plain GET opens
+    it on the builder page instead). POST: saves the step."""
     routine = get_routine_for_studio(request, routine_code)
     step = _get_step_for_routine(routine, step_code)
-    modifications = list(step.pose.modifications.visible_to(request.studio))
-    form = StepForm(request.POST, instance=step, modifications=modifications)
+    if request.method == "GET":
+        return _step_editor_response(request, routine, step)
+    form, _ = _step_editor(request.studio, step, routine.version, request.POST)
     bound = {str(step.code): form}
     if not form.is_valid():
         return _builder_response(request, routine, status=400, bound_forms=bound)

@@ -145,10 +145,8 @@ def _pose_form(request: StudioRequest, instance: Pose, pose: Pose | None) -> Htt
 
 @studio_view("poses.view")
 def pose_list(request: StudioRequest) -> HttpResponse:
-    clients = None
-    if may_see_advisories(request):
-        clients = Client.objects.for_studio(request.studio).active().only("code", "preferred_name")
-    form = PoseFilterForm(request.GET, clients=clients)
+    suits_for = request.studio if may_see_advisories(request) else None
+    form = PoseFilterForm(request.GET, suits_for=suits_for)
     filters = form.active_filters()
     # A list, not a queryset: the count below is its length, not a second query.
     poses = list(_filtered_poses(request, filters))

@@ -134,6 +134,14 @@ def _focused_id(page: Page) -> str:
     return page.evaluate("document.activeElement && document.activeElement.id")
 
 
+def _settled(page: Page) -> None:
+    """htmx has finished the last swap: its [autofocus] is applied when it settles, a moment
+    after the new rows are visible, and a key pressed before that acts on the old rows."""
+    page.wait_for_function(
+        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )
+
+
 def test_the_move_buttons_keep_the_keyboard_focus(page: Page):
     instructor = MembershipFactory(role="instructor", studio__name="Cedar Room")
     routine = RoutineFactory(studio=instructor.studio, title="Keyboard hips")
@@ -155,12 +163,14 @@ def test_the_move_buttons_keep_the_keyboard_focus(page: Page):
     page.keyboard.press("Enter")
     expect(page.locator("#steps .step-head strong").nth(1)).to_have_text("2. Butterfly")
     expect(page.locator(f"#move-down-{butterfly}")).to_be_focused()
+    _settled(page)
 
     # To the end of the list, where "down" is disabled: the focus moves to "up".
     page.keyboard.press("Enter")
     expect(page.locator("#steps .step-head strong").nth(2)).to_have_text("3. Butterfly")
     expect(page.locator(f"#move-down-{butterfly}")).to_be_disabled()
     expect(page.locator(f"#move-up-{butterfly}")).to_be_focused()
+    _settled(page)
 
     page.keyboard.press("Enter")
     expect(page.locator("#steps .step-head strong").nth(1)).to_have_text("2. Butterfly")

@@ -13,11 +13,10 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.test import Client
 from django.test.utils import override_settings, setup_test_environment
-from weasyprint import HTML
 
 from practice.models import Membership, Studio, User
-from routines import handouts
-from routines.handouts import ASSET_ORIGIN, PrintOptions, StudioURLFetcher
+from routines import handouts, pdf
+from routines.handouts import PrintOptions
 from routines.models import Pose, Routine, RoutineStep
 
 STEP_SLUGS = [
@@ -98,9 +97,9 @@ class Command(BaseCommand):
         html = handouts.handout_html(routine, options, user)
 
         def weasyprint_only() -> bytes:
-            return HTML(
-                string=html, base_url=ASSET_ORIGIN, url_fetcher=StudioURLFetcher(studio)
-            ).write_pdf(pdf_variant="pdf/ua-1")
+            # WeasyPrint with the same HTML, stylesheet and fonts, without our queries,
+            # templates or cache.
+            return pdf.render(html, studio)
 
         full_render()  # warm fonts and template caches for both measurements
         render_ms, floor_ms = _interleaved_medians(full_render, weasyprint_only, runs)

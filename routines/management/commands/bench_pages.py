@@ -1,0 +1,401 @@
+"""`make bench`: every main page timed on a large studio, in a throwaway database.
+
+Seeds 10,000 clients (two precautions and a trigger each), 5,000 routines of 8 steps, 50,000
+audit events and 20 members with bulk inserts, then for each page prints its query count, the
+median and 95th-percentile server time over 20 requests (Django's test client, in process) and
+the response size. Then the memory of uncached handout renders (RSS after 50 and after 500) and
+requests per second of the client list against a bare view.
+
+SQLite by default: a temporary file, deleted afterwards. On PostgreSQL (DATABASE_URL) the
+configured database is used and emptied, so its name must contain "bench":
+`createdb bench_scale` and `DATABASE_URL=postgres://…/bench_scale make bench`.
+"""
+
+import os
+import random
+import statistics
+import tempfile
+import time
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.http import HttpResponse
+from django.test import Client as TestClient
+from django.test.utils import override_settings, setup_test_environment
+from django.urls import path, reverse
+from django.utils import timezone
+
+from clients.models import (
+    AuditEvent,
+    Client,
+    ConsentDocument,
+    ConsentSignature,
+    Precaution,
+    Trigger,
+)
+from clients.vocabulary import Condition, TriggerCategory
+from practice.models import Membership, Studio, User
+from routines import handouts
+from routines.handouts import PrintOptions
+from routines.models import Pose, Routine, RoutineStep
+
+CLIENTS, ROUTINES, STEPS, EVENTS, MEMBERS = 10_000, 5_000, 8, 50_000, 20
+BATCH = 2_000
+FIRST_NAMES = [
+    "Ada",
+    "Bo",
+    "Cai",
+    "Dara",
+    "Eli",
+    "Fen",
+    "Gus",
+    "Hana",
+    "Ines",
+    "Jo",
+    "Kit",
+    "Lior",
+    "Mei",
+    "Nia",
+    "Oli",
+    "Pia",
+    "Quin",
+    "Rosa",
+    "Sam",
+    "Tom",
+]
+TARGET_MS = 50
+HTMX = {"HX-Request": "true"}
+SIZE_LIMIT = 200 * 1024
+
+
+def bare_view(request) -> HttpResponse:
+    return HttpResponse("ok")
+
+
+# The bare view's own URL configuration: the app's URLs plus one view that does nothing, for
+# the requests-per-second comparison.
+urlpatterns = [path("bench-bare/", bare_view)]
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+@contextmanager
+def _throwaway_database():
+    setup_test_environment()
+    if connection.vendor == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            old_name = connection.settings_dict["NAME"]
+            connection.settings_dict["TEST"]["NAME"] = str(Path(folder) / "bench.sqlite3")
+            connection.creation.create_test_db(verbosity=0, autoclobber=True)
+            try:
+                yield
+            finally:
+                connection.creation.destroy_test_db(old_name, verbosity=0)
+        return
+    name = connection.settings_dict["NAME"]
+    if "bench" not in name:
+        raise CommandError(f"Refusing to empty the database {name!r}: its name must hold 'bench'.")
+    call_command("migrate", verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+    try:
+        yield
+    finally:
+        call_command("flush", interactive=False, verbosity=0)
+
+
+class Command(BaseCommand):
+    help = "Times every main page on a studio of 10,000 clients (see `make bench`)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--requests", type=int, default=20)
+        parser.add_argument("--renders", type=int, default=500, help="uncached PDFs for memory")
+
+    def handle(self, *args, requests: int, renders: int, **options) -> None:
+        with _throwaway_database(), override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False):
+            started = time.perf_counter()
+            world = self._seed()
+            seconds = time.perf_counter() - started
+            self.stdout.write(
+                f"Seeded in {seconds:.0f} s ({connection.vendor}): {CLIENTS} clients, "
+                f"{ROUTINES} routines of {STEPS} steps, {EVENTS} audit events, {MEMBERS} members"
+            )
+            self._pages(world, requests)
+            self._throughput(world, requests)
+            self._memory(world, renders)
+
+    # --- Seeding ------------------------------------------------------------------------------
+
+    def _seed(self) -> dict:
+        rng = random.Random(11)  # noqa: S311 - made-up names, not secrets
+        studio = Studio.objects.create(name="Large Studio", contact_email="large@example.com")
+        owner = User.objects.create_user("owner@bench.test", "bench-password-123", name="Owner")
+        password = owner.password
+        users = User.objects.bulk_create(
+            User(email=f"member{n}@bench.test", name=f"Member {n}", password=password)
+            for n in range(MEMBERS - 1)
+        )
+        Membership.objects.create(user=owner, studio=studio, role=Membership.Role.OWNER)
+        Membership.objects.bulk_create(
+            Membership(user=user, studio=studio, role=Membership.Role.INSTRUCTOR) for user in users
+        )
+        clients = []
+        for start in range(0, CLIENTS, BATCH):
+            clients += Client.objects.bulk_create(
+                Client(
+                    studio=studio,
+                    preferred_name=f"{rng.choice(FIRST_NAMES)}{n}",
+                    full_name=f"{rng.choice(FIRST_NAMES)} Example{n}",
+                    pronouns="they/them",
+                    email=f"client{n}@example.org",
+                    phone="+44 7700 900123",
+                    emergency_contact="A friend, 07700 900456",
+                    goals="Some ease in the hips when walking.",
+                    props="a bolster",
+                    created_by=owner,
+                )
+                for n in range(start, min(start + BATCH, CLIENTS))
+            )
+        Precaution.objects.bulk_create(
+            (
+                Precaution(
+                    client=client,
+                    condition=condition,
+                    restricted_movements=["hip_flexion_past_90"],
+                    note="No bending past a right angle until the review.",
+                )
+                for client in clients
+                for condition in (Condition.HIP_REPLACEMENT_POSTERIOR, Condition.KNEE_INJURY)
+            ),
+            batch_size=BATCH,
+        )
+        Trigger.objects.bulk_create(
+            (
+                Trigger(
+                    client=client,
+                    category=TriggerCategory.SOMEONE_BEHIND,
+                    note="Startles when someone walks behind.",
+                    what_helps="Mat facing the door.",
+                )
+                for client in clients
+            ),
+            batch_size=BATCH,
+        )
+        old = ConsentDocument.objects.create(studio=studio, version=1, text="Version one.")
+        ConsentDocument.objects.create(studio=studio, version=2, text="Version two.")
+        ConsentSignature.objects.bulk_create(
+            (
+                ConsentSignature(client=client, document=old, signed_name=client.full_name)
+                for client in clients[::2]
+            ),
+            batch_size=BATCH,
+        )
+        poses = list(Pose.objects.filter(studio=None, retired=False).order_by("slug")[:STEPS])
+        routines = Routine.objects.bulk_create(
+            (
+                Routine(
+                    studio=studio,
+                    title=f"Gentle hips {n}",
+                    client=clients[n * 2] if n % 2 else None,
+                    status=Routine.Status.READY if n % 3 else Routine.Status.DRAFT,
+                    created_by=owner,
+                    updated_by=owner,
+                )
+                for n in range(ROUTINES)
+            ),
+            batch_size=BATCH,
+        )
+        RoutineStep.objects.bulk_create(
+            (
+                RoutineStep(
+                    routine=routine,
+                    position=position,
+                    pose=pose,
+                    hold_breaths=5,
+                    cue="Only as far as feels kind.",
+                )
+                for routine in routines
+                for position, pose in enumerate(poses, start=1)
+            ),
+            batch_size=BATCH * 4,
+        )
+        now = timezone.now()
+        AuditEvent.objects.bulk_create(
+            (
+                AuditEvent(
+                    studio=studio,
+                    actor=owner,
+                    actor_label=owner.email,
+                    action=AuditEvent.Action.VIEW,
+                    client=clients[n % CLIENTS],
+                    client_code=clients[n % CLIENTS].code,
+                    record_type="client",
+                    summary="full record opened",
+                    ip_address="203.0.113.9",
+                    at=now - timedelta(minutes=n),
+                )
+                for n in range(EVENTS)
+            ),
+            batch_size=BATCH * 2,
+        )
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        return {
+            "studio": studio,
+            "owner": owner,
+            "client": clients[1],
+            # Tailored for a client with two precautions (open safety conflicts)...
+            "routine": routines[1],
+            # ...and one for nobody: the only kind of handout the PDF cache may hold.
+            "untailored": routines[0],
+        }
+
+    # --- Pages --------------------------------------------------------------------------------
+
+    def _page_urls(self, world: dict) -> list[tuple[str, str]]:
+        studio, client, routine = world["studio"], world["client"], world["routine"]
+        s, c, r = studio.code, client.code, routine.code
+        return [
+            ("dashboard", reverse("studio_dashboard", args=[s])),
+            ("client list", reverse("client_list", args=[s])),
+            ("client list, page 200", reverse("client_list", args=[s]) + "?page=200"),
+            ("client search", reverse("client_list", args=[s]) + "?q=rosa"),
+            ("client chooser (htmx)", reverse("client_choose", args=[s]) + "?q=mei"),
+            ("client page", reverse("client_detail", args=[s, c])),
+            (
+                "intake section (htmx)",
+                reverse("intake_section", args=[s, c]) + "?block=precautions",
+            ),
+            ("routine list", reverse("routine_list", args=[s])),
+            ("routine list, page 100", reverse("routine_list", args=[s]) + "?page=100"),
+            ("builder", reverse("routine_detail", args=[s, r])),
+            ("picker (htmx)", reverse("step_picker", args=[s, r]) + "?q=hip"),
+            ("library", reverse("pose_list", args=[s])),
+            ("print page", reverse("routine_print", args=[s, r])),
+            ("team", reverse("team", args=[s])),
+            ("studio settings", reverse("studio_settings", args=[s])),
+            ("audit trail", reverse("audit_list", args=[s])),
+            ("audit trail, one client", reverse("audit_list", args=[s]) + f"?client={c}"),
+            ("consent page", reverse("consent_text", args=[s])),
+            ("export start", reverse("studio_export", args=[s])),
+        ]
+
+    def _time(self, client: TestClient, url: str, runs: int, headers=None) -> tuple:
+        response = client.get(url, headers=headers or {})  # warm caches and the connection
+        assert response.status_code == 200, (url, response.status_code)
+        queries = []
+
+        def count(execute, sql, params, many, context):
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
+            client.get(url, headers=headers or {})
+        timings = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            response = client.get(url, headers=headers or {})
+            timings.append((time.perf_counter() - started) * 1000)
+        return len(queries), timings, len(response.content)
+
+    def _row(self, name: str, queries: int | str, timings: list[float], size: int, limit=True):
+        p50 = statistics.median(timings)
+        p95 = statistics.quantiles(timings, n=20)[-1] if len(timings) > 1 else timings[0]
+        flags = []
+        if limit and p95 > TARGET_MS:
+            flags.append(f"p95 > {TARGET_MS} ms")
+        if limit and size > SIZE_LIMIT:
+            flags.append("> 200 KB")
+        self.stdout.write(
+            f"  {name:<28} {queries!s:>7} {p50:9.1f} {p95:9.1f} {size / 1024:9.1f}  "
+            f"{', '.join(flags) or 'ok'}"
+        )
+
+    def _pages(self, world: dict, runs: int) -> None:
+        client = TestClient()
+        client.force_login(world["owner"])
+        self.stdout.write(f"\nPages, {runs} requests each (ms; KB)")
+        self.stdout.write(f"  {'page':<28} {'queries':>7} {'p50':>9} {'p95':>9} {'size':>9}")
+        for name, url in self._page_urls(world):
+            headers = HTMX if "(htmx)" in name else None
+            queries, timings, size = self._time(client, url, runs, headers)
+            self._row(name, queries, timings, size)
+        studio, routine = world["studio"], world["untailored"]
+        pdf_url = reverse("routine_handout", args=[studio.code, routine.code])
+        queries, timings, size = self._time(client, pdf_url, runs)
+        self._row("handout PDF, cached", queries, timings, size, limit=False)
+        self._uncached_pdf(world, runs)
+
+    def _uncached_pdf(self, world: dict, runs: int) -> None:
+        """The tailored handout, rendered afresh each time (a PDF about one client is never
+        cached), against WeasyPrint alone on the same HTML."""
+        from routines import pdf
+
+        routine = Routine.objects.select_related("studio", "client").get(pk=world["routine"].pk)
+        client = TestClient()
+        client.force_login(world["owner"])
+        # Confirmed: the routine has open conflicts, so the print page asks before printing.
+        url = reverse("routine_handout", args=[routine.studio.code, routine.code]) + "?confirmed=1"
+        html = handouts.handout_html(routine, PrintOptions(), routine.created_by)
+        assert client.get(url)["Content-Type"] == "application/pdf"
+        full, floor = [], []
+        for _ in range(runs):
+            started = time.perf_counter()
+            response = client.get(url)
+            full.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            pdf.render(html, routine.studio)
+            floor.append((time.perf_counter() - started) * 1000)
+        self._row("handout PDF, uncached", "-", full, len(response.content), limit=False)
+        self._row("WeasyPrint alone, same HTML", "-", floor, len(response.content), limit=False)
+        ratio = statistics.median(full) / statistics.median(floor)
+        verdict = "ok" if ratio <= 1.15 else "over 1.15"
+        self.stdout.write(f"  uncached PDF / WeasyPrint alone (medians): {ratio:.2f}  {verdict}")
+
+    def _throughput(self, world: dict, runs: int) -> None:
+        client = TestClient()
+        client.force_login(world["owner"])
+        list_url = reverse("client_list", args=[world["studio"].code])
+        rates = {}
+        for name, url, urlconf in (
+            ("client list", list_url, settings.ROOT_URLCONF),
+            ("bare view", "/bench-bare/", __name__),
+        ):
+            with override_settings(ROOT_URLCONF=urlconf):
+                client.get(url)
+                count = runs * 5
+                started = time.perf_counter()
+                for _ in range(count):
+                    client.get(url)
+                rates[name] = count / (time.perf_counter() - started)
+        self.stdout.write(
+            f"\nRequests per second, one process: client list {rates['client list']:.0f}, "
+            f"bare view {rates['bare view']:.0f}"
+        )
+
+    def _memory(self, world: dict, renders: int) -> None:
+        """RSS of the process over uncached renders: growth after the first 50 should level."""
+        routine = Routine.objects.select_related("studio", "client").get(pk=world["routine"].pk)
+        html = handouts.handout_html(routine, PrintOptions(), routine.created_by)
+        after_50 = None
+        for number in range(1, renders + 1):
+            handouts.render_pdf(html, routine.studio)
+            if number == 50:
+                after_50 = _rss_mb()
+        if after_50 is None:
+            return
+        final = _rss_mb()
+        growth = (final - after_50) / after_50 * 100
+        verdict = "ok" if growth < 10 else "over 10%"
+        self.stdout.write(
+            f"\nMemory over {renders} uncached renders: RSS {after_50:.0f} MB after 50, "
+            f"{final:.0f} MB after {renders} ({growth:+.1f}%)  {verdict}"
+        )

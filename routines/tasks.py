@@ -1,0 +1,62 @@
+"""Batch printing from the portal: the handouts of several routines as one ZIP, in the
+background (a PDF takes a while to render; twenty of them longer than a request may)."""
+
+import io
+import zipfile
+
+from django.utils.text import slugify
+from django_tasks import task
+
+from clients import audit
+from clients.models import AuditEvent
+from practice import jobs
+from practice.models import BackgroundJob
+from routines import handouts
+from routines.handouts import PrintOptions
+
+BATCH_PRINT_LIMIT = 50
+
+
+def _print(job: BackgroundJob, progress: jobs.Progress) -> jobs.JobResult:
+    codes = job.params["routines"]
+    found = {
+        str(routine.code): routine
+        for routine in job.studio.routines.select_related("client", "created_by").filter(
+            code__in=codes
+        )
+    }
+    routines = [found[code] for code in codes if code in found]
+    if not routines:
+        raise jobs.JobFailed("None of the chosen routines is still there to print.")
+    options = PrintOptions(
+        large_print=job.params.get("large_print", False),
+        illustrations=job.params.get("illustrations", True),
+    )
+    progress.set_total(len(routines))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for number, routine in enumerate(routines, start=1):
+            html = handouts.handout_html(routine, options, routine.created_by)
+            # A tailored handout is about one client: rendered afresh, never put in the cache.
+            pdf, _ = handouts.cached_pdf(html, job.studio, personal=routine.client_id is not None)
+            # Numbered, so two routines with the same title never overwrite each other.
+            archive.writestr(f"{number:02d}-{slugify(routine.title) or 'practice'}.pdf", pdf)
+            audit.audit_client(
+                None,
+                routine.client,
+                AuditEvent.Action.PRINT,
+                "client handout",
+                "client handout printed (batch)",
+                record_code=routine.code,
+                by=job.requested_by,
+                studio=job.studio,
+            )
+            progress.advance()
+    return jobs.JobResult(
+        data=buffer.getvalue(), filename="groundwork-handouts.zip", content_type="application/zip"
+    )
+
+
+@task()
+def batch_print(job_code: str) -> None:
+    jobs.run(job_code, _print)
