@@ -14,6 +14,7 @@ from django.template import loader
 from django.urls import reverse
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET, require_POST
+from django_tasks_db.models import DBTaskResult
 
 from practice import services
 from practice.access import StudioRequest, studio_can, studio_view
@@ -70,9 +71,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:
         checks["cache"] = "unreachable"
     healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
-    )
+    report: dict = {"status": "ok" if healthy else "error", **checks}
+    if checks["database"] == "ok":
+        # How many background tasks wait for a worker: a growing number means no worker runs.
+        # It does not take this server out of the balancer; it only serves monitoring.
+        report["tasks_waiting"] = DBTaskResult.objects.ready().count()
+    return JsonResponse(report, status=200 if healthy else 503)
 
 
 @requires_csrf_token

@@ -7,10 +7,11 @@ from unittest import mock
 import pytest
 from django.contrib.auth.decorators import login_not_required
 from django.test import Client, override_settings
-from django.urls import path
+from django.urls import path, reverse
 
 from practice import urls
 from practice.observability import JSONFormatter, scrub_error_event
+from tests.conftest import run_task_worker
 from tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,4 +106,16 @@ def test_healthz_reports_an_unreachable_cache(client):
     with mock.patch("practice.views.cache.set", side_effect=ConnectionError("redis down")):
         response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "error", "database": "ok", "cache": "unreachable"}
+    assert response.json() == {
+        "status": "error",
+        "database": "ok",
+        "cache": "unreachable",
+        "tasks_waiting": 0,
+    }
+
+
+def test_healthz_counts_the_tasks_waiting_for_a_worker(world, client):
+    world.client_for(world.alice).post(reverse("studio_export", args=[world.studio.code]))
+    assert client.get("/healthz").json()["tasks_waiting"] == 1
+    run_task_worker()
+    assert client.get("/healthz").json()["tasks_waiting"] == 0
