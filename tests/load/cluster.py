@@ -24,9 +24,12 @@ defaults
     timeout connect 2s
     timeout client 60s
     timeout server 60s
-    # A server that stops accepting is retried on the other one, not reported as an error.
+    # A server that stops accepting, or closes a kept-alive connection as it shuts down, is
+    # retried on the other one. Retrying a POST is safe here: creates carry a one-time form
+    # token and edits a version, so a repeat can never write twice.
     retries 3
     option redispatch
+    retry-on conn-failure empty-response response-timeout
 frontend portal
     bind 127.0.0.1:{port}
     default_backend app

@@ -33,7 +33,15 @@ class _FormParser(HTMLParser):
             self._form = Form(action=action, method=attributes.get("method", "get").lower())
             self.forms.append(self._form)
             return
-        if self._form is None or "name" not in attributes or "disabled" in attributes:
+        if self._form is None or "disabled" in attributes:
+            return
+        if tag == "option" and self._select is not None:
+            value = attributes.get("value", "")
+            self._form.choices[self._select].append(value)
+            if "selected" in attributes or self._select not in self._form.fields:
+                self._form.fields[self._select] = value
+            return
+        if "name" not in attributes:
             return
         name = attributes["name"]
         if tag == "input":
@@ -47,11 +55,6 @@ class _FormParser(HTMLParser):
         elif tag == "select":
             self._select = name
             self._form.choices.setdefault(name, [])
-        elif tag == "option" and self._select is not None:
-            value = attributes.get("value", "")
-            self._form.choices[self._select].append(value)
-            if "selected" in attributes or self._select not in self._form.fields:
-                self._form.fields[self._select] = value
         elif tag == "textarea":
             self._textarea = name
             self._form.fields[name] = ""
