@@ -6,13 +6,14 @@ PORT ?= 8000
 UV := $(shell command -v uv 2>/dev/null || echo .uv/bin/uv)
 MANAGE := $(UV) run --frozen python manage.py
 
-.PHONY: help run test test-fast lint fmt bench sync sync-test migrate seed clean
+.PHONY: help run test test-fast lint fmt bench soak sync sync-test migrate seed clean
 
 help:
 	@echo "make run    set up everything and start the portal with demo data (SQLite)"
 	@echo "make test   install test dependencies and run linters and the whole suite"
 	@echo "make lint   ruff checks;  make fmt  reformat the code"
 	@echo "make bench  time handout rendering and every page of a 10,000-client studio"
+	@echo "make soak   two app servers, a worker and HAProxy under load, with faults (PostgreSQL, Redis)"
 
 .uv/bin/uv:
 	python3 -m venv .uv
@@ -53,6 +54,10 @@ bench: sync
 	$(MANAGE) bench_handouts
 	$(MANAGE) bench_pages
 	$(MANAGE) pose_figures
+
+SOAK_SECONDS ?= 120
+soak: sync-test
+	$(UV) run --frozen python -m tests.load.soak --seconds $(SOAK_SECONDS)
 
 test-fast: sync-test
 	$(UV) run --frozen pytest -m "not browser" -x -q

@@ -95,6 +95,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so its log line and request id cover everything below it.
+    "practice.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -304,18 +306,46 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# --- Logging --------------------------------------------------------------------------------
+# --- Logging and error reports ----------------------------------------------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "practice.observability.JSONFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": env_str("LOG_FORMAT", "json")}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # Request logs carry URLs and form errors; the app keeps sensitive text out of both,
         # and this keeps Django from echoing request bodies on errors.
         "django.request": {"level": "ERROR"},
+        # Our own one line per request replaces the server's access log.
+        "django.server": {"level": "WARNING"},
         # The PDF renderer narrates every step at INFO; its warnings are what matter.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
 }
+if LOGGING["handlers"]["console"]["formatter"] not in LOGGING["formatters"]:
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text.")
+
+# Optional error reporting to any Sentry-compatible service. The SDK sends no personal data,
+# no request bodies and no local variables, and `scrub_error_event` strips the rest.
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    from practice.observability import scrub_error_event
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "development" if DEBUG else "production"),
+        send_default_pii=False,
+        max_request_body_size="never",
+        include_local_variables=False,
+        before_send=scrub_error_event,
+        traces_sample_rate=0.0,
+    )

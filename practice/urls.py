@@ -9,6 +9,7 @@ from routines.views.dashboard import studio_dashboard
 # The admin signs in through allauth too: same rate limits, two-factor and session rules.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_header = "Groundwork administration"
+handler500 = "practice.views.server_error"
 
 studio_patterns = [
     path("", studio_dashboard, name="studio_dashboard"),

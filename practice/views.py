@@ -1,14 +1,20 @@
+import uuid
+
 from allauth.account.models import EmailAddress
 from allauth.account.views import SignupView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Case, IntegerField, When
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.urls import reverse
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET, require_POST
+from django_tasks_db.models import DBTaskResult
 
 from practice import services
 from practice.access import StudioRequest, studio_can, studio_view
@@ -21,6 +27,8 @@ from practice.middleware import LAST_STUDIO_SESSION_KEY
 from practice.models import Invitation, Membership
 from practice.once import submit_once
 from practice.roles import role_summaries
+
+HEALTH_CACHE_KEY = "healthz:probe"
 
 
 def _get_member_for_studio(request: StudioRequest, code: str) -> Membership:
@@ -45,12 +53,42 @@ def _error_text(error: ValidationError) -> str:
 @login_not_required
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers: 200 when this server can serve, 503 when it should be taken out.
+
+    It names which dependency failed and nothing else (no versions, hosts or error text).
+    """
+    checks = {"database": "ok", "cache": "ok"}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except Exception:
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        checks["database"] = "unreachable"
+    probe = uuid.uuid4().hex
+    try:
+        cache.set(HEALTH_CACHE_KEY, probe, timeout=10)
+        if cache.get(HEALTH_CACHE_KEY) != probe:
+            checks["cache"] = "not answering"
+    except Exception:
+        checks["cache"] = "unreachable"
+    healthy = all(value == "ok" for value in checks.values())
+    report: dict = {"status": "ok" if healthy else "error", **checks}
+    if checks["database"] == "ok":
+        # How many background tasks wait for a worker: a growing number means no worker runs.
+        # It does not take this server out of the balancer; it only serves monitoring.
+        report["tasks_waiting"] = DBTaskResult.objects.ready().count()
+    return JsonResponse(report, status=200 if healthy else 503)
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's 500 page plus the request id, so a teacher can quote it to support.
+
+    Rendered without context processors, like Django's own: they query the database, which
+    may be what failed.
+    """
+    request_id = getattr(request, "request_id", "")
+    body = loader.get_template("500.html").render({"request_id": request_id})
+    return HttpResponseServerError(body)
 
 
 def home(request: HttpRequest) -> HttpResponse:

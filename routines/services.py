@@ -44,6 +44,16 @@ def _claim(routine: Routine, expected_version: int, by: User) -> None:
     routine.version = expected_version + 1
 
 
+def _bump(routine: Routine, by: User) -> None:
+    """Moves the routine to the next version whatever it was: for changes that overwrite
+    nobody's work. The UPDATE locks the routine's row until the transaction ends, so two
+    such changes at once take turns instead of reading the same state."""
+    Routine.objects.filter(pk=routine.pk).update(
+        version=F("version") + 1, updated_by=by, updated_at=timezone.now()
+    )
+    routine.version = Routine.objects.values_list("version", flat=True).get(pk=routine.pk)
+
+
 def _renumber(routine: Routine, ordered: list[RoutineStep]) -> None:
     for position, step in enumerate(ordered, start=1):
         step.position = position
@@ -171,9 +181,12 @@ def routine_restore(*, routine: Routine, by: User) -> Routine:
 
 
 @transaction.atomic
-def step_add(*, routine: Routine, pose: Pose, expected_version: int, by: User) -> RoutineStep:
+def step_add(*, routine: Routine, pose: Pose, by: User) -> RoutineStep:
+    """Adds the pose last. Adding overwrites nobody's work, so it needs no version check (a
+    teammate's change a moment earlier must not turn it into an error); it still moves the
+    version on, so teammates with an older page reload before their next change."""
     ensure_same_studio(routine.studio_id, pose)
-    _claim(routine, expected_version, by)
+    _bump(routine, by)
     last = routine.steps.order_by("-position").values_list("position", flat=True).first() or 0
     return RoutineStep.objects.create(
         routine=routine,

@@ -13,7 +13,12 @@ pytestmark = pytest.mark.django_db
 def test_healthz_checks_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "ok",
+        "tasks_waiting": 0,
+    }
 
 
 def test_healthz_reports_an_unreachable_database(client):

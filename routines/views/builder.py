@@ -398,14 +398,7 @@ def step_add(request: StudioRequest, routine_code: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "That pose is not in your library. Please pick another.")
         return _builder_response(request, routine, status=400)
-    # Adding overwrites nobody's work, so it needs no version check; it still bumps the
-    # version, which makes teammates with an older page reload before their next change.
-    services.step_add(
-        routine=routine,
-        pose=form.cleaned_data["pose"],
-        expected_version=routine.version,
-        by=request.user,
-    )
+    services.step_add(routine=routine, pose=form.cleaned_data["pose"], by=request.user)
     return _builder_response(request, routine)
 
 

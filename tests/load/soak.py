@@ -1,0 +1,457 @@
+"""`make soak`: two app servers, one task worker and HAProxy on one PostgreSQL and Redis.
+
+Teachers sign in and, for a fixed time, read client pages, add notes and precautions, build
+routines (two teachers on the same routine at once), print handouts and start exports. Midway one
+app server is stopped and brought back, later the worker. At the end every write the load saw
+acknowledged is read back from the database, and the run fails on a lost write, a refused edit
+that was not a 409, a lost session or a server error that no stopped server explains.
+
+    python -m tests.load.soak --seconds 120 --teachers 6
+"""
+
+import argparse
+import asyncio
+import os
+import random
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+import httpx
+import psycopg
+
+from tests.load.cluster import Cluster, production_env, wait_healthy
+from tests.load.forms import find_form
+
+PASSWORD = "soak-password-1234"
+# Requests that end this long after a server was stopped count as "in flight on it".
+IN_FLIGHT_GRACE_SECONDS = 5.0
+ACKNOWLEDGED = {302}
+CONFLICT_MESSAGE = "Someone else changed this routine"
+
+
+@dataclass
+class Results:
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    statuses: Counter = field(default_factory=Counter)
+    # 5xx answers and requests that got no answer, with when they ended.
+    server_errors: list[tuple[float, str, int | str]] = field(default_factory=list)
+    notes: set[str] = field(default_factory=set)
+    precautions: set[str] = field(default_factory=set)
+    steps_added: Counter = field(default_factory=Counter)
+    titles: dict[str, set[str]] = field(default_factory=dict)
+    conflicts: int = 0
+    refused_not_409: list[str] = field(default_factory=list)
+    sessions_lost: int = 0
+    exports_started: int = 0
+    problems: Counter = field(default_factory=Counter)
+    stops: list[float] = field(default_factory=list)
+
+    def record(self, kind: str, started: float, response: httpx.Response) -> None:
+        self.latencies.setdefault(kind, []).append(time.monotonic() - started)
+        self.statuses[response.status_code] += 1
+        if response.status_code >= 500:
+            self.server_errors.append((time.monotonic(), kind, response.status_code))
+        location = response.headers.get("location", "")
+        if "/accounts/login/" in location:
+            self.sessions_lost += 1
+
+
+@dataclass
+class Teacher:
+    email: str
+    studio_url: str
+    client_url: str
+    routine_url: str
+    is_owner: bool
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] * 1000
+
+
+async def _sign_in(http: httpx.AsyncClient, email: str) -> None:
+    page = await http.get("/accounts/login/")
+    form = find_form(page.text, str(page.url), "/accounts/login/")
+    form.fields.update({"login": email, "password": PASSWORD})
+    response = await http.post(form.action, data=form.fields)
+    if response.status_code not in ACKNOWLEDGED:
+        raise SystemExit(f"{email} could not sign in ({response.status_code})")
+
+
+async def _submit(
+    http: httpx.AsyncClient, results: Results, kind: str, page_url: str, action: str, **values
+) -> httpx.Response:
+    started = time.monotonic()
+    page = await http.get(page_url)
+    results.record("read " + kind, started, page)
+    form = find_form(page.text, str(page.url), action)
+    form.fields.update(values)
+    started = time.monotonic()
+    response = await http.post(form.action, data=form.fields)
+    if response.status_code == 303:
+        # Without JavaScript a refused edit is redirected to the page that explains it
+        # (with a 409), so that reloading it resubmits nothing.
+        redirect = response
+        response = await http.get(response.headers["location"])
+        response.history = [redirect]
+    results.record(kind, started, response)
+    return response
+
+
+async def _teacher_loop(
+    teacher: Teacher, base_url: str, deadline: float, results: Results, seed: int
+) -> None:
+    rng = random.Random(seed)
+    async with httpx.AsyncClient(base_url=base_url, timeout=60) as http:
+        await _sign_in(http, teacher.email)
+        sequence = 0
+        while time.monotonic() < deadline:
+            sequence += 1
+            marker = f"soak {teacher.email} {sequence}"
+            action = rng.choices(
+                ["read", "note", "precaution", "step", "details", "move", "print", "export"],
+                weights=[8, 2, 1, 2, 2, 2, 1, 1 if teacher.is_owner else 0],
+            )[0]
+            try:
+                await _one_action(http, teacher, action, marker, results, rng)
+            except httpx.TransportError as error:
+                # No answer at all: a connection the stopped server dropped mid-request.
+                results.statuses[type(error).__name__] += 1
+                results.server_errors.append((time.monotonic(), action, type(error).__name__))
+                await asyncio.sleep(0.2)
+            except LookupError as error:
+                results.statuses[type(error).__name__] += 1
+                results.problems[str(error)[:120]] += 1
+                await asyncio.sleep(0.2)
+
+
+async def _one_action(
+    http: httpx.AsyncClient,
+    teacher: Teacher,
+    action: str,
+    marker: str,
+    results: Results,
+    rng: random.Random,
+) -> None:
+    if action == "read":
+        url = rng.choice([teacher.client_url, teacher.routine_url, teacher.client_url + "../"])
+        started = time.monotonic()
+        results.record("read", started, await http.get(url))
+    elif action == "note":
+        response = await _submit(
+            http, results, "note", teacher.client_url, "/notes/add/", body=marker
+        )
+        if response.status_code in ACKNOWLEDGED:
+            results.notes.add(marker)
+    elif action == "precaution":
+        response = await _submit(
+            http,
+            results,
+            "precaution",
+            teacher.client_url + "intake/precautions/new/",
+            "/precautions/new/",
+            condition="knee_injury",
+            note=marker,
+        )
+        if response.status_code in ACKNOWLEDGED:
+            results.precautions.add(marker)
+    elif action == "step":
+        response = await _submit(http, results, "step", teacher.routine_url, "/steps/add/")
+        _count_edit(
+            results, teacher, response, lambda: results.steps_added.update([teacher.routine_url])
+        )
+    elif action == "details":
+        title = marker.replace("soak ", "Soak routine ")
+        # The details form sits on the builder page and carries the page's routine version.
+        response = await _submit(
+            http, results, "details", teacher.routine_url, "/edit/", title=title
+        )
+        _count_edit(
+            results,
+            teacher,
+            response,
+            lambda: results.titles.setdefault(teacher.routine_url, set()).add(title),
+        )
+    elif action == "move":
+        # Moving a step claims the version too: the pair's other teacher may just have changed
+        # the routine, and then the answer must be a 409, never a silent overwrite.
+        response = await _submit(
+            http, results, "move", teacher.routine_url, "/move/", direction="down"
+        )
+        _count_edit(results, teacher, response, lambda: None)
+    elif action == "print":
+        started = time.monotonic()
+        results.record("print", started, await http.get(teacher.routine_url + "handout.pdf"))
+    elif action == "export":
+        # Starts the whole-studio export as a background task; the page answers at once.
+        response = await _submit(
+            http, results, "export", teacher.studio_url + "clients/export/", "/export/"
+        )
+        if response.status_code in ACKNOWLEDGED:
+            results.exports_started += 1
+
+
+def _count_edit(results: Results, teacher: Teacher, response: httpx.Response, on_ack) -> None:
+    if response.status_code in ACKNOWLEDGED:
+        on_ack()
+    elif response.status_code == 409 or (
+        # A refused move has nothing typed to keep: its redirect lands on the builder with
+        # the message instead of a 409 page.
+        response.history and CONFLICT_MESSAGE in response.text
+    ):
+        results.conflicts += 1
+    elif response.status_code < 500:
+        results.refused_not_409.append(
+            f"{response.request.method} {response.request.url.path[-30:]}: {response.status_code}"
+        )
+
+
+def _prepare_database(database_url: str) -> None:
+    admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
+    name = database_url.rsplit("/", 1)[1]
+    with psycopg.connect(admin_url.replace("postgres://", "postgresql://"), autocommit=True) as db:
+        db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        db.execute(f'CREATE DATABASE "{name}"')
+
+
+def _seed_teachers(count: int) -> list[Teacher]:
+    """Demo studio plus `count` teachers (the first an owner), each with a client and, in
+    pairs, one shared routine tailored for that client: pairs edit the same routine at once."""
+    from allauth.account.models import EmailAddress
+
+    from clients.models import Client
+    from practice.models import Membership, Studio, User
+    from routines.models import Pose
+    from routines.services import routine_start, step_add
+
+    studio = Studio.objects.get(name="Willow Room Yoga")
+    teachers = []
+    routine = None
+    poses = list(Pose.objects.visible_to(studio)[:3])
+    for index in range(count):
+        email = f"teacher{index}@soak.test"
+        user = User.objects.create_user(email=email, password=PASSWORD, name=f"Soak {index}")
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        role = Membership.Role.OWNER if index == 0 else Membership.Role.INSTRUCTOR
+        Membership.objects.create(user=user, studio=studio, role=role)
+        client = Client.objects.create(
+            studio=studio, preferred_name=f"Soak{index}", full_name=f"Soak Client {index}"
+        )
+        if index % 2 == 0:
+            routine = routine_start(studio=studio, by=user, title=f"Soak {index}", client=client)
+            for pose in poses:
+                step_add(routine=routine, pose=pose, by=user)
+        teachers.append(
+            Teacher(
+                email=email,
+                studio_url=studio.get_absolute_url(),
+                client_url=client.get_absolute_url(),
+                routine_url=routine.get_absolute_url(),
+                is_owner=index == 0,
+            )
+        )
+    return teachers
+
+
+def _read_back(results: Results, teachers: list[Teacher], initial_steps: dict[str, int]) -> dict:
+    """Every acknowledged write, looked for in the database."""
+    from clients.models import Note, Precaution
+    from routines.models import Routine
+
+    notes = {note.body for note in Note.objects.filter(body__isnull=False)}
+    precautions = {p.note for p in Precaution.objects.all()}
+    lost = [marker for marker in results.notes if marker not in notes]
+    lost += [marker for marker in results.precautions if marker not in precautions]
+    wrong_steps = []
+    wrong_titles = []
+    for routine in Routine.objects.filter(title__isnull=False):
+        url = routine.get_absolute_url()
+        if url not in initial_steps:
+            continue
+        expected = initial_steps[url] + results.steps_added[url]
+        if routine.steps.count() != expected:
+            wrong_steps.append(f"{url}: {routine.steps.count()} steps, expected {expected}")
+        titles = results.titles.get(url)
+        if titles and routine.title not in titles:
+            wrong_titles.append(f"{url}: {routine.title!r} was never acknowledged")
+    return {"lost": lost, "steps": wrong_steps, "titles": wrong_titles}
+
+
+async def _run_load(cluster: Cluster, teachers: list[Teacher], seconds: float) -> Results:
+    results = Results()
+    deadline = time.monotonic() + seconds
+    loops = [
+        asyncio.create_task(_teacher_loop(t, cluster.url, deadline, results, seed=i))
+        for i, t in enumerate(teachers)
+    ]
+
+    async def faults() -> None:
+        app = cluster.apps[0]
+        for fraction, step in [
+            (1 / 3, "stop app1"),
+            (1 / 2, "start app1"),
+            (2 / 3, "stop worker"),
+            (5 / 6, "start worker"),
+        ]:
+            await asyncio.sleep(max(0.0, deadline - seconds * (1 - fraction) - time.monotonic()))
+            print(f"--- {step} at {seconds * fraction:.0f} s", flush=True)
+            if step == "stop app1":
+                results.stops.append(time.monotonic())
+                await asyncio.to_thread(app.stop)
+            elif step == "start app1":
+                app.start()
+                await asyncio.to_thread(
+                    wait_healthy, f"http://127.0.0.1:{cluster.base_port + 1}/healthz"
+                )
+            elif step == "stop worker":
+                await asyncio.to_thread(cluster.worker.stop)
+            else:
+                cluster.worker.start()
+
+    await asyncio.gather(faults(), *loops)
+    return results
+
+
+async def _rate_limit_probe(cluster: Cluster) -> tuple[int, list[int]]:
+    """Failed sign-ins through the balancer (so alternating between the servers) until the
+    limit bites; then one more attempt straight at each server. Both must refuse at once: the
+    counters live in Redis, not in either server."""
+
+    async def attempt(http: httpx.AsyncClient) -> int:
+        page = await http.get("/accounts/login/")
+        form = find_form(page.text, str(page.url), "/accounts/login/")
+        form.fields.update({"login": "nobody@soak.test", "password": "wrong-password"})
+        return (await http.post(form.action, data=form.fields)).status_code
+
+    bitten_at = 0
+    async with httpx.AsyncClient(base_url=cluster.url, timeout=30) as http:
+        for number in range(1, 41):
+            if await attempt(http) == 429:
+                bitten_at = number
+                break
+    direct = []
+    for index in (1, 2):
+        url = f"http://127.0.0.1:{cluster.base_port + index}"
+        async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+            direct.append(await attempt(http))
+    return bitten_at, direct
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--teachers", type=int, default=6)
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "SOAK_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/groundwork_soak"
+        ),
+    )
+    parser.add_argument(
+        "--redis-url", default=os.environ.get("SOAK_REDIS_URL", "redis://127.0.0.1:6379/15")
+    )
+    parser.add_argument("--port", type=int, default=18000)
+    args = parser.parse_args()
+
+    _prepare_database(args.database_url)
+    import redis
+
+    redis.Redis.from_url(args.redis_url).flushdb()
+    cluster = Cluster(env={}, base_port=args.port)
+    cluster.env = production_env(args.database_url, args.redis_url, cluster.workdir)
+    # This process reads back with the same settings and keys as the servers.
+    os.environ.update(cluster.env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "practice.settings"
+    cluster.manage("collectstatic", "--noinput", "-v0")
+    cluster.manage("migrate", "--noinput", "-v0")
+    cluster.manage("seed_demo")
+    import django
+
+    django.setup()
+    teachers = _seed_teachers(args.teachers)
+    from routines.models import Routine
+
+    initial_steps = {
+        r.get_absolute_url(): r.steps.count()
+        for r in Routine.objects.filter(title__startswith="Soak ")
+    }
+    print(f"--- logs in {cluster.workdir}", flush=True)
+    try:
+        cluster.start()
+        started = time.monotonic()
+        results = asyncio.run(_run_load(cluster, teachers, args.seconds))
+        elapsed = time.monotonic() - started
+        limit_at = asyncio.run(_rate_limit_probe(cluster))
+        wait_healthy(cluster.url + "/healthz")
+    finally:
+        cluster.stop()
+    checks = _read_back(results, teachers, initial_steps)
+    return _report(results, checks, elapsed, limit_at)
+
+
+def _row(kind: str, values: list[float]) -> None:
+    p50, p95 = _percentile(values, 0.5), _percentile(values, 0.95)
+    print(f"{kind:<22}{len(values):>9}{p50:>9.0f}{p95:>9.0f}")
+
+
+def _report(results: Results, checks: dict, elapsed: float, limit_at: tuple[int, list[int]]) -> int:
+    in_flight = [
+        e
+        for e in results.server_errors
+        if any(0 <= e[0] - stop <= IN_FLIGHT_GRACE_SECONDS for stop in results.stops)
+    ]
+    unexplained = len(results.server_errors) - len(in_flight)
+    total = sum(len(v) for v in results.latencies.values())
+    print(f"\n{'kind':<22}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}")
+    for kind, values in sorted(results.latencies.items()):
+        _row(kind, values)
+    everything = [v for values in results.latencies.values() for v in values]
+    _row("all", everything)
+    print(f"\nrequests/s: {total / elapsed:.1f} over {elapsed:.0f} s")
+    print(
+        "statuses: " + ", ".join(f"{k}: {v}" for k, v in sorted(results.statuses.items(), key=str))
+    )
+    for problem, count in results.problems.most_common(5):
+        print(f"  {count} x {problem}")
+    print(
+        f"5xx or no answer, in flight on the stopped server: {len(in_flight)}; "
+        f"unexplained: {unexplained}"
+    )
+    print(
+        f"acknowledged writes: {len(results.notes)} notes, {len(results.precautions)} precautions, "
+        f"{sum(results.steps_added.values())} steps, "
+        f"{sum(len(t) for t in results.titles.values())} detail saves, "
+        f"{results.exports_started} exports started"
+    )
+    print(
+        f"concurrent edits refused with 409: {results.conflicts}; refused otherwise: "
+        f"{len(results.refused_not_409)} {results.refused_not_409[:3]}"
+    )
+    print(f"lost writes: {len(checks['lost'])} {checks['lost'][:3]}")
+    print(f"step counts off: {len(checks['steps'])} {checks['steps'][:3]}")
+    print(f"titles never acknowledged: {len(checks['titles'])} {checks['titles'][:3]}")
+    print(f"sessions lost (sent to sign-in): {results.sessions_lost}")
+    bitten_at, direct = limit_at
+    shared = bool(bitten_at) and direct == [429, 429]
+    print(
+        f"shared rate limit: 429 at failed sign-in {bitten_at} through the balancer; then "
+        f"straight at each server: {direct} ({'shared' if shared else 'NOT shared'})"
+    )
+    failed = (
+        checks["lost"]
+        or checks["steps"]
+        or checks["titles"]
+        or unexplained
+        or results.refused_not_409
+        or results.sessions_lost
+        or not shared
+    )
+    print("SOAK FAILED" if failed else "SOAK PASSED")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""One structured log line per request, request ids on error pages, scrubbed error reports."""
+
+import json
+import logging
+from unittest import mock
+
+import pytest
+from django.contrib.auth.decorators import login_not_required
+from django.test import Client, override_settings
+from django.urls import path, reverse
+
+from practice import urls
+from practice.observability import JSONFormatter, scrub_error_event
+from tests.conftest import run_task_worker
+from tests.factories import ClientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@login_not_required
+def _broken_view(request):
+    raise RuntimeError("a bug")
+
+
+urlpatterns = [path("broken/", _broken_view), *urls.urlpatterns]
+handler500 = "practice.views.server_error"
+
+
+def test_every_request_logs_one_line_with_its_id_route_user_and_studio(world, caplog):
+    client_record = ClientFactory(studio=world.studio, full_name="Rosa Example")
+    caplog.set_level(logging.INFO, logger="groundwork.requests")
+
+    response = world.client_for(world.alice).get(
+        client_record.get_absolute_url() + "?q=Rosa+Example"
+    )
+
+    [record] = [r for r in caplog.records if r.name == "groundwork.requests"]
+    assert record.request_id == response["X-Request-ID"]
+    assert record.status == 200
+    assert record.user == world.alice.user.pk
+    assert record.studio == str(world.studio.code)
+    assert record.route.endswith("<uuid:client_code>/")
+    line = JSONFormatter().format(record)
+    assert json.loads(line)["request_id"] == record.request_id
+    # The line names the URL pattern, never the path's codes or a search for a name.
+    assert "Rosa" not in line
+    assert str(client_record.code) not in line
+
+
+def test_a_well_formed_request_id_from_the_load_balancer_is_kept(client):
+    response = client.get("/healthz", headers={"X-Request-ID": "lb-1234abcd"})
+    assert response["X-Request-ID"] == "lb-1234abcd"
+
+
+def test_a_malformed_request_id_is_replaced(client):
+    response = client.get("/healthz", headers={"X-Request-ID": "<script>"})
+    assert response["X-Request-ID"] != "<script>"
+    assert len(response["X-Request-ID"]) == 32
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_the_error_page_shows_the_request_id_to_quote():
+    client = Client(raise_request_exception=False)
+    response = client.get("/broken/", headers={"X-Request-ID": "quote-me-123"})
+    assert response.status_code == 500
+    assert "quote-me-123" in response.text
+
+
+def test_not_found_pages_show_the_request_id_too(world):
+    response = world.client_for(world.alice).get("/studios/00000000-0000-0000-0000-000000000000/")
+    assert response.status_code == 404
+    assert response["X-Request-ID"] in response.text
+
+
+def test_error_reports_lose_bodies_urls_cookies_and_local_variables():
+    event = {
+        "request": {
+            "method": "POST",
+            "url": "https://example.test/invitations/secret-token/",
+            "data": {"note": "what the client shared"},
+            "cookies": {"sessionid": "abc"},
+            "query_string": "q=Rosa",
+        },
+        "exception": {
+            "values": [{"stacktrace": {"frames": [{"function": "f", "vars": {"x": "text"}}]}}]
+        },
+        "breadcrumbs": {"values": [{"message": "SELECT ... Rosa"}]},
+        "extra": {"anything": "else"},
+    }
+
+    scrubbed = json.dumps(scrub_error_event(event, {}))
+
+    for secret in ("what the client shared", "secret-token", "sessionid", "Rosa", "text"):
+        assert secret not in scrubbed
+    assert '"method": "POST"' in scrubbed
+
+
+def test_healthz_reports_a_cache_that_does_not_answer(client):
+    with mock.patch("practice.views.cache.get", return_value=None):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["cache"] == "not answering"
+
+
+def test_healthz_reports_an_unreachable_cache(client):
+    with mock.patch("practice.views.cache.set", side_effect=ConnectionError("redis down")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "error",
+        "database": "ok",
+        "cache": "unreachable",
+        "tasks_waiting": 0,
+    }
+
+
+def test_healthz_counts_the_tasks_waiting_for_a_worker(world, client):
+    world.client_for(world.alice).post(reverse("studio_export", args=[world.studio.code]))
+    assert client.get("/healthz").json()["tasks_waiting"] == 1
+    run_task_worker()
+    assert client.get("/healthz").json()["tasks_waiting"] == 0
