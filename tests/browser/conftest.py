@@ -5,10 +5,14 @@ Chromium at /usr/bin/chromium. Without it they are skipped locally and fail in C
 """
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
+from tests.factories import TEST_PASSWORD
 
 CHROMIUM_PATH = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -79,3 +83,12 @@ def new_page(browser, live_server) -> Iterator:
 @pytest.fixture
 def page(new_page):
     return new_page()
+
+
+def sign_in(page, email: str, password: str = TEST_PASSWORD) -> None:
+    """Signs in through the real form, as a person would, and waits for the studio page."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label(re.compile(r"^Password:?$")).fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page).to_have_url(re.compile(r"/studios/[0-9a-f-]{36}/$"))

@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from routines.models import Routine
+from tests.browser.conftest import sign_in
 from tests.factories import (
-    TEST_PASSWORD,
     MembershipFactory,
     RoutineFactory,
     RoutineStepFactory,
@@ -16,14 +16,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label(re.compile(r"^Password:?$")).fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).to_have_url(re.compile(r"/studios/[0-9a-f-]{36}/$"))
 
 
 def _add_from_picker(page: Page, search: str, pose_name: str, expected_steps: int) -> None:
@@ -40,7 +32,7 @@ def _saved_order(routine: Routine) -> list[str]:
 
 def test_an_instructor_builds_a_routine_and_reorders_it_by_dragging(page: Page):
     instructor = MembershipFactory(role="instructor", studio__name="Cedar Room")
-    _sign_in(page, instructor.user.email)
+    sign_in(page, instructor.user.email)
 
     page.get_by_role("link", name="Routines").first.click()
     page.get_by_role("button", name="New routine").click()
@@ -106,7 +98,7 @@ def _save_details(page: Page, **fields: str) -> None:
 
 def test_details_saved_after_building_and_after_editing_a_step_are_not_conflicts(page: Page):
     instructor = MembershipFactory(role="instructor", studio__name="Cedar Room")
-    _sign_in(page, instructor.user.email)
+    sign_in(page, instructor.user.email)
     _open_new_routine(page, "Evening hips")
     _add_from_picker(page, "butterfly", "Butterfly", 1)
     _add_from_picker(page, "balasana", "Child's pose", 2)
@@ -150,7 +142,7 @@ def test_the_move_buttons_keep_the_keyboard_focus(page: Page):
         for position, slug in enumerate(["butterfly", "lizard", "belly-breathing"], 1)
     ]
     butterfly = steps[0].code
-    _sign_in(page, instructor.user.email)
+    sign_in(page, instructor.user.email)
     page.goto(routine.get_absolute_url())
 
     # Keyboard only: Tab through the page to the first step's "move down" button.

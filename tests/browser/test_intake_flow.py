@@ -6,17 +6,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from clients.models import AuditEvent
-from tests.factories import TEST_PASSWORD, ClientFactory, MembershipFactory
+from tests.browser.conftest import sign_in
+from tests.factories import ClientFactory, MembershipFactory
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label(re.compile(r"^Password:?$")).fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).to_have_url(re.compile(r"/studios/[0-9a-f-]{36}/$"))
 
 
 def _wait_for_htmx(page: Page) -> None:
@@ -29,7 +22,7 @@ def _wait_for_htmx(page: Page) -> None:
 def test_an_instructor_records_a_precaution_without_leaving_the_page(page: Page):
     instructor = MembershipFactory(role="instructor", studio__name="Cedar Room")
     client = ClientFactory(studio=instructor.studio, preferred_name="Jo")
-    _sign_in(page, instructor.user.email)
+    sign_in(page, instructor.user.email)
     page.goto(client.get_absolute_url())
     precautions = page.locator("#precautions")
 

@@ -6,11 +6,11 @@ from urllib.parse import urlsplit
 import pypdfium2
 import pytest
 import zxingcpp
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from routines import practice_link_services as services
+from tests.browser.conftest import sign_in
 from tests.factories import (
-    TEST_PASSWORD,
     ClientFactory,
     MembershipFactory,
     RoutineFactory,
@@ -19,13 +19,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label(re.compile(r"^Password:?$")).fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
 
 
 def test_a_phone_practises_along_from_the_qr_code_and_the_teacher_sees_it(new_page):
@@ -51,7 +44,7 @@ def test_a_phone_practises_along_from_the_qr_code_and_the_teacher_sees_it(new_pa
 
     # The teacher turns the link on from the print page and downloads the handout.
     desk = new_page()
-    _sign_in(desk, teacher.user.email)
+    sign_in(desk, teacher.user.email)
     desk.goto(f"/studios/{teacher.studio.code}/routines/{routine.code}/print/")
     desk.get_by_role("button", name="Turn on a practice link").click()
     expect(desk.get_by_text("The practice link is on.")).to_be_visible()

@@ -10,23 +10,16 @@ from routines import services
 from routines.figures import figure_version
 from routines.figures.adjust import joint_values
 from routines.models import Pose
-from tests.factories import TEST_PASSWORD, MembershipFactory, library_pose
+from tests.browser.conftest import sign_in
+from tests.factories import MembershipFactory, library_pose
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label(re.compile(r"^Password:?$")).fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).to_have_url(re.compile(r"/studios/[0-9a-f-]{36}/$"))
 
 
 def test_a_teacher_moves_a_slider_sees_the_preview_change_and_saves_the_figure(page: Page):
     instructor = MembershipFactory(role="instructor", studio__name="Cedar Room")
     pose = services.pose_copy(pose=library_pose("butterfly"), studio=instructor.studio)
-    _sign_in(page, instructor.user.email)
+    sign_in(page, instructor.user.email)
     page.goto(f"/studios/{instructor.studio.code}/library/{pose.code}/edit/")
     preview = page.locator("#figure-preview svg")
     expect(preview).to_be_visible()

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import sign_in
 from tests.factories import (
-    TEST_PASSWORD,
     ClientFactory,
     MembershipFactory,
     PrecautionFactory,
@@ -19,20 +19,12 @@ from tests.factories import (
 pytestmark = pytest.mark.browser
 
 
-def _sign_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label(re.compile(r"^Password:?$")).fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).to_have_url(re.compile(r"/studios/[0-9a-f-]{36}/$"))
-
-
 def test_build_for_rosa_fix_the_conflict_with_one_click_and_print(page: Page):
     instructor = MembershipFactory(role="instructor", studio__name="Cedar Room")
     rosa = ClientFactory(studio=instructor.studio, preferred_name="Rosa")
     PrecautionFactory(client=rosa, end_date=timezone.localdate() + timedelta(weeks=8))
     routine = RoutineFactory(studio=instructor.studio, client=rosa, title="Steady hips")
-    _sign_in(page, instructor.user.email)
+    sign_in(page, instructor.user.email)
     page.goto(routine.get_absolute_url())
     expect(page.locator("#safety-summary")).to_contain_text("Safety check for Rosa: 0 conflicts")
 

@@ -10,7 +10,8 @@ from playwright.sync_api import Page, expect
 
 from clients.models import CheckIn, Session
 from clients.session_services import studio_today
-from tests.factories import TEST_PASSWORD, ClientFactory, MembershipFactory
+from tests.browser.conftest import sign_in
+from tests.factories import ClientFactory, MembershipFactory
 
 pytestmark = pytest.mark.browser
 # Set GROUNDWORK_SCREENSHOTS=/some/folder to keep screenshots for a look (as in test_team_flow).
@@ -26,14 +27,6 @@ def phone(browser, live_server):
     context.set_default_timeout(10_000)
     yield context.new_page()
     context.close()
-
-
-def _sign_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label(re.compile(r"^Password:?$")).fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).to_have_url(re.compile(r"/studios/[0-9a-f-]{36}/$"))
 
 
 def _check_in(page: Page, moment: str, hips: str, settled: str, words: str = "") -> None:
@@ -59,7 +52,7 @@ def test_a_teacher_records_a_session_on_a_phone_and_sees_the_chart_change(phone:
     instructor = MembershipFactory(role="instructor", studio__name="Cedar Room")
     client = ClientFactory(studio=instructor.studio, preferred_name="Jo")
     client.care_team.add(instructor)
-    _sign_in(phone, instructor.user.email)
+    sign_in(phone, instructor.user.email)
 
     phone.goto(client.get_absolute_url())
     progress = phone.locator("#progress")
