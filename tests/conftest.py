@@ -1,5 +1,6 @@
 import signal
 from dataclasses import dataclass
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
@@ -67,10 +68,16 @@ def run_task_worker() -> None:
     """Runs every queued background task through the database backend, as `db_worker` does in
     production, then puts back the signal handlers the worker installs."""
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    # Between tasks the worker closes connections older than CONN_MAX_AGE, which on PostgreSQL
+    # (pooled, age 0) would close the test's own connection inside its transaction.
+    keep_connection = mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections"
+    )
     try:
-        call_command(
-            "db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0
-        )
+        with keep_connection:
+            call_command(
+                "db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0
+            )
     finally:
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
