@@ -7,7 +7,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from clients.vocabulary import Clearance
-from tests.browser.test_intake_flow import _sign_in, _wait_for_htmx
+from tests.browser.conftest import sign_in
+from tests.browser.test_intake_flow import _wait_for_htmx
 from tests.factories import ClientFactory, MembershipFactory
 
 pytestmark = pytest.mark.browser
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.browser
 def test_typing_an_end_date_unticks_until_cleared_and_the_precaution_saves(page: Page):
     instructor = MembershipFactory(role="instructor", studio__name="Alder Room")
     client = ClientFactory(studio=instructor.studio, preferred_name="Rosa")
-    _sign_in(page, instructor.user.email)
+    sign_in(page, instructor.user.email)
     page.goto(client.get_absolute_url())
     precautions = page.locator("#precautions")
     precautions.get_by_role("button", name="Add a precaution").click()
