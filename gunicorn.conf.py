@@ -4,6 +4,7 @@ Every value can be overridden by an environment variable of the same name in cap
 GUNICORN_ prefix (for example GUNICORN_WORKERS=8), or on the command line.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -26,6 +27,14 @@ max_requests_jitter = _int("MAX_REQUESTS_JITTER", 100)
 # WeasyPrint is imported on a worker's first PDF, not at start-up (routines/pdf.py), so
 # workers start fast and preloading the app gains little.
 preload_app = False
-accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
-# The request line only: URLs hold codes, never client text (see README, Privacy).
+# The app writes its own line per request (practice/observability.py: request id, route,
+# user and studio, never a path or query); set GUNICORN_ACCESSLOG=- for gunicorn's as well.
+accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+
+
+def post_worker_init(worker) -> None:
+    """Once the app is loaded, move everything allocated so far (Django, templates, the pose
+    library) out of the garbage collector's way: full collections then scan only what requests
+    left behind, which shortens the pause they add to an unlucky request."""
+    gc.freeze()
