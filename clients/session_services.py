@@ -333,6 +333,26 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def _home_practice_save(
+    record: HomePractice, *, created: bool, summary: str, request: HttpRequest | None = None
+) -> None:
+    """Validates, saves and audits one home-practice row. The actor is the row's
+    `recorded_by`: None when the client reports through their practice link, so the trail
+    says "system" and never whoever the request happens to be signed in as (nor an address)."""
+    record.full_clean()
+    record.save()
+    audit.record(
+        studio=record.client.studio,
+        actor=record.recorded_by,
+        action=Action.CREATE if created else Action.CHANGE,
+        record_type="home practice",
+        client=record.client,
+        record_code=record.code,
+        summary=summary,
+        request=request,
+    )
+
+
 @transaction.atomic
 def home_practice_record(
     *,
@@ -350,20 +370,8 @@ def home_practice_record(
     created = record is None
     record = record or HomePractice(client=client, week_starting=week)
     record.days, record.source, record.recorded_by = days, source, by
-    record.full_clean()
-    record.save()
-    # `by` is None when the client records it themselves (the practice link): the actor is
-    # then "system", never whoever the request happens to be signed in as.
-    audit.record(
-        studio=client.studio,
-        actor=by,
-        action=Action.CREATE if created else Action.CHANGE,
-        record_type="home practice",
-        client=client,
-        record_code=record.code,
-        summary="home practice recorded" if created else "home practice changed",
-        request=request,
-    )
+    summary = "home practice recorded" if created else "home practice changed"
+    _home_practice_save(record, created=created, summary=summary, request=request)
     return record
 
 
@@ -383,17 +391,8 @@ def home_practice_report(
     record = record or HomePractice(client=client, source=HomePractice.Source.CLIENT)
     record.practised_on, record.week_starting, record.days = on, week_start(on), 1
     record.hips, record.words, record.recorded_by = hips, words, None
-    record.full_clean()
-    record.save()
-    audit.record(
-        studio=client.studio,
-        actor=None,
-        action=Action.CREATE if created else Action.CHANGE,
-        record_type="home practice",
-        client=client,
-        record_code=record.code,
-        summary="practice reported by the client" if created else "client's report changed",
-    )
+    summary = "practice reported by the client" if created else "client's report changed"
+    _home_practice_save(record, created=created, summary=summary)
     return record, created
 
 

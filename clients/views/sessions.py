@@ -7,6 +7,7 @@ client's session is audited for each client on it.
 """
 
 from datetime import timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -40,6 +41,7 @@ from clients.models import Addendum, AuditEvent, CalendarFeed, CheckIn, Client, 
 from clients.progress import client_progress
 from clients.sessions import HomePractice
 from practice.access import StudioRequest, studio_can, studio_view
+from practice.feedback import report_outcome
 from practice.once import submit_once
 
 Action = AuditEvent.Action
@@ -251,12 +253,11 @@ def session_edit(request: StudioRequest, session_code: str) -> HttpResponse:
 @studio_view("sessions.plan")
 def session_cancel(request: StudioRequest, session_code: str) -> HttpResponse:
     session = _get_session(request, session_code)
-    try:
-        services.session_cancel(session=session, by=request.user, request=request)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "The session is cancelled.")
+    report_outcome(
+        request,
+        partial(services.session_cancel, session=session, by=request.user, request=request),
+        "The session is cancelled.",
+    )
     return redirect("session_detail", request.studio.code, session.code)
 
 
@@ -264,12 +265,11 @@ def session_cancel(request: StudioRequest, session_code: str) -> HttpResponse:
 @studio_view("sessions.record")
 def session_held(request: StudioRequest, session_code: str) -> HttpResponse:
     session = _get_session(request, session_code)
-    try:
-        services.session_mark_held(session=session, by=request.user, request=request)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Recorded as held.")
+    report_outcome(
+        request,
+        partial(services.session_mark_held, session=session, by=request.user, request=request),
+        "Recorded as held.",
+    )
     return redirect("session_detail", request.studio.code, session.code)
 
 

@@ -7,7 +7,7 @@ of shared caches, and is rate-limited; a wrong, revoked or expired token gets on
 404 page, the same for every reason, so a token cannot be probed.
 """
 
-from functools import wraps
+from functools import partial, wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from clients.audit import client_ip
 from practice import ratelimit
 from practice.access import StudioRequest, studio_can, studio_view
+from practice.feedback import report_outcome
 from routines import practice_link_services as services
 from routines.access import get_routine_for_studio
 from routines.forms.player import PracticeReportForm
@@ -238,12 +239,11 @@ def _back_to_print(routine: Routine) -> HttpResponse:
 @studio_view("practice_links.manage")
 def practice_link_on(request: StudioRequest, routine_code: str) -> HttpResponse:
     routine = get_routine_for_studio(request, routine_code)
-    try:
-        services.practice_link_enable(routine=routine, by=request.user, request=request)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "The practice link is on. New handouts carry its QR code.")
+    report_outcome(
+        request,
+        partial(services.practice_link_enable, routine=routine, by=request.user, request=request),
+        "The practice link is on. New handouts carry its QR code.",
+    )
     return _back_to_print(routine)
 
 
@@ -252,14 +252,14 @@ def practice_link_on(request: StudioRequest, routine_code: str) -> HttpResponse:
 def practice_link_renew(request: StudioRequest, routine_code: str) -> HttpResponse:
     routine = get_routine_for_studio(request, routine_code)
     link = _link_for(routine)
-    try:
-        if link is None:
-            raise ValidationError("This routine has no practice link to renew: turn one on.")
-        services.practice_link_renew(link=link, by=request.user, request=request)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Renewed: the same link and QR code work for 90 more days.")
+    if link is None:
+        messages.error(request, "This routine has no practice link to renew: turn one on.")
+        return _back_to_print(routine)
+    report_outcome(
+        request,
+        partial(services.practice_link_renew, link=link, by=request.user, request=request),
+        "Renewed: the same link and QR code work for 90 more days.",
+    )
     return _back_to_print(routine)
 
 
