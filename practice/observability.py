@@ -24,6 +24,28 @@ _RECORD_DEFAULTS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 logger = logging.getLogger("groundwork.requests")
 
 
+# Paths whose next segment is a secret: invitation links, calendar feeds, practice links.
+_SECRET_IN_PATH = re.compile(r"(/(?:invitations|calendar|p)/)[A-Za-z0-9_\-]{16,}")
+
+
+def redact_secrets(text: str) -> str:
+    return _SECRET_IN_PATH.sub(r"\1[redacted]", text)
+
+
+class RedactSecretsFilter(logging.Filter):
+    """Django's own error lines name the failing path ("Internal Server Error: /p/<token>/")
+    and the request: the tokens in those paths open a client's practice page, a teacher's
+    calendar or a studio invitation, so they are blanked before any handler writes them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact_secrets(record.getMessage())
+        record.args = ()
+        for key, value in list(vars(record).items()):
+            if key == "request" or (key not in _RECORD_DEFAULTS and isinstance(value, str)):
+                setattr(record, key, redact_secrets(str(value)))
+        return True
+
+
 class JSONFormatter(logging.Formatter):
     """One JSON object per line: easy to ship to any log store and to grep."""
 

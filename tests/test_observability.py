@@ -10,7 +10,12 @@ from django.test import Client, override_settings
 from django.urls import path, reverse
 
 from practice import urls
-from practice.observability import JSONFormatter, scrub_error_event
+from practice.observability import (
+    JSONFormatter,
+    RedactSecretsFilter,
+    redact_secrets,
+    scrub_error_event,
+)
 from tests.conftest import run_task_worker
 from tests.factories import ClientFactory
 
@@ -119,3 +124,23 @@ def test_healthz_counts_the_tasks_waiting_for_a_worker(world, client):
     assert client.get("/healthz").json()["tasks_waiting"] == 1
     run_task_worker()
     assert client.get("/healthz").json()["tasks_waiting"] == 0
+
+
+def test_secret_tokens_in_paths_never_reach_a_log_line():
+    token = "0vsflPf9klo-LxUzH1J2i0q5rMp_H9Tt7nIsO2oSQxo"
+    record = logging.LogRecord(
+        "django.request", logging.ERROR, __file__, 1, "Internal Server Error: %s",
+        (f"/p/{token}/practised/",), None,
+    )  # fmt: skip
+    record.request = f"<WSGIRequest: POST '/p/{token}/practised/'>"
+    record.status_code = 500
+
+    assert RedactSecretsFilter().filter(record)
+    line = JSONFormatter().format(record)
+
+    assert token not in line
+    assert "/p/[redacted]/practised/" in line
+    for secret_path in (f"/invitations/{token}/", f"/calendar/{token}.ics"):
+        assert token not in redact_secrets(secret_path)
+    # Ordinary codes (UUIDs in studio URLs) are not secrets and stay readable.
+    assert redact_secrets("/studios/9d7ae23e-8145/clients/") == "/studios/9d7ae23e-8145/clients/"
