@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import Page
 
-from clients.models import Client
+from clients.models import Client, Session
 from practice.management.commands.seed_demo import DEMO_PASSWORD
 from practice.models import Studio
 from routines.models import Pose, Routine
@@ -44,6 +44,7 @@ def _main_pages() -> dict[str, str]:
         Routine.objects.filter(studio=studio).first()
     )
     pose = Pose.objects.filter(studio=None).order_by("name").first()
+    session = Session.objects.filter(studio=studio).first()
     return {
         "dashboard": reverse("studio_dashboard", args=[code]),
         "team": reverse("team", args=[code]),
@@ -63,6 +64,12 @@ def _main_pages() -> dict[str, str]:
         "audit trail": reverse("audit_list", args=[code]),
         "consent text": reverse("consent_text", args=[code]),
         "handout settings": reverse("handout_settings", args=[code]),
+        "sessions": reverse("session_list", args=[code]),
+        "plan a session": reverse("session_create", args=[code]),
+        "session": reverse("session_detail", args=[code, session.code]),
+        "home practice": reverse("home_practice", args=[code, client.code]),
+        "practise along": reverse("routine_player", args=[code, routine.code]),
+        "studio export": reverse("studio_export", args=[code]),
     }
 
 
