@@ -337,10 +337,12 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-at", "-pk"]
         indexes = [
-            # The audit trail newest first, whole or filtered by client or by who acted.
+            # The audit trail newest first, whole or filtered by client or by who acted. Each
+            # ends in the full sort (time, then id): with the time alone the database walked the
+            # whole studio's trail in order and skipped other clients' entries.
             models.Index(fields=["studio", "-at", "-id"], name="audit_studio_at_idx"),
-            models.Index(fields=["studio", "client_code", "-at"], name="audit_client_at_idx"),
-            models.Index(fields=["studio", "actor", "-at"], name="audit_actor_at_idx"),
+            models.Index(fields=["studio", "client_code", "-at", "-id"], name="audit_client_idx"),
+            models.Index(fields=["studio", "actor", "-at", "-id"], name="audit_actor_idx"),
         ]
 
     def __str__(self) -> str:
