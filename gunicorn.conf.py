@@ -4,7 +4,6 @@ Every value can be overridden by an environment variable of the same name in cap
 GUNICORN_ prefix (for example GUNICORN_WORKERS=8), or on the command line.
 """
 
-import gc
 import multiprocessing
 import os
 
@@ -34,7 +33,8 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 
 
 def post_worker_init(worker) -> None:
-    """Once the app is loaded, move everything allocated so far (Django, templates, the pose
-    library) out of the garbage collector's way: full collections then scan only what requests
-    left behind, which shortens the pause they add to an unlucky request."""
-    gc.freeze()
+    """Once the app is loaded: garbage is collected between requests, not during them
+    (practice/collector.py says why and how)."""
+    from practice.collector import collect_between_requests
+
+    collect_between_requests()

@@ -2,9 +2,11 @@
 
 Seeds 10,000 clients (two precautions and a trigger each), 5,000 routines of 8 steps, 50,000
 audit events and 20 members with bulk inserts, then for each page prints its query count, the
-median and 95th-percentile server time over 20 requests (Django's test client, in process) and
-the response size. Then the memory of uncached handout renders (RSS after 50 and after 500) and
-requests per second of the client list against a bare view.
+median and 95th-percentile server time over 20 requests and the response size. Requests go
+through Django's test client, in process; server time is what the request log records (from the
+first middleware in to the response out), with garbage collected between requests as a gunicorn
+worker does (practice/collector.py). Then the memory of uncached handout renders (RSS after 50
+and after 500) and requests per second of the client list against a bare view.
 
 SQLite by default: a temporary file, deleted afterwards. On PostgreSQL (DATABASE_URL) the
 configured database is used and emptied, so its name must contain "bench":
@@ -28,7 +30,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client as TestClient
-from django.test.utils import override_settings, setup_test_environment
+from django.test.utils import override_settings
 from django.urls import path, reverse
 from django.utils import timezone
 
@@ -41,6 +43,7 @@ from clients.models import (
     Trigger,
 )
 from clients.vocabulary import Condition, TriggerCategory
+from practice.collector import collect_between_requests, stop_collecting_between_requests
 from practice.models import Membership, Studio, User
 from routines import handouts
 from routines.handouts import PrintOptions
@@ -89,9 +92,44 @@ def _rss_mb() -> float:
         return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+class _ServerTimes(logging.Handler):
+    """The duration the request log writes for each request (practice/observability.py)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.durations: list[float] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.durations.append(record.duration_ms)
+
+
+@contextmanager
+def _server_times():
+    log = logging.getLogger("groundwork.requests")
+    times = _ServerTimes()
+    # Kept from the console: one JSON line per request would time the terminal, not the page.
+    log.addHandler(times)
+    propagate, log.propagate = log.propagate, False
+    try:
+        yield times
+    finally:
+        log.removeHandler(times)
+        log.propagate = propagate
+
+
+@contextmanager
+def _collector_as_in_gunicorn():
+    threshold = gc.get_threshold()
+    collect_between_requests()
+    try:
+        yield
+    finally:
+        stop_collecting_between_requests(threshold)
+
+
 @contextmanager
 def _throwaway_database():
-    setup_test_environment()
+    # No setup_test_environment(): its template instrumentation would be timed with the pages.
     if connection.vendor == "sqlite":
         with tempfile.TemporaryDirectory() as folder:
             old_name = connection.settings_dict["NAME"]
@@ -121,9 +159,12 @@ class Command(BaseCommand):
         parser.add_argument("--renders", type=int, default=500, help="uncached PDFs for memory")
 
     def handle(self, *args, requests: int, renders: int, **options) -> None:
-        # One JSON line per request would time the log, not the page.
-        logging.getLogger("groundwork.requests").setLevel(logging.WARNING)
-        with _throwaway_database(), override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False):
+        settings_for_bench = override_settings(
+            ALLOWED_HOSTS=["testserver"],
+            DEBUG=False,
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        )
+        with _throwaway_database(), settings_for_bench, _server_times() as times:
             started = time.perf_counter()
             world = self._seed()
             seconds = time.perf_counter() - started
@@ -131,11 +172,11 @@ class Command(BaseCommand):
                 f"Seeded in {seconds:.0f} s ({connection.vendor}): {CLIENTS} clients, "
                 f"{ROUTINES} routines of {STEPS} steps, {EVENTS} audit events, {MEMBERS} members"
             )
+            self._server_times = times
             # As a gunicorn worker does after start-up (gunicorn.conf.py post_worker_init).
-            gc.collect()
-            gc.freeze()
-            self._pages(world, requests)
-            self._throughput(world, requests)
+            with _collector_as_in_gunicorn():
+                self._pages(world, requests)
+                self._throughput(world, requests)
             self._memory(world, renders)
 
     # --- Seeding ------------------------------------------------------------------------------
@@ -306,12 +347,12 @@ class Command(BaseCommand):
 
         with connection.execute_wrapper(count):
             client.get(url, headers=headers or {})
-        timings = []
+        durations = self._server_times.durations
+        durations.clear()
         for _ in range(runs):
-            started = time.perf_counter()
             response = client.get(url, headers=headers or {})
-            timings.append((time.perf_counter() - started) * 1000)
-        return len(queries), timings, len(response.content)
+        assert len(durations) == runs, "the request log wrote no duration"
+        return len(queries), list(durations), len(response.content)
 
     def _row(self, name: str, queries: int | str, timings: list[float], size: int, limit=True):
         p50 = statistics.median(timings)
