@@ -64,16 +64,31 @@ def routine_intake(routine: Routine, today: date | None = None) -> Intake | None
     return cached
 
 
+# What the checker and a fix's button read. The rest of a row (steps, figures, instructions:
+# JSON decoded for every one of a hundred-odd options) is left in the database.
+CHECKED_POSE_FIELDS = ("code", "studio", "name", "attributes", "teacher_notes", "both_sides")
+CHECKED_MODIFICATION_FIELDS = ("code", "pose", "studio", "name", "removes", "adds")
+
+
+def _checked_modifications(studio: Studio) -> QuerySet[Modification]:
+    return Modification.objects.visible_to(studio).only(*CHECKED_MODIFICATION_FIELDS)
+
+
 def _prefetch_options(steps: list[RoutineStep], studio: Studio) -> None:
     """Every pose's modifications and alternatives (with theirs): three queries in all."""
-    visible_modifications = Modification.objects.visible_to(studio)
     prefetch_related_objects(
         [step.pose for step in steps],
-        Prefetch("modifications", visible_modifications, to_attr="safety_modifications"),
+        Prefetch("modifications", _checked_modifications(studio), to_attr="safety_modifications"),
         Prefetch(
             "alternatives",
-            Pose.objects.visible_to(studio).prefetch_related(
-                Prefetch("modifications", visible_modifications, to_attr="safety_modifications")
+            Pose.objects.visible_to(studio)
+            .only(*CHECKED_POSE_FIELDS)
+            .prefetch_related(
+                Prefetch(
+                    "modifications",
+                    _checked_modifications(studio),
+                    to_attr="safety_modifications",
+                )
             ),
             to_attr="safety_alternatives",
         ),
@@ -168,9 +183,10 @@ def picker_poses(
     intake = routine_intake(routine) if may_see_advisories(request) else None
     if intake is None:
         return list(poses[:limit])
-    visible_modifications = Modification.objects.visible_to(request.studio)
     poses = poses.prefetch_related(
-        Prefetch("modifications", visible_modifications, to_attr="safety_modifications")
+        Prefetch(
+            "modifications", _checked_modifications(request.studio), to_attr="safety_modifications"
+        )
     )
     hide_conflicts = suits_filter_on(request)
     # In chunks, stopping at the limit: checking the whole library (every pose and its

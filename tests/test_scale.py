@@ -222,6 +222,36 @@ def test_audit_rows_do_not_load_encrypted_client_columns(world, crowd):
     assert "goals" not in entries and "emergency_contact" not in entries
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plans")
+@pytest.mark.parametrize("field", ["client", "actor"])
+def test_a_filtered_audit_trail_reads_its_own_index(world, crowd, field):
+    """Filtered by one client or one member, the trail and its count follow that filter's
+    index instead of walking the whole studio's trail in time order."""
+    for client in crowd[:3]:
+        AuditEvent.objects.create(
+            studio=world.studio,
+            actor=world.alice.user,
+            actor_label="x",
+            action="view",
+            client=client,
+            client_code=client.code,
+            record_type="client",
+        )
+    value = crowd[0].code if field == "client" else world.alice.code
+    url = reverse("audit_list", args=[world.studio.code]) + f"?{field}={value}"
+    with CaptureQueriesContext(connection) as context:
+        response = world.client_for(world.alice).get(url)
+    assert response.status_code == 200
+    trail = [q["sql"] for q in context if 'FROM "clients_auditevent"' in q["sql"]]
+    assert len(trail) == 2  # the page and its count
+    for sql in trail:
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            plan = " ".join(str(row) for row in cursor.fetchall())
+        assert f"audit_{field}_idx" in plan, plan
+        assert "TEMP B-TREE" not in plan, plan
+
+
 def test_importing_the_url_configuration_does_not_import_weasyprint():
     code = (
         "import django, sys; django.setup(); import practice.urls; "

@@ -144,7 +144,9 @@ def _builder_context(
             instance=routine, studio=request.studio, initial=_routine_form_initial(request, routine)
         ),
         "picker_query": query,
-        "picker_results": _picker_results(request, query, routine),
+        # Called by the template only where the picker is drawn: the htmx answer to an edit
+        # redraws the steps, not the picker.
+        "picker_results": partial(_picker_results, request, query, routine),
         "picker_suits": suits_filter_on(request),
         "focus_step": focus[0] if focus else None,
         "focus_direction": focus[1] if focus else None,
