@@ -53,12 +53,12 @@ def test_the_builder_costs_the_same_queries_for_any_number_of_steps(
         RoutineStepFactory(routine=routine, position=position, pose=library_pose("lizard"))
     with django_assert_num_queries(three_steps):
         client.get(routine.get_absolute_url())
-    # 1 session, 2 user, 3 membership and studio, 4 routine and its client, 5 steps with poses
-    # and chosen modifications, 6 picker poses, 7 studio switcher. Each step's editor (its
-    # modifications and alternatives) is loaded only when opened; the "tailored for" chooser
-    # lists no clients (and this routine has none to look up); the session is not saved when
-    # nothing in it changed.
-    assert three_steps == 7
+    # 1 session, 2 user, 3 memberships with their studios (this one's, and the switcher's),
+    # 4 routine and its client, 5 steps with poses and chosen modifications. Each step's editor
+    # (its modifications and alternatives) is loaded only when opened, and the picker's results
+    # once the page is shown; the "tailored for" chooser lists no clients (and this routine has
+    # none to look up); the session is not saved when nothing in it changed.
+    assert three_steps == 5
 
 
 def test_adding_a_step_over_htmx_returns_the_refreshed_builder(world, routine):
@@ -268,6 +268,22 @@ def test_the_picker_searches_any_name(world, routine):
     assert "<html" not in response.text
 
 
+def test_the_picker_fills_in_after_the_page_and_searches_without_javascript(world, routine):
+    client = world.client_for(world.bob)
+    picker_url = _url("step_picker", routine)
+    page = client.get(routine.get_absolute_url()).text
+    # The steps come first; htmx fetches the library as soon as the page is shown.
+    assert f'hx-get="{picker_url}" hx-trigger="load"' in page
+    assert 'Add<span class="visually-hidden"> Lizard' not in page
+    library = client.get(picker_url, headers=HTMX).text
+    assert 'Add<span class="visually-hidden"> Lizard' in library
+    # Without JavaScript the search form comes back to the page, which then lists what matches,
+    # an empty search the whole library.
+    searched = client.get(routine.get_absolute_url(), {"q": ""}).text
+    assert 'Add<span class="visually-hidden"> Lizard' in searched
+    assert 'hx-trigger="load"' not in searched
+
+
 def test_duplicate_archive_restore(world, routine):
     client = world.client_for(world.bob)
     response = client.post(_url("routine_duplicate", routine))
@@ -338,9 +354,10 @@ def test_the_routine_list_has_a_fixed_query_count(world, routine, django_assert_
     url = reverse("routine_list", args=[world.studio.code])
     client.get(url)
     RoutineFactory.create_batch(8, studio=world.studio)
-    # 1 session, 2 user, 3 membership and studio, 4 count, 5 studio switcher, 6 one page of
-    # routines with authors, 7 the step counts of that page (no session save: nothing changed)
-    with django_assert_num_queries(7):
+    # 1 session, 2 user, 3 memberships with their studios (this one's, and the switcher's),
+    # 4 count, 5 one page of routines with authors, 6 the step counts of that page (no session
+    # save: nothing changed)
+    with django_assert_num_queries(6):
         assert client.get(url).status_code == 200
 
 

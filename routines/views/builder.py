@@ -144,8 +144,9 @@ def _builder_context(
             instance=routine, studio=request.studio, initial=_routine_form_initial(request, routine)
         ),
         "picker_query": query,
-        # Called by the template only where the picker is drawn: the htmx answer to an edit
-        # redraws the steps, not the picker.
+        # The page draws the picker's results only for a search sent without JavaScript (the
+        # search form, or step_picker's redirect); otherwise htmx fetches them from step_picker.
+        "picker_searched": "q" in request.GET,
         "picker_results": partial(_picker_results, request, query, routine),
         "picker_suits": suits_filter_on(request),
         "focus_step": focus[0] if focus else None,
