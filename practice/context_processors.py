@@ -7,7 +7,9 @@ def studios(request: HttpRequest) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     return {
-        "user_memberships": user.memberships.select_related("studio"),
+        # A studio page has them already (practice/middleware.py StudioMiddleware).
+        "user_memberships": getattr(request, "user_memberships", None)
+        or user.memberships.select_related("studio"),
         "studio": getattr(request, "studio", None),
         "membership": getattr(request, "membership", None),
     }

@@ -40,11 +40,11 @@ class StudioMiddleware:
         studio_code = view_kwargs.get("studio_code")
         if studio_code is None:
             return None
-        membership = (
-            Membership.objects.select_related("studio")
-            .filter(user=request.user, studio__code=studio_code)
-            .first()
-        )
+        # All of the person's memberships in one query: the page's studio switcher lists them
+        # (practice/context_processors.py), and this studio's is among them or nowhere.
+        memberships = list(Membership.objects.select_related("studio").filter(user=request.user))
+        request.user_memberships = memberships  # type: ignore[attr-defined]
+        membership = next((m for m in memberships if m.studio.code == studio_code), None)
         if membership is None:
             raise Http404("No such studio")
         if membership.studio.require_mfa and not is_mfa_enabled(request.user):
