@@ -141,10 +141,10 @@ def test_the_consent_text_page_costs_the_same_queries_for_many_clients(
         ConsentSignatureFactory(client=ClientFactory(studio=world.studio), document=version_1)
         ClientFactory(studio=world.studio)
     ConsentDocumentFactory(studio=world.studio, version=2)
-    # 1 session, 2 user, 3 membership and studio, 4 versions with signature counts and authors,
-    # 5 how many clients are still to sign, 6 one page of them, 7 the version each of those last
-    # signed, 8 studio switcher
-    with django_assert_num_queries(8):
+    # 1 session, 2 user, 3 memberships with their studios (this one's, and the switcher's),
+    # 4 versions with signature counts and authors, 5 how many clients are still to sign,
+    # 6 one page of them, 7 the version each of those last signed
+    with django_assert_num_queries(7):
         response = client.get(_text_url(world.studio))
     assert len(response.context["clients_to_sign"]) == 11
 
@@ -162,10 +162,23 @@ def test_the_client_page_says_when_there_is_no_consent_text_yet(world, client_a)
 
 
 def test_a_client_who_never_signed_is_flagged_and_offered_the_form(world, client_a, version_1):
-    response = world.client_for(world.bob).get(client_a.get_absolute_url())
+    teacher = world.client_for(world.bob)
+    response = teacher.get(client_a.get_absolute_url())
     assert "Needs to sign version 1" in response.text
     assert "Version one, kindly." in response.text  # the teacher can read it with the client
-    form = response.context["consent_form"]
+    # The form comes when "Record a signature" is opened (htmx), or on its own page.
+    assert f'hx-get="{_sign_url(client_a)}" hx-trigger="toggle once"' in response.text
+    assert f'<a href="{_sign_url(client_a)}">Open the signing form</a>' in response.text
+    assert response.context["consent_form"] is None
+    opened = teacher.get(_sign_url(client_a), headers=HTMX)
+    assert opened.text.lstrip().startswith("<form")
+    assert AuditEvent.objects.filter(
+        client=client_a, summary="consent signing form opened"
+    ).exists()
+    page = teacher.get(_sign_url(client_a))
+    assert "<html" in page.text and "Record the signature" in page.text
+    form = opened.context["form"]
+    assert page.context["consent_form"].initial == form.initial
     assert form.initial["signed_name"] == "Maya Lindqvist"
     assert form.initial["witness"] == world.bob.code
     assert form.fields["signed_on"].initial == timezone.localdate()
@@ -336,4 +349,6 @@ def test_erased_clients_cannot_be_signed_for(world, client_a, version_1):
 
 def test_signatures_are_only_ever_added_never_edited_or_deleted(world, client_a):
     assert [pattern.name for pattern in consent_urls.urlpatterns] == ["consent_sign"]
-    assert world.client_for(world.bob).get(_sign_url(client_a)).status_code == 405
+    teacher = world.client_for(world.bob)
+    assert teacher.put(_sign_url(client_a)).status_code == 405
+    assert teacher.delete(_sign_url(client_a)).status_code == 405

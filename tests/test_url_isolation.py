@@ -135,7 +135,7 @@ ROLE_TABLE: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "preferences_edit": (TEACHERS, FORM),
     "touch_consent_edit": (TEACHERS, FORM),
     "clearance_edit": (TEACHERS, FORM),
-    "consent_sign": (TEACHERS, ACTION),
+    "consent_sign": (TEACHERS, FORM),
     "note_add": (TEACHERS, ACTION),
     "note_edit": (TEACHERS, FORM),
     "note_sign": (TEACHERS, ACTION),

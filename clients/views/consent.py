@@ -6,14 +6,16 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
-from clients import services
+from clients import audit, services
 from clients.access import get_client_for_studio
 from clients.forms.consent import DEFAULT_CONSENT_TEXT, ConsentTextForm, SignatureForm
-from clients.models import Client, ConsentDocument, ConsentSignature
+from clients.models import AuditEvent, Client, ConsentDocument, ConsentSignature
 from practice.access import StudioRequest, studio_can, studio_view
 from practice.once import submit_once
+
+Action = AuditEvent.Action
 
 
 def _signature_form(request: StudioRequest, client: Client, document: ConsentDocument | None):
@@ -28,7 +30,11 @@ def _signature_form(request: StudioRequest, client: Client, document: ConsentDoc
 def section_context(
     request: StudioRequest, client: Client, *, form: SignatureForm | None = None
 ) -> dict:
-    """The consent part of the client page, in two queries: the current text, the signatures."""
+    """The consent part of the client page, in two queries: the current text, the signatures.
+
+    The signing form is drawn only when given (sent back with its errors, or opened on its
+    own): on the client page it is fetched when the teacher opens "Record a signature".
+    """
     document = services.current_consent(request.studio)
     signatures = list(client.signatures.select_related("document", "witnessed_by"))
     current = None
@@ -41,7 +47,7 @@ def section_context(
         # The latest signature on an earlier version, for "signed version 1; version 2 is waiting".
         "consent_latest_signature": signatures[0] if signatures else None,
         "consent_needs_signature": document is not None and current is None,
-        "consent_form": form or _signature_form(request, client, document),
+        "consent_form": form,
         "can_manage_consent_text": studio_can(request, "consent.manage_text"),
     }
 
@@ -66,12 +72,20 @@ def _section_response(
     return render(request, "clients/consent_sign.html", context, status=status)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @studio_view("clients.edit")
 @submit_once
 def consent_sign(request: StudioRequest, client_code: str) -> HttpResponse:
     client = get_client_for_studio(request, client_code)
     document = services.current_consent(request.studio)
+    if request.method == "GET":
+        # The form names the client (the full name to sign), so opening it is a view.
+        audit.audit_client(request, client, Action.VIEW, "consent", "consent signing form opened")
+        form = _signature_form(request, client, document)
+        if request.htmx:
+            context = {"client": client, "consent_document": document, "form": form}
+            return render(request, "clients/_consent_sign_form.html", context)
+        return _section_response(request, client, form=form)
     form = SignatureForm(request.POST, studio=request.studio)
     if form.is_valid():
         if document is None:
