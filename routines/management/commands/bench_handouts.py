@@ -98,8 +98,8 @@ class Command(BaseCommand):
 
         def weasyprint_only() -> bytes:
             # WeasyPrint with the same HTML, stylesheet and fonts, without our queries,
-            # templates or cache.
-            return pdf.render(html, studio)
+            # templates, cache or child process.
+            return pdf.render_here(html, studio)
 
         full_render()  # warm fonts and template caches for both measurements
         render_ms, floor_ms = _interleaved_medians(full_render, weasyprint_only, runs)

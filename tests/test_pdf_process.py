@@ -1,0 +1,40 @@
+"""Each PDF is made in a child process, so what WeasyPrint's C libraries keep leaves with it."""
+
+import os
+import time
+
+import pytest
+
+from routines import pdf
+from tests.factories import StudioFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_pdf_is_made_in_another_process(monkeypatch):
+    monkeypatch.setattr(pdf, "render_here", lambda html, studio: str(os.getpid()).encode())
+    made_by = int(pdf.render("<p>Hello</p>", StudioFactory()))
+    assert made_by != os.getpid()
+
+
+def test_a_real_handout_page_comes_back_whole():
+    document = pdf.render('<html lang="en"><body><h1>Hips</h1></body></html>', StudioFactory())
+    assert document.startswith(b"%PDF-") and document.rstrip().endswith(b"%%EOF")
+
+
+def test_a_failure_in_the_child_is_raised_here_with_its_reason(monkeypatch):
+    def broken(html, studio):
+        raise ValueError("a font that cannot be read")
+
+    monkeypatch.setattr(pdf, "render_here", broken)
+    with pytest.raises(pdf.RenderFailed, match="a font that cannot be read"):
+        pdf.render("<p>Hello</p>", StudioFactory())
+
+
+def test_a_render_that_hangs_is_stopped(monkeypatch):
+    monkeypatch.setattr(pdf, "RENDER_SECONDS", 1)
+    monkeypatch.setattr(pdf, "render_here", lambda html, studio: time.sleep(30))
+    started = time.monotonic()
+    with pytest.raises(pdf.RenderFailed):
+        pdf.render("<p>Hello</p>", StudioFactory())
+    assert time.monotonic() - started < 10
