@@ -159,7 +159,10 @@ async def _one_action(
         if response.status_code in ACKNOWLEDGED:
             results.precautions.add(marker)
     elif action == "step":
-        response = await _submit(http, results, "step", teacher.routine_url, "/steps/add/")
+        # A search sent without JavaScript draws the picker's results (and their Add buttons)
+        # on the builder page; otherwise htmx fetches them after the page.
+        picker = teacher.routine_url + "?q="
+        response = await _submit(http, results, "step", picker, "/steps/add/")
         _count_edit(
             results, teacher, response, lambda: results.steps_added.update([teacher.routine_url])
         )
@@ -434,6 +437,15 @@ def _report(results: Results, checks: dict, elapsed: float, limit_at: tuple[int,
     print(f"step counts off: {len(checks['steps'])} {checks['steps'][:3]}")
     print(f"titles never acknowledged: {len(checks['titles'])} {checks['titles'][:3]}")
     print(f"sessions lost (sent to sign-in): {results.sessions_lost}")
+    # A kind of write that never went through proves nothing (a form the soak no longer finds).
+    writes = {
+        "notes": len(results.notes),
+        "precautions": len(results.precautions),
+        "steps": sum(results.steps_added.values()),
+        "detail saves": sum(len(t) for t in results.titles.values()),
+    }
+    never_done = [kind for kind, count in writes.items() if not count]
+    print(f"kinds of write never acknowledged: {never_done}")
     bitten_at, direct = limit_at
     shared = bool(bitten_at) and direct == [429, 429]
     print(
@@ -447,6 +459,7 @@ def _report(results: Results, checks: dict, elapsed: float, limit_at: tuple[int,
         or unexplained
         or results.refused_not_409
         or results.sessions_lost
+        or never_done
         or not shared
     )
     print("SOAK FAILED" if failed else "SOAK PASSED")
