@@ -41,8 +41,12 @@ class StudioMiddleware:
         if studio_code is None:
             return None
         # All of the person's memberships in one query: the page's studio switcher lists them
-        # (practice/context_processors.py), and this studio's is among them or nowhere.
-        memberships = list(Membership.objects.select_related("studio").filter(user=request.user))
+        # (practice/context_processors.py), and this studio's is among them or nowhere. With
+        # the user joined, so rules that read membership.user (who may read a note) need no
+        # query of their own.
+        memberships = list(
+            Membership.objects.select_related("studio", "user").filter(user=request.user)
+        )
         request.user_memberships = memberships  # type: ignore[attr-defined]
         membership = next((m for m in memberships if m.studio.code == studio_code), None)
         if membership is None:

@@ -103,7 +103,8 @@ def _print_setup() -> tuple[FontConfiguration, CSS]:
     )
     # One small page in every face here, so each child starts with the fonts loaded and their
     # caches filled rather than doing that work again for every PDF.
-    HTML(string=_WARM_UP_HTML).write_pdf(stylesheets=[stylesheet], font_config=font_config)
+    warm_up = HTML(string=_WARM_UP_HTML, url_fetcher=StudioURLFetcher(None))
+    warm_up.write_pdf(stylesheets=[stylesheet], font_config=font_config)
     return font_config, stylesheet
 
 

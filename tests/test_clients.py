@@ -4,11 +4,16 @@ from django.urls import reverse
 from clients.models import AuditEvent, Client
 from routines.models import Routine
 from tests.factories import (
+    CheckInFactory,
     ClientFactory,
+    ConsentDocumentFactory,
+    ConsentSignatureFactory,
     MembershipFactory,
+    NoteFactory,
     PrecautionFactory,
     RoutineFactory,
     RoutineStepFactory,
+    SessionFactory,
     TriggerFactory,
 )
 
@@ -48,6 +53,47 @@ def test_search_and_filters(world, client_record):
     assert "Ana" in mine and "Cal" not in mine
     archived = _list(world, world.bob, show="archived").text
     assert "Bea" in archived and "Ana" not in archived
+
+
+def test_the_client_page_costs_the_same_queries_for_a_fuller_record(
+    world, client_record, django_assert_num_queries
+):
+    teacher = world.client_for(world.bob)
+    url = client_record.get_absolute_url()
+
+    def add_one_of_each(number: int) -> None:
+        document = ConsentDocumentFactory(studio=world.studio, version=number)
+        ConsentSignatureFactory(client=client_record, document=document)
+        PrecautionFactory(client=client_record)
+        TriggerFactory(client=client_record)
+        NoteFactory(client=client_record, author=world.bob.user)
+        RoutineFactory(studio=world.studio, client=client_record, title=f"Hips {number}")
+        client_record.care_team.add(MembershipFactory(studio=world.studio, role="instructor"))
+        session = SessionFactory(studio=world.studio, teacher=world.bob, clients=[client_record])
+        CheckInFactory(session=session, client=client_record)
+
+    def count() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as context:
+            assert teacher.get(url).status_code == 200
+        return len(context)
+
+    add_one_of_each(1)
+    teacher.get(url)
+    small = count()
+    for number in (2, 3, 4):
+        add_one_of_each(number)
+    ConsentDocumentFactory(studio=world.studio, version=5)  # so the signing form is offered
+    with django_assert_num_queries(small):
+        teacher.get(url)
+    # 1 session, 2 user, 3 memberships with their studios, 4 the client; 5 practice days
+    # reported, 6-7 upcoming and recent sessions; 8 precautions, 9 triggers, 10 touch-consent
+    # changes; 11 the consent text, 12 signatures; 13 notes, 14 their addenda; 15 check-ins and
+    # 16 weekly home practice (progress); 17 the audit entry; 18 the care team; 19 routines with
+    # their practice links. The signing form (the team list to witness) comes only when opened.
+    assert small == 19
 
 
 def test_the_list_has_a_fixed_query_count(world, client_record, django_assert_num_queries):
