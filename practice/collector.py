@@ -40,8 +40,8 @@ def collect_between_requests() -> None:
     request_finished.connect(_collect_after_response, dispatch_uid=_DISPATCH_UID)
 
 
-def stop_collecting_between_requests(threshold: tuple[int, int, int] = (700, 10, 10)) -> None:
-    """Back to CPython's defaults (tests, and the benchmark when it is done)."""
+def stop_collecting_between_requests(threshold: tuple[int, int, int]) -> None:
+    """Back to the thresholds there were before (tests, and the benchmark when it is done)."""
     request_finished.disconnect(dispatch_uid=_DISPATCH_UID)
     gc.set_threshold(*threshold)
     gc.unfreeze()

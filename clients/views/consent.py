@@ -83,8 +83,9 @@ def consent_sign(request: StudioRequest, client_code: str) -> HttpResponse:
         audit.audit_client(request, client, Action.VIEW, "consent", "consent signing form opened")
         form = _signature_form(request, client, document)
         if request.htmx:
-            context = {"client": client, "consent_document": document, "form": form}
-            return render(request, "clients/_consent_sign_form.html", context)
+            return render(
+                request, "clients/_consent_sign_form.html", {"client": client, "form": form}
+            )
         return _section_response(request, client, form=form)
     form = SignatureForm(request.POST, studio=request.studio)
     if form.is_valid():
