@@ -36,6 +36,7 @@ MODIFICATION_SCHEMA = {
         "slug": _SLUG,
         "name": _TEXT,
         "instructions": _TEXT,
+        "steps": {"type": "array", "items": _TEXT, "maxItems": 7},
         "props": _words(Prop),
         "removes": _words(Movement),
         "reduces": _words(Movement),
@@ -210,7 +211,8 @@ def _pose_fields(entry: dict) -> dict:
 
 def _modification_fields(entry: dict, figure: dict) -> dict:
     fields = {key: entry[key] for key in ("name", "instructions", "props", "removes", "reduces")}
-    return {**fields, "adds": entry["adds"], "figure": figure, "retired": False}
+    steps = entry.get("steps", [])
+    return {**fields, "steps": steps, "adds": entry["adds"], "figure": figure, "retired": False}
 
 
 @transaction.atomic

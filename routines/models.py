@@ -160,8 +160,10 @@ class Modification(models.Model):
     slug = models.SlugField(max_length=80, blank=True, editable=False)
     name = models.CharField(max_length=120)
     instructions = models.TextField(
-        help_text="Printed on the handout in place of the pose's usual steps."
+        help_text="A line or two that sums up this version (the overview, the picker)."
     )
+    # The version's own numbered steps: printed, and played, instead of the pose's steps.
+    steps = models.JSONField(default=list, blank=True)
     props = models.JSONField(default=list, blank=True, validators=[validate_props])
     removes = models.JSONField(default=list, blank=True, validators=[validate_movements])
     reduces = models.JSONField(default=list, blank=True, validators=[validate_movements])
