@@ -119,6 +119,8 @@ def test_no_library_practice_asks_anyone_to_hold_the_breath():
         (lambda d: d["poses"][0].update(hold={"breaths": 5, "seconds": 30}), "hold"),
         (lambda d: d["poses"][0].update(modifications=d["poses"][0]["modifications"][:1]), "short"),
         (lambda d: d["poses"][0].update(alternatives=["no-such-pose"]), "not another pose"),
+        (lambda d: d["poses"][0]["modifications"][0].pop("steps"), "'steps' is a required"),
+        (lambda d: d["poses"][0]["modifications"][0].update(steps=["Only one."]), "short"),
         (lambda d: d["poses"][1].update(slug=d["poses"][0]["slug"]), "duplicate pose slug"),
         (
             lambda d: d["poses"][0]["modifications"][0].update(removes=["inversion"]),
