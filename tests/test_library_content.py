@@ -107,6 +107,19 @@ def test_every_prop_a_version_names_is_listed_and_drawn(pose, modification):
             assert ({word} | DRAWN_AS.get(word, set())) & drawn, f"{word} is not drawn: {step}"
 
 
+def _letters(text: str) -> str:
+    return re.sub(r"[^a-z ]", "", text.lower()).strip()
+
+
+@pytest.mark.parametrize(("pose", "modification"), MODIFICATIONS, ids=MODIFICATION_IDS)
+def test_a_version_repeats_no_line_of_its_poses_steps(pose, modification):
+    # The version is printed instead of the pose's steps: a client whose precautions ruled out
+    # the pose's movement must not meet one of its lines, even inside a longer sentence.
+    version = [_letters(step) for step in modification["steps"]]
+    for line in pose["steps"]:
+        assert not any(_letters(line) in step for step in version), line
+
+
 def test_no_library_practice_asks_anyone_to_hold_the_breath():
     assert not any("breath_retention" in pose["attributes"] for pose in POSES)
 
