@@ -31,12 +31,23 @@ def _words(vocabulary) -> dict:
 MODIFICATION_SCHEMA = {
     "type": "object",
     "additionalProperties": False,
-    "required": ["slug", "name", "instructions", "props", "removes", "reduces", "adds", "figure"],
+    "required": [
+        "slug",
+        "name",
+        "instructions",
+        "steps",
+        "props",
+        "removes",
+        "reduces",
+        "adds",
+        "figure",
+    ],
     "properties": {
         "slug": _SLUG,
         "name": _TEXT,
         "instructions": _TEXT,
-        "steps": {"type": "array", "items": _TEXT, "maxItems": 7},
+        # Printed instead of the pose's own steps, so a version must stand alone.
+        "steps": {"type": "array", "items": _TEXT, "minItems": 3, "maxItems": 7},
         "props": _words(Prop),
         "removes": _words(Movement),
         "reduces": _words(Movement),
@@ -210,9 +221,8 @@ def _pose_fields(entry: dict) -> dict:
 
 
 def _modification_fields(entry: dict, figure: dict) -> dict:
-    fields = {key: entry[key] for key in ("name", "instructions", "props", "removes", "reduces")}
-    steps = entry.get("steps", [])
-    return {**fields, "steps": steps, "adds": entry["adds"], "figure": figure, "retired": False}
+    keys = ("name", "instructions", "steps", "props", "removes", "reduces", "adds")
+    return {**{key: entry[key] for key in keys}, "figure": figure, "retired": False}
 
 
 @transaction.atomic

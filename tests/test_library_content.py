@@ -5,7 +5,13 @@ import re
 
 import pytest
 
-from routines.library import LibraryError, library_problems, read_library, sync_library
+from routines.library import (
+    LibraryError,
+    library_figures,
+    library_problems,
+    read_library,
+    sync_library,
+)
 from routines.models import Modification, Pose
 from tests.factories import RoutineStepFactory, library_pose
 
@@ -14,7 +20,25 @@ POSES = DATA["poses"]
 # Commands, judgments and promises that trauma-informed wording avoids (see shared/DOMAIN.md).
 UNKIND = re.compile(
     r"relax|\b(push|force|forcing|should|must|correct|perfect|wrong|advanced|beginners?"
-    r"|harder|easier|heals?|healing|cures?|detox|releases? trauma|make sure)\b",
+    r"|harder|easier|heals?|healing|cures?|detox|releases? trauma|make sure"
+    r"|have to|ought to|try harder|don't let|never let)\b",
+    re.IGNORECASE,
+)
+FIGURES = library_figures(DATA)
+MODIFICATIONS = [(pose, modification) for pose in POSES for modification in pose["modifications"]]
+MODIFICATION_IDS = [f"{pose['slug']}/{version['slug']}" for pose, version in MODIFICATIONS]
+PROP_WORDS = re.compile(
+    r"\b(bolster|blanket|block|strap|chair|wall|pillow|cushion|towel)s?\b", re.IGNORECASE
+)
+# The figure draws seven kinds of prop; a pillow is drawn as a cushion or a bolster, and a towel
+# as the strap it is looped like or the blanket or cushion it is folded like.
+DRAWN_AS = {"pillow": {"cushion", "bolster"}, "towel": {"strap", "blanket", "cushion"}}
+# A version's last line tells the client, alone at home, how to come out of it or stop.
+WAY_OUT = re.compile(
+    r"\b(come (out|up|back|down)|press (up|back)|sit up|stand up|step (your feet )?(back|down|away"
+    r"|together)|(set|bring|lower|walk|slide) (it|them|your|both|one|the)\b.* (down|back|aside"
+    r"|together|in)|roll (to|onto)|go back|let (it|the|them|your)\b.* go|stop|straighten|uncross"
+    r"|rest (both|your)|return to)\b",
     re.IGNORECASE,
 )
 
@@ -63,6 +87,39 @@ def test_client_facing_words_are_invitational(pose):
         assert not UNKIND.search(text), f"{pose['slug']}: {text}"
 
 
+@pytest.mark.parametrize(("pose", "modification"), MODIFICATIONS, ids=MODIFICATION_IDS)
+def test_every_version_has_its_own_steps_ending_with_a_way_out(pose, modification):
+    steps = modification.get("steps", [])
+    assert 3 <= len(steps) <= 6, f"{len(steps)} steps"
+    assert WAY_OUT.search(steps[-1]), f"the last step gives no way out: {steps[-1]}"
+    for step in steps:
+        assert not UNKIND.search(step), step
+
+
+@pytest.mark.parametrize(("pose", "modification"), MODIFICATIONS, ids=MODIFICATION_IDS)
+def test_every_prop_a_version_names_is_listed_and_drawn(pose, modification):
+    figure = FIGURES[(pose["slug"], modification["slug"])]
+    shapes = [figure, figure.get("end") or {}]
+    drawn = {prop["kind"] for shape in shapes for prop in shape.get("props", [])}
+    for step in [modification["name"], *modification.get("steps", [])]:
+        for word in {match.lower() for match in PROP_WORDS.findall(step)}:
+            assert word in modification["props"], f"{word} is not in what you'll need: {step}"
+            assert ({word} | DRAWN_AS.get(word, set())) & drawn, f"{word} is not drawn: {step}"
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^a-z ]", "", text.lower()).strip()
+
+
+@pytest.mark.parametrize(("pose", "modification"), MODIFICATIONS, ids=MODIFICATION_IDS)
+def test_a_version_repeats_no_line_of_its_poses_steps(pose, modification):
+    # The version is printed instead of the pose's steps: a client whose precautions ruled out
+    # the pose's movement must not meet one of its lines, even inside a longer sentence.
+    version = [_letters(step) for step in modification["steps"]]
+    for line in pose["steps"]:
+        assert not any(_letters(line) in step for step in version), line
+
+
 def test_no_library_practice_asks_anyone_to_hold_the_breath():
     assert not any("breath_retention" in pose["attributes"] for pose in POSES)
 
@@ -75,6 +132,8 @@ def test_no_library_practice_asks_anyone_to_hold_the_breath():
         (lambda d: d["poses"][0].update(hold={"breaths": 5, "seconds": 30}), "hold"),
         (lambda d: d["poses"][0].update(modifications=d["poses"][0]["modifications"][:1]), "short"),
         (lambda d: d["poses"][0].update(alternatives=["no-such-pose"]), "not another pose"),
+        (lambda d: d["poses"][0]["modifications"][0].pop("steps"), "'steps' is a required"),
+        (lambda d: d["poses"][0]["modifications"][0].update(steps=["Only one."]), "short"),
         (lambda d: d["poses"][1].update(slug=d["poses"][0]["slug"]), "duplicate pose slug"),
         (
             lambda d: d["poses"][0]["modifications"][0].update(removes=["inversion"]),

@@ -396,6 +396,12 @@ def _modification_data(**changes) -> dict:
     data = {
         "name": "Willow knees together",
         "instructions": "If you like, keep your knees together and rock gently.",
+        # A blank line and a trailing newline, as people type them: neither becomes a step.
+        "steps": (
+            "If you like, lie on your back with a blanket under your head.\n\n"
+            "You might hug your knees together and rock gently.\n"
+            "Whenever you like, set one foot down and then the other.\n"
+        ),
         "props": [Prop.BLANKET],
         "reduces": [Movement.HIP_FLEXION_PAST_90],
     }
@@ -413,6 +419,11 @@ def test_an_instructor_adds_a_modification_to_a_library_pose(world):
     assert response["Location"] == pose.url_in(world.studio)
     modification = Modification.objects.get(studio=world.studio)
     assert modification.pose == pose
+    assert modification.steps == [
+        "If you like, lie on your back with a blanket under your head.",
+        "You might hug your knees together and rock gently.",
+        "Whenever you like, set one foot down and then the other.",
+    ]
     assert modification.props == [Prop.BLANKET]
     assert modification.reduces == [Movement.HIP_FLEXION_PAST_90]
     assert "Willow knees together" in client.get(pose.url_in(world.studio)).text
@@ -453,6 +464,58 @@ def test_a_studio_modification_is_edited(world):
     assert response.status_code == 302
     modification.refresh_from_db()
     assert modification.name == "Feet on the wall, knees together"
+
+
+def test_the_owner_writes_the_steps_of_a_studio_modification(world):
+    pose = _library("happy-baby")
+    modification = _studio_modification(world.studio, pose)
+    url = _url("modification_edit", world.studio, pose.code, modification.code)
+    client = world.client_for(world.alice)
+    lines = [
+        "If you like, lie down near a wall.",
+        "You might rest your feet on it.",
+        "Whenever you like, slide them down.",
+    ]
+    response = client.post(url, _modification_data(steps="\u202e" + "\n".join(lines)))
+    assert response.status_code == 302
+    modification.refresh_from_db()
+    assert modification.steps == lines  # the bidi control is gone
+    page = client.get(url).text
+    assert "You might rest your feet on it." in page
+    assert "You might rest your feet on it." in client.get(pose.url_in(world.studio)).text
+
+
+@pytest.mark.parametrize(
+    ("steps", "message"),
+    [
+        ("\n  \n", "Write at least one step, one per line."),
+        ("\n".join(f"Step {n}, if you like." for n in range(1, 9)), "Up to 7 steps"),
+    ],
+    ids=["none", "eight"],
+)
+def test_a_modification_needs_one_to_seven_steps_and_keeps_what_was_typed(world, steps, message):
+    pose = _library("happy-baby")
+    modification = _studio_modification(world.studio, pose)
+    url = _url("modification_edit", world.studio, pose.code, modification.code)
+    response = world.client_for(world.bob).post(url, _modification_data(steps=steps))
+    assert response.status_code == 400
+    assert message in response.text
+    assert 'value="Willow knees together"' in response.text
+    if steps.strip():
+        assert "Step 8, if you like." in response.text
+    modification.refresh_from_db()
+    assert modification.steps == []
+
+
+def test_lower_roles_and_outsiders_cannot_write_a_modifications_steps(world):
+    pose = _library("happy-baby")
+    modification = _studio_modification(world.studio, pose)
+    url = _url("modification_edit", world.studio, pose.code, modification.code)
+    assert world.client_for(world.ada).get(url).status_code == 403
+    assert world.client_for(world.ada).post(url, _modification_data()).status_code == 403
+    assert world.client_for(world.charlie).post(url, _modification_data()).status_code == 404
+    modification.refresh_from_db()
+    assert modification.steps == []
 
 
 def test_library_modifications_are_read_only(world):

@@ -108,6 +108,7 @@ def _forms(world, person) -> dict[str, CreateForm]:
             data={
                 "name": "Knees together",
                 "instructions": "If you like, keep your knees together.",
+                "steps": "If you like, lie down.\nYou might keep your knees together.",
                 "props": ["blanket"],
                 "reduces": ["hip_flexion_past_90"],
             },

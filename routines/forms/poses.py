@@ -196,7 +196,20 @@ class PoseForm(forms.ModelForm):
         return cleaned
 
 
+MODIFICATION_STEPS_MAX = 7
+
+
 class ModificationForm(forms.ModelForm):
+    # Printed and played instead of the pose's own steps, so the version has to stand alone.
+    steps = LinesField(
+        label="Steps",
+        help_text=(
+            "One step per line, up to seven: how to set up with the props, the movement, what "
+            "to notice, and how to come out. Clients read these instead of the pose's steps."
+        ),
+        error_messages={"required": "Write at least one step, one per line."},
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
     props = _checkboxes(Prop.choices, "Props")
     removes = _checkboxes([], "Takes away", "Movements of the pose this version leaves out.")
     reduces = _checkboxes([], "Softens", "Movements it keeps, but smaller or gentler.")
@@ -204,7 +217,7 @@ class ModificationForm(forms.ModelForm):
 
     class Meta:
         model = Modification
-        fields = ["name", "instructions", "props", "removes", "reduces", "adds"]
+        fields = ["name", "instructions", "steps", "props", "removes", "reduces", "adds"]
         widgets = {"instructions": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args: Any, pose: Pose, **kwargs: Any) -> None:
@@ -219,6 +232,15 @@ class ModificationForm(forms.ModelForm):
         self.fields["adds"].choices = absent
         if not present:
             del self.fields["removes"], self.fields["reduces"]
+
+    def clean_steps(self) -> list[str]:
+        steps = self.cleaned_data["steps"]
+        if len(steps) > MODIFICATION_STEPS_MAX:
+            raise ValidationError(
+                f"Up to {MODIFICATION_STEPS_MAX} steps, one per line; this has {len(steps)}. "
+                "Two short steps might become one."
+            )
+        return steps
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
