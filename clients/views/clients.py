@@ -50,7 +50,9 @@ def client_list(request: StudioRequest) -> HttpResponse:
 @studio_view("clients.edit")
 @submit_once
 def client_create(request: StudioRequest) -> HttpResponse:
-    form = ClientForm(request.POST or None, studio=request.studio)
+    # The creator's own box starts ticked: she can untick it before saving, or leave later.
+    creator = services.client_default_care_team(studio=request.studio, by=request.user)
+    form = ClientForm(request.POST or None, studio=request.studio, initial={"care_team": creator})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         care_team = data.pop("care_team")
