@@ -161,7 +161,14 @@ def _builder_context(
     # Without JavaScript "Edit step" links here with ?edit=<step>, which opens that editor.
     editing = request.GET.get("edit", "")
     rows = []
-    for step in steps:
+    first_of_kind: dict[tuple[int, int | None], int] = {}
+    for number, step in enumerate(steps, start=1):
+        # The same pose with the same modification twice prints the same page twice: the
+        # builder says so (one-click fixes can land two steps on one option), and the teacher
+        # decides whether to remove one.
+        step.same_as = first_of_kind.setdefault((step.pose_id, step.modification_id), number)
+        if step.same_as == number:
+            step.same_as = None
         code = str(step.code)
         form, alternatives = bound_forms.get(code), []
         if form is not None or code == editing:
