@@ -197,9 +197,10 @@ def test_opening_the_emailed_link_confirms_without_another_click(client):
     assert email.subject == "[Groundwork] Confirm your email address"
     assert "Someone, most likely you" in email.body
     confirm_path = "/accounts/confirm-email/" + email.body.split("/accounts/confirm-email/")[1]
-    response = client.get(confirm_path.split()[0])
-    assert response.status_code == 302
+    response = client.get(confirm_path.split()[0], follow=True)
     assert EmailAddress.objects.get(email=SIGNUP["email"]).verified
+    shown = [str(message) for message in response.context["messages"]]
+    assert f"Thank you: {SIGNUP['email']} is confirmed." in shown
 
 
 def test_the_sign_up_and_verification_pages_speak_in_sentence_case(client):
@@ -214,3 +215,12 @@ def test_the_sign_up_and_verification_pages_speak_in_sentence_case(client):
     assert "This link has expired or was already used." in expired
     login = client.get(reverse("account_login")).text
     assert "<h1>Sign in</h1>" in login and "Sign In" not in login
+
+
+def test_signing_in_is_acknowledged_plainly():
+    user = UserFactory(name="Rosa Diaz")
+    response = Client().post(
+        reverse("account_login"), {"login": user.email, "password": TEST_PASSWORD}, follow=True
+    )
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == ["Signed in as Rosa Diaz."]
