@@ -453,3 +453,19 @@ def test_a_studio_pose_with_hands_on_notes_raises_a_heads_up_for_no_touch(world,
     client.save()
     page = world.client_for(world.bob).get(routine.get_absolute_url()).text
     assert "The teacher notes of Assisted rest suggest hands-on help: Rosa has said no to" in page
+
+
+def test_naming_what_the_picker_hid_costs_one_query_however_much_it_hid(world, routine):
+    client = world.client_for(world.bob)
+
+    def count(query: str, **filter_off) -> int:
+        with CaptureQueriesContext(connection) as context:
+            client.get(_url("step_picker", routine), {"q": query, **filter_off}, headers=HTMX)
+        return len(context)
+
+    several = client.get(_url("step_picker", routine), {"q": "hip"}, headers=HTMX).text
+    assert "matching poses are hidden" in several
+    one_hidden, several_hidden = count("happy baby"), count("hip")
+    assert one_hidden == several_hidden
+    # With the filter off nothing is hidden, and the hidden names are not looked up.
+    assert count("hip", picker="1") == several_hidden - 1
