@@ -44,7 +44,7 @@ def _drag_last_step_to_the_top(page: Page) -> None:
     assert reorder.value.status == 200
 
 
-def test_a_drag_and_a_one_click_fix_log_no_policy_violation(page: Page):
+def test_a_drag_a_one_click_fix_and_other_edits_log_no_policy_violation(page: Page):
     instructor = MembershipFactory(role="instructor", studio__name="Cedar Room")
     rosa = ClientFactory(studio=instructor.studio, preferred_name="Rosa")
     PrecautionFactory(client=rosa, end_date=timezone.localdate() + timedelta(weeks=8))
@@ -66,6 +66,14 @@ def test_a_drag_and_a_one_click_fix_log_no_policy_violation(page: Page):
     step.get_by_text("Why, and what might help").click()
     step.get_by_role("button", name=re.compile(r"Choose “Calves resting on a chair”")).click()
     expect(page.locator("#safety-summary")).to_contain_text("0 conflicts")
+    # The rest of a day in the builder: add from the picker, open an editor, move a step.
+    page.get_by_label("Search the library by any name").fill("belly")
+    page.get_by_role("button", name="Add Belly breathing", exact=True).click()
+    expect(page.locator("#step-count")).to_have_text("3 steps")
+    page.locator("#steps .step").first.get_by_text("Edit step").click()
+    expect(page.get_by_role("button", name="Save step")).to_be_visible()
+    page.get_by_role("button", name="Move Belly breathing down").first.click()
+    expect(page.locator("#steps .step-head strong").first).not_to_have_text("1. Belly breathing")
     # Past htmx's settle (20 ms) and SortableJS's animation (150 ms).
     page.wait_for_timeout(500)
 
