@@ -7,12 +7,16 @@ choice, "nobody", and up to CHOOSER_LIMIT matches of what was typed (htmx asks
 results link back to the form's page with the chosen client's code in the query string.
 """
 
+from collections import Counter
+from collections.abc import Iterable
 from uuid import UUID
 
 from django import forms
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 
 from clients.models import Client
@@ -20,7 +24,28 @@ from practice.models import Studio
 
 CHOOSER_LIMIT = 10
 # The columns a chooser shows: never the encrypted ones, which would be decrypted for nothing.
-CHOOSER_COLUMNS = ("pk", "code", "studio_id", "preferred_name", "full_name", "status", "erased_at")
+CHOOSER_COLUMNS = (
+    *("pk", "code", "studio_id", "preferred_name", "full_name", "status", "erased_at"),
+    # The hint that tells same-named clients apart (mark_namesakes).
+    "created_at",
+)
+
+
+def mark_namesakes(clients: Iterable[Client]) -> None:
+    """Gives each client shown beside another of the same names a `namesake_hint` (when she
+    was added), so two "Ana Lima"s in one list can be told apart; the others get "". The date
+    is neither sensitive nor encrypted, so any role that sees the list may see it."""
+    clients = list(clients)
+    counts = Counter(_names(client) for client in clients)
+    for client in clients:
+        client.namesake_hint = ""
+        if counts[_names(client)] > 1:
+            added = date_format(timezone.localtime(client.created_at), "j M Y, H:i")
+            client.namesake_hint = f"added {added}"
+
+
+def _names(client: Client) -> tuple[str, str]:
+    return client.preferred_name.casefold(), client.full_name.casefold()
 
 
 def chooser_clients(studio: Studio, *, include_archived: bool) -> QuerySet[Client]:
@@ -39,7 +64,9 @@ def client_matches(studio: Studio, text: str, *, include_archived: bool) -> tupl
         .search(text)
         .order_by("preferred_name", "full_name", "pk")[: CHOOSER_LIMIT + 1]
     )
-    return found[:CHOOSER_LIMIT], len(found) > CHOOSER_LIMIT
+    shown = found[:CHOOSER_LIMIT]
+    mark_namesakes(shown)
+    return shown, len(found) > CHOOSER_LIMIT
 
 
 def client_label(client: Client) -> str:

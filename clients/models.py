@@ -36,6 +36,15 @@ class ClientQuerySet(models.QuerySet["Client"]):
     def active(self) -> "ClientQuerySet":
         return self.filter(status=Client.Status.ACTIVE)
 
+    def namesakes(self, preferred_name: str, full_name: str = "") -> "ClientQuerySet":
+        """Clients a new one could be mistaken for: the same name they go by, and the same full
+        name where both have one (two people called Ana with different surnames are told apart
+        by the full name shown beside the name)."""
+        same = self.filter(preferred_name__iexact=preferred_name.strip())
+        if full_name.strip():
+            same = same.filter(Q(full_name="") | Q(full_name__iexact=full_name.strip()))
+        return same
+
     def search(self, text: str) -> "ClientQuerySet":
         for word in text.split():
             self = self.filter(Q(preferred_name__icontains=word) | Q(full_name__icontains=word))

@@ -1,5 +1,6 @@
 """Changes to client records. Each writes its own audit entry, so no caller can forget it."""
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from clients.models import (
     Note,
     TouchConsentChange,
 )
+from clients.rules import members_allowed
 from clients.session_services import sessions_erase_for
 from practice.access import ensure_same_studio
 from practice.models import Membership, Studio, User
@@ -26,9 +28,25 @@ from practice.models import Membership, Studio, User
 Action = AuditEvent.Action
 
 
+def client_default_care_team(*, studio: Studio, by: User) -> list[Membership]:
+    """Who starts on a new client's care team: the member adding her, when her role may read
+    the record, so the to-do list shows her client's conflicts and reminders from day one."""
+    return list(members_allowed(studio, "clients.view_sensitive").filter(user=by))
+
+
 def client_create(
-    *, studio: Studio, by: User, request: HttpRequest | None = None, care_team=(), **fields
+    *,
+    studio: Studio,
+    by: User,
+    request: HttpRequest | None = None,
+    care_team: Iterable[Membership] | None = None,
+    **fields,
 ) -> Client:
+    """Adds a client. Without an explicit `care_team` the creator joins it (see
+    client_default_care_team); an explicit one, even empty, is what the person chose."""
+    if care_team is None:
+        care_team = client_default_care_team(studio=studio, by=by)
+    care_team = list(care_team)
     client = Client(studio=studio, created_by=by, **fields)
     client.full_clean()
     with transaction.atomic():

@@ -210,6 +210,10 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# Opening the emailed link confirms at once, with no extra "Confirm" click. A mail scanner that
+# opens links could confirm an address too, which only proves the mailbox received the link;
+# it never signs anyone in (that needs the browser that signed up).
+ACCOUNT_CONFIRM_EMAIL_ON_GET = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Groundwork] "
 # A shared studio computer must not keep someone signed in after the browser closes.
 ACCOUNT_SESSION_REMEMBER = False

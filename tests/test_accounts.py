@@ -2,6 +2,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.hashers import get_hasher
 from django.contrib.sessions.models import Session
@@ -188,3 +189,38 @@ def test_htmx_requests_are_sent_to_two_factor_set_up_with_a_client_redirect(worl
     response = world.client_for(world.bob).get(team, headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert response["HX-Redirect"] == reverse("mfa_activate_totp")
+
+
+def test_opening_the_emailed_link_confirms_without_another_click(client):
+    client.post(reverse("account_signup"), SIGNUP)
+    [email] = mail.outbox
+    assert email.subject == "[Groundwork] Confirm your email address"
+    assert "Someone, most likely you" in email.body
+    confirm_path = "/accounts/confirm-email/" + email.body.split("/accounts/confirm-email/")[1]
+    response = client.get(confirm_path.split()[0], follow=True)
+    assert EmailAddress.objects.get(email=SIGNUP["email"]).verified
+    shown = [str(message) for message in response.context["messages"]]
+    assert f"Thank you: {SIGNUP['email']} is confirmed." in shown
+
+
+def test_the_sign_up_and_verification_pages_speak_in_sentence_case(client):
+    signup = client.get(reverse("account_signup")).text
+    assert "<h1>Create your studio</h1>" in signup
+    assert "Sign Up" not in signup and "Sign In" not in signup
+    client.post(reverse("account_signup"), SIGNUP)
+    sent = client.get(reverse("account_email_verification_sent")).text
+    assert "<h1>Check your email</h1>" in sent
+    assert "Verify Your Email Address" not in sent
+    expired = client.get("/accounts/confirm-email/not-a-real-key/").text
+    assert "This link has expired or was already used." in expired
+    login = client.get(reverse("account_login")).text
+    assert "<h1>Sign in</h1>" in login and "Sign In" not in login
+
+
+def test_signing_in_is_acknowledged_plainly():
+    user = UserFactory(name="Rosa Diaz")
+    response = Client().post(
+        reverse("account_login"), {"login": user.email, "password": TEST_PASSWORD}, follow=True
+    )
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == ["Signed in as Rosa Diaz."]

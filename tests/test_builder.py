@@ -369,3 +369,34 @@ def test_the_routine_list_searches_over_htmx(world, routine):
     assert "Gentle hips" in response.text
     assert "Shoulders" not in response.text
     assert "<html" not in response.text
+
+
+def test_the_builder_points_out_a_repeated_step_and_offers_to_remove_it(world, routine):
+    butterfly = routine.steps.get(position=2)
+    repeat = RoutineStepFactory(routine=routine, position=4, pose=butterfly.pose)
+    client = world.client_for(world.bob)
+    page = client.get(routine.get_absolute_url()).text
+    assert page.count("The same as step") == 1
+    assert "The same as step 2: Butterfly. The handout would show it twice" in page
+    assert "Remove step 4" in page
+    assert f'action="{_url("step_remove", routine, repeat.code)}"' in page
+
+    client.post(_url("step_remove", routine, repeat.code), {"version": routine.version})
+    assert _order(routine) == ["belly-breathing", "butterfly", "constructive-rest"]
+    assert "The same as step" not in client.get(routine.get_absolute_url()).text
+
+
+def test_the_same_pose_with_another_modification_is_not_a_repeat(world, routine):
+    butterfly = routine.steps.get(position=2)
+    modification = butterfly.pose.modifications.first()
+    RoutineStepFactory(routine=routine, position=4, pose=butterfly.pose, modification=modification)
+    assert modification is not None
+    page = world.client_for(world.bob).get(routine.get_absolute_url()).text
+    assert "The same as step" not in page
+
+
+def test_an_assistant_sees_a_repeated_step_but_no_remove_button(world, routine):
+    RoutineStepFactory(routine=routine, position=4, pose=routine.steps.get(position=2).pose)
+    page = world.client_for(world.ada).get(routine.get_absolute_url()).text
+    assert "The same as step 2: Butterfly. The handout would show it twice." in page
+    assert "Remove step 4" not in page

@@ -211,3 +211,37 @@ def test_a_member_of_two_studios_sees_each_studios_clients_only_there(world, cli
         world.client_for(world.ada).get(reverse("client_list", args=[world.other_studio.code])).text
     )
     assert "Zed" in other_list and "Ana" not in other_list
+
+
+def test_the_add_form_starts_with_the_creator_ticked_on_the_care_team(world):
+    page = world.client_for(world.bob).get(reverse("client_create", args=[world.studio.code]))
+    assert f'value="{world.bob.pk}" id="id_care_team_' in page.text
+    ticked = [box for box in page.text.split("<input") if "checked" in box and "care_team" in box]
+    assert len(ticked) == 1 and f'value="{world.bob.pk}"' in ticked[0]
+
+
+def test_a_creator_who_unticks_herself_is_not_put_on_the_care_team(world):
+    world.client_for(world.bob).post(
+        reverse("client_create", args=[world.studio.code]),
+        {"preferred_name": "Dee", "care_team": [world.alice.pk]},
+    )
+    assert list(Client.objects.get(preferred_name="Dee").care_team.all()) == [world.alice]
+
+
+def test_the_service_puts_the_creator_on_the_care_team_unless_told_otherwise(world):
+    from clients import services
+
+    joined = services.client_create(studio=world.studio, by=world.bob.user, preferred_name="Eve")
+    chosen = services.client_create(
+        studio=world.studio, by=world.bob.user, preferred_name="Fay", care_team=[]
+    )
+    assert list(joined.care_team.all()) == [world.bob]
+    assert list(chosen.care_team.all()) == []
+
+
+def test_an_assistant_who_adds_a_client_through_the_service_is_not_on_her_care_team(world):
+    from clients import services
+
+    client = services.client_create(studio=world.studio, by=world.ada.user, preferred_name="Gil")
+    # An assistant may not read the record, so she cannot be on a care team.
+    assert list(client.care_team.all()) == []

@@ -180,7 +180,9 @@ def test_a_client_who_never_signed_is_flagged_and_offered_the_form(world, client
     form = opened.context["form"]
     assert page.context["consent_form"].initial == form.initial
     assert form.initial["signed_name"] == "Maya Lindqvist"
-    assert form.initial["witness"] == world.bob.code
+    # The witness is a deliberate choice, never the signed-in teacher by default.
+    assert "witness" not in form.initial
+    assert '<option value="" selected>Choose who was there</option>' in opened.text
     assert form.fields["signed_on"].initial == timezone.localdate()
 
 
@@ -352,3 +354,14 @@ def test_signatures_are_only_ever_added_never_edited_or_deleted(world, client_a)
     teacher = world.client_for(world.bob)
     assert teacher.put(_sign_url(client_a)).status_code == 405
     assert teacher.delete(_sign_url(client_a)).status_code == 405
+
+
+def test_a_signature_without_a_chosen_witness_asks_for_one_and_keeps_the_name(
+    world, client_a, version_1
+):
+    data = _sign_data(world, version_1, signed_name="Maya L.")
+    data.pop("witness")
+    response = world.client_for(world.bob).post(_sign_url(client_a), data, headers=HTMX)
+    assert "Choose who witnessed the signature." in response.text
+    assert 'value="Maya L."' in response.text
+    assert not client_a.signatures.exists()

@@ -4,6 +4,7 @@ person signed in, at a fixed number of queries however many clients and sessions
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from clients import audit
@@ -35,6 +36,15 @@ def test_a_new_studio_gets_its_first_steps_in_order(world):
     positions = [page.index(f"<strong>{step}</strong>") for step in steps]
     assert positions == sorted(positions)
     assert "What needs doing" not in page
+
+
+def test_a_new_studios_first_steps_invite_the_owner_to_bring_in_her_team(world):
+    team_url = reverse("team", args=[world.studio.code])
+    owner_page = _page(world, world.alice)
+    assert f'you might <a href="{team_url}">invite your team</a>' in owner_page
+    assert owner_page.index("Print their handout") < owner_page.index("invite your team")
+    # Only an owner can invite, so an instructor is not pointed there.
+    assert "invite your team" not in _page(world, world.bob)
 
 
 def test_first_steps_tick_off_and_give_way_to_the_to_do_list(world):

@@ -89,6 +89,23 @@ def test_the_trend_appears_from_three_sessions_and_follows_the_numbers():
     assert falling is not None and flat.get("y1") == flat.get("y2")
 
 
+def test_the_key_names_the_trend_only_when_a_trend_is_drawn():
+    one_session = checkin_chart(_points([(6, 5)]), "hips")
+    two_sessions = checkin_chart(_points([(6, 5), (5, 4)]), "hips")
+    three_sessions = checkin_chart(_points([(6, 5), (5, 4), (4, 3)]), "hips")
+    assert "trend (before)" not in one_session
+    assert "trend (before)" not in two_sessions
+    assert "trend (before)" in three_sessions
+    assert "before</text>" in one_session and "after</text>" in one_session
+
+
+def test_a_single_answer_counts_one_session_not_one_sessions():
+    points = _points([(6, None), (None, 4), (5, None)])
+    assert checkin_summary(points, "hips") == (
+        "hips (before) 6 → 5 over 2 sessions; after 4 → 4 over 1 session"
+    )
+
+
 def _trend_line(points):
     root = _parse(checkin_chart(points, "hips"))
     lines = [
@@ -104,6 +121,7 @@ def _trend_line(points):
     [
         ([], "No home practice recorded yet."),
         ([3], "home practice: 3 days in the week of 3 Mar"),
+        ([1], "home practice: 1 day in the week of 3 Mar"),
         ([1, 2, 4, 5, 3, 5], "home practice 1 → 5 days a week over 6 weeks"),
         ([4, 4, 4], "home practice 4 → 4 days a week over 3 weeks"),
     ],

@@ -269,7 +269,7 @@ def test_the_builder_with_advisories_costs_the_same_for_more_steps_and_precautio
 def test_the_picker_hides_poses_that_do_not_suit_and_can_show_them(world, routine):
     client = world.client_for(world.bob)
     hidden = client.get(_url("step_picker", routine), {"q": "knees"}, headers=HTMX).text
-    assert "Knees to chest" not in hidden
+    assert 'Add<span class="visually-hidden"> Knees to chest' not in hidden
     page = client.get(routine.get_absolute_url()).text
     assert 'aria-describedby="picker-suits-help" checked' in page  # on by default
     assert "Suits Rosa" in page
@@ -283,6 +283,69 @@ def test_the_picker_hides_poses_that_do_not_suit_and_can_show_them(world, routin
         "✓</span> Suits Rosa"
         in client.get(_url("step_picker", routine), {"q": "constructive"}, headers=HTMX).text
     )
+
+
+def test_the_picker_says_what_it_hid_and_why_with_a_link_that_shows_it(world, routine):
+    client = world.client_for(world.bob)
+    answer = client.get(_url("step_picker", routine), {"q": "happy baby"}, headers=HTMX).text
+    assert "No poses match" not in answer
+    assert "Happy baby is hidden: it conflicts with Rosa's precautions." in answer
+    no_javascript = f"{routine.get_absolute_url()}?q=happy%20baby&amp;picker=1#picker"
+    assert f'<a href="{no_javascript}"' in answer
+    page = client.get(no_javascript.replace("&amp;", "&")).text
+    assert 'Add<span class="visually-hidden"> Happy baby</span>' in page
+    assert "is hidden" not in page
+    assert 'aria-describedby="picker-suits-help" checked' not in page
+
+
+def test_showing_what_the_picker_hid_turns_its_filter_off(world, routine):
+    revealed = world.client_for(world.bob).get(
+        _url("step_picker", routine),
+        {"q": "happy baby", "picker": "1", "reveal": "1"},
+        headers=HTMX,
+    )
+    assert 'Add<span class="visually-hidden"> Happy baby</span>' in revealed.text
+    assert '<div id="picker-filter" hx-swap-oob="true">' in revealed.text
+    assert 'id="picker-suits"' in revealed.text
+    assert 'aria-describedby="picker-suits-help" checked' not in revealed.text
+
+
+def test_the_picker_names_several_hidden_poses_and_keeps_what_suits(world, routine):
+    answer = (
+        world.client_for(world.bob)
+        .get(_url("step_picker", routine), {"q": "butterfly"}, headers=HTMX)
+        .text
+    )
+    assert 'Add<span class="visually-hidden"> Reclined butterfly</span>' in answer
+    assert "is hidden: it conflicts with Rosa's precautions" in answer
+    assert "Show it" in answer
+
+
+def test_a_search_that_matches_nothing_still_says_so(world, routine):
+    answer = (
+        world.client_for(world.bob)
+        .get(_url("step_picker", routine), {"q": "zzzz"}, headers=HTMX)
+        .text
+    )
+    assert "No poses match “zzzz”" in answer
+    assert "hidden" not in answer
+
+
+def test_a_routine_for_no_client_hides_nothing_and_names_nothing(world, routine):
+    answer = (
+        world.client_for(world.alice)
+        .get(_url("step_picker", routine), {"q": "happy baby"}, headers=HTMX)
+        .text
+    )
+    assert "Happy baby is hidden" in answer  # the owner is told, for Rosa
+    routine.client = None
+    routine.save()
+    untailored = (
+        world.client_for(world.alice)
+        .get(_url("step_picker", routine), {"q": "happy baby"}, headers=HTMX)
+        .text
+    )
+    assert "is hidden" not in untailored
 
 
 def test_the_library_leaves_out_several_movements(world):
@@ -390,3 +453,19 @@ def test_a_studio_pose_with_hands_on_notes_raises_a_heads_up_for_no_touch(world,
     client.save()
     page = world.client_for(world.bob).get(routine.get_absolute_url()).text
     assert "The teacher notes of Assisted rest suggest hands-on help: Rosa has said no to" in page
+
+
+def test_naming_what_the_picker_hid_costs_one_query_however_much_it_hid(world, routine):
+    client = world.client_for(world.bob)
+
+    def count(query: str, **filter_off) -> int:
+        with CaptureQueriesContext(connection) as context:
+            client.get(_url("step_picker", routine), {"q": query, **filter_off}, headers=HTMX)
+        return len(context)
+
+    several = client.get(_url("step_picker", routine), {"q": "hip"}, headers=HTMX).text
+    assert "matching poses are hidden" in several
+    one_hidden, several_hidden = count("happy baby"), count("hip")
+    assert one_hidden == several_hidden
+    # With the filter off nothing is hidden, and the hidden names are not looked up.
+    assert count("hip", picker="1") == several_hidden - 1

@@ -67,11 +67,14 @@ class SignatureForm(forms.Form):
         label="Full name, as typed by the client", max_length=200, strip=True
     )
     signed_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    # Nobody is preselected: the teacher names who was in the room, rather than sending the
+    # signed-in person as the witness by default.
     witness = forms.ModelChoiceField(
         queryset=Membership.objects.none(),
         to_field_name="code",
-        empty_label=None,
+        empty_label="Choose who was there",
         label="Witnessed by",
+        error_messages={"required": "Choose who witnessed the signature."},
     )
     # The version the teacher and client read together: if the owner publishes a new one
     # meanwhile, the client must not be recorded as agreeing to a text they never saw.

@@ -100,7 +100,8 @@ def client_search(studio: Studio, query: str, exclude: list[Client]) -> list[Cli
         return []
     found = Client.objects.for_studio(studio).active().search(query)
     found = found.exclude(pk__in=[client.pk for client in exclude])
-    return list(found.only("code", "preferred_name", "full_name")[:CLIENT_SEARCH_LIMIT])
+    found = found.only("code", "preferred_name", "full_name", "created_at")
+    return list(found[:CLIENT_SEARCH_LIMIT])
 
 
 class SessionFilterForm(forms.Form):

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from django import template
+from django.template.defaultfilters import pluralize
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -40,6 +41,11 @@ def _y(value: float, top: int) -> float:
     return round(BOTTOM - (BOTTOM - TOP) * value / top, 1)
 
 
+def _count(number: int, word: str) -> str:
+    """ "1 session", "3 sessions": every word counted here takes a plain "s"."""
+    return f"{number} {word}{pluralize(number)}"
+
+
 def _arrow(values: list[int]) -> str:
     return f"{values[0]} → {values[-1]}"
 
@@ -56,10 +62,10 @@ def checkin_summary(points: Sequence[SessionPoint], measure: str) -> str:
         return f"{name}: {', '.join(filter(None, parts))}, one session so far"
     parts = []
     if before:
-        parts.append(f"{name} (before) {_arrow(before)} over {len(before)} sessions")
+        parts.append(f"{name} (before) {_arrow(before)} over {_count(len(before), 'session')}")
     if after:
         lead = "after" if before else f"{name} (after)"
-        parts.append(f"{lead} {_arrow(after)} over {len(after)} sessions")
+        parts.append(f"{lead} {_arrow(after)} over {_count(len(after), 'session')}")
     return "; ".join(parts)
 
 
@@ -68,7 +74,8 @@ def practice_summary(weeks: Sequence[WeekPoint]) -> str:
         return "No home practice recorded yet."
     if len(weeks) == 1:
         week = weeks[0]
-        return f"home practice: {week.days} days in the week of {_day(week.week_starting)}"
+        days = _count(week.days, "day")
+        return f"home practice: {days} in the week of {_day(week.week_starting)}"
     days = [week.days for week in weeks]
     return f"home practice {_arrow(days)} days a week over {len(weeks)} weeks"
 
@@ -175,16 +182,24 @@ def _trend(values: list[tuple[int, int]], count: int) -> SafeString | None:
     )
 
 
-def _legend() -> SafeString:
+def _legend(*, with_trend: bool) -> SafeString:
+    """The key to the markers; the trend's sample only when a trend line is drawn."""
     y = LEGEND_Y
+    trend = format_html(
+        '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="currentColor" stroke-width="1.5" '
+        'stroke-dasharray="1 3" stroke-linecap="round"/><text x="{}" y="{}">trend (before)</text>',
+        LEFT + 126,
+        y - 3.5,
+        LEFT + 146,
+        y - 3.5,
+        LEFT + 152,
+        y,
+    )
     return format_html(
         '<g><circle cx="{}" cy="{}" r="3.5" fill="none" stroke="currentColor"/>'
         '<text x="{}" y="{}">before</text>'
         '<rect x="{}" y="{}" width="7" height="7" stroke="none"/>'
-        '<text x="{}" y="{}">after</text>'
-        '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="currentColor" stroke-width="1.5" '
-        'stroke-dasharray="1 3" stroke-linecap="round"/><text x="{}" y="{}">trend (before)</text>'
-        "</g>",
+        '<text x="{}" y="{}">after</text>{}</g>',
         LEFT + 4,
         y - 3.5,
         LEFT + 12,
@@ -193,12 +208,7 @@ def _legend() -> SafeString:
         y - 7,
         LEFT + 78,
         y,
-        LEFT + 126,
-        y - 3.5,
-        LEFT + 146,
-        y - 3.5,
-        LEFT + 152,
-        y,
+        trend if with_trend else "",
     )
 
 
@@ -255,7 +265,7 @@ def checkin_chart(points: Sequence[SessionPoint], measure: str) -> SafeString:
                     point.after,
                 )
             )
-    parts.append(_legend())
+    parts.append(_legend(with_trend=trend is not None))
     return mark_safe("".join(parts) + "</svg>")  # noqa: S308 - every part is format_html
 
 

@@ -20,6 +20,7 @@ class Match:
     code: str
     label: str
     full_name: str
+    namesake_hint: str
     link: str
 
 
@@ -54,6 +55,7 @@ def client_choose(request: StudioRequest) -> HttpResponse:
             code=str(client.code),
             label=client_label(client),
             full_name=client.full_name,
+            namesake_hint=client.namesake_hint,
             link=_link(client, field, return_url, request),
         )
         for client in found

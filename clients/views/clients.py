@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from clients import audit, services
 from clients.access import get_client_for_studio
+from clients.chooser import mark_namesakes
 from clients.forms.clients import ClientFilterForm, ClientForm
 from clients.models import AuditEvent, Client
 from clients.views import consent, intake, notes, sessions
@@ -29,7 +30,7 @@ def _clients_shown(request: StudioRequest, form: ClientFilterForm):
     if query := form.cleaned_data.get("q"):
         clients = clients.search(query)
     # Only what the list shows: the encrypted columns would be decrypted for nothing.
-    return clients.only("code", "preferred_name", "full_name", "pronouns", "status")
+    return clients.only("code", "preferred_name", "full_name", "pronouns", "status", "created_at")
 
 
 @studio_view("clients.view")
@@ -37,6 +38,7 @@ def client_list(request: StudioRequest) -> HttpResponse:
     form = ClientFilterForm(request.GET)
     form.is_valid()
     page = Paginator(_clients_shown(request, form), 25).get_page(request.GET.get("page"))
+    mark_namesakes(page.object_list)
     context = {
         "form": form,
         "page": page,
@@ -50,17 +52,34 @@ def client_list(request: StudioRequest) -> HttpResponse:
 @studio_view("clients.edit")
 @submit_once
 def client_create(request: StudioRequest) -> HttpResponse:
-    form = ClientForm(request.POST or None, studio=request.studio)
+    # The creator's own box starts ticked: she can untick it before saving, or leave later.
+    creator = services.client_default_care_team(studio=request.studio, by=request.user)
+    form = ClientForm(request.POST or None, studio=request.studio, initial={"care_team": creator})
+    namesakes: list[Client] = []
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        care_team = data.pop("care_team")
-        client = services.client_create(
-            studio=request.studio, by=request.user, request=request, care_team=care_team, **data
-        )
-        messages.success(request, f"{client.preferred_name} is added. You might start the intake.")
-        return redirect(client)
+        # A kind check, not a rule: two people may share a name. The form comes back once with
+        # the namesakes named, and "Add anyway" saves.
+        if "add_anyway" not in request.POST:
+            namesakes = _namesakes(request, data["preferred_name"], data["full_name"])
+        if not namesakes:
+            care_team = data.pop("care_team")
+            client = services.client_create(
+                studio=request.studio, by=request.user, request=request, care_team=care_team, **data
+            )
+            messages.success(
+                request, f"{client.preferred_name} is added. You might start the intake."
+            )
+            return redirect(client)
+    # 400 for the namesake check too: nothing was saved, so the one-time token is released.
     status = 400 if request.method == "POST" else 200
-    return render(request, "clients/client_form.html", {"form": form}, status=status)
+    context = {"form": form, "namesakes": namesakes}
+    return render(request, "clients/client_form.html", context, status=status)
+
+
+def _namesakes(request: StudioRequest, preferred_name: str, full_name: str) -> list[Client]:
+    namesakes = Client.objects.for_studio(request.studio).namesakes(preferred_name, full_name)
+    return list(namesakes.only("code", "preferred_name", "full_name", "created_at")[:5])
 
 
 @studio_view("clients.view")

@@ -21,7 +21,6 @@ Action = AuditEvent.Action
 def _signature_form(request: StudioRequest, client: Client, document: ConsentDocument | None):
     initial = {
         "signed_name": client.full_name or client.preferred_name,
-        "witness": request.membership.code,
         "version": document.version if document else None,
     }
     return SignatureForm(studio=request.studio, initial=initial)

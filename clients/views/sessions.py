@@ -26,6 +26,7 @@ from clients import audit
 from clients import session_services as services
 from clients.access import get_client_for_studio
 from clients.calendar import feed_sessions, feed_text
+from clients.chooser import mark_namesakes
 from clients.forms.sessions import (
     CLIENT_SEARCH_LIMIT,
     CalendarNamesForm,
@@ -111,6 +112,8 @@ def _form_page(
 ) -> HttpResponse:
     chosen = chosen_clients(request.studio, codes)
     found = client_search(request.studio, query, chosen)
+    # Chosen and found are read together: a namesake in either list gets her hint.
+    mark_namesakes([*chosen, *found])
     context = {
         "form": form,
         "session": session,

@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 
 from django.contrib import messages
@@ -7,6 +8,7 @@ from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.datastructures import MultiValueDict
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
@@ -17,7 +19,13 @@ from practice.models import Studio
 from practice.once import submit_once
 from routines import services
 from routines.access import get_routine_for_studio
-from routines.advisories import builder_safety_context, picker_poses, suits_filter_on
+from routines.advisories import (
+    builder_safety_context,
+    may_see_advisories,
+    picker_poses,
+    routine_intake,
+    suits_filter_on,
+)
 from routines.forms.builder import (
     AddStepForm,
     MoveForm,
@@ -90,19 +98,46 @@ def _step_editor(
     return form, alternatives
 
 
-def _picker_results(request: StudioRequest, query: str, routine: Routine) -> list[Pose]:
-    poses = (
-        Pose.objects.visible_to(request.studio)
-        .search(query)
-        .only(
+@dataclass
+class Picker:
+    poses: list[Pose]
+    # Names of poses that match the search but the "Suits <client>" filter hid, so the picker
+    # can say so (and offer to show them) rather than answer that nothing matches.
+    hidden: list[str]
+
+
+def _picker(request: StudioRequest, query: str, routine: Routine) -> Picker:
+    matching = Pose.objects.visible_to(request.studio).search(query)
+    poses = picker_poses(
+        request,
+        routine,
+        matching.only(
             *("code", "name", "other_names", "category", "position", "summary", "studio"),
             # The picker's small figure.
             "figure",
             # What the safety checker reads to tell whether a pose suits the client.
             *("attributes", "teacher_notes", "both_sides"),
-        )
+        ),
+        PICKER_LIMIT,
     )
-    return picker_poses(request, routine, poses, PICKER_LIMIT)
+    return Picker(poses=poses, hidden=_hidden_by_filter(request, query, routine, matching, poses))
+
+
+def _hidden_by_filter(
+    request: StudioRequest, query: str, routine: Routine, matching, shown: list[Pose]
+) -> list[str]:
+    """What the filter hid from a search. Fewer results than the limit means every match was
+    checked, so a match not shown is one that conflicts; one query, and only for a search."""
+    if not query.strip() or len(shown) >= PICKER_LIMIT or not suits_filter_on(request):
+        return []
+    if not may_see_advisories(request) or routine_intake(routine) is None:
+        return []
+    shown_codes = {pose.code for pose in shown}
+    return [
+        name
+        for code, name in matching.values_list("code", "name")[:PICKER_LIMIT]
+        if code not in shown_codes
+    ]
 
 
 def _routine_form_initial(request: StudioRequest, routine: Routine) -> dict:
@@ -126,7 +161,14 @@ def _builder_context(
     # Without JavaScript "Edit step" links here with ?edit=<step>, which opens that editor.
     editing = request.GET.get("edit", "")
     rows = []
-    for step in steps:
+    first_of_kind: dict[tuple[int, int | None], int] = {}
+    for number, step in enumerate(steps, start=1):
+        # The same pose with the same modification twice prints the same page twice: the
+        # builder says so (one-click fixes can land two steps on one option), and the teacher
+        # decides whether to remove one.
+        step.same_as = first_of_kind.setdefault((step.pose_id, step.modification_id), number)
+        if step.same_as == number:
+            step.same_as = None
         code = str(step.code)
         form, alternatives = bound_forms.get(code), []
         if form is not None or code == editing:
@@ -147,7 +189,8 @@ def _builder_context(
         # The page draws the picker's results only for a search sent without JavaScript (the
         # search form, or step_picker's redirect); otherwise htmx fetches them from step_picker.
         "picker_searched": "q" in request.GET,
-        "picker_results": partial(_picker_results, request, query, routine),
+        # Searched only if the page draws the results (see picker_searched).
+        "picker": SimpleLazyObject(partial(_picker, request, query, routine)),
         "picker_suits": suits_filter_on(request),
         "focus_step": focus[0] if focus else None,
         "focus_direction": focus[1] if focus else None,
@@ -388,7 +431,11 @@ def step_picker(request: StudioRequest, routine_code: str) -> HttpResponse:
     context = {
         "routine": routine,
         "picker_query": query,
-        "picker_results": _picker_results(request, query, routine),
+        "picker": _picker(request, query, routine),
+        # "Show it" turns the "Suits" filter off: the switch is redrawn unticked to match.
+        "picker_reveal": request.GET.get("reveal") == "1",
+        "picker_suits": suits_filter_on(request),
+        "safety_shown": may_see_advisories(request),
     }
     return render(request, "routines/routine_detail.html#picker-results", context)
 

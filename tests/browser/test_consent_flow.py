@@ -27,6 +27,7 @@ def test_a_teacher_opens_the_signing_form_and_records_a_signature(page: Page):
     name = consent.get_by_label("Full name, as typed by the client")
     expect(name).to_have_value("Rosa Lindqvist")
     name.fill("Rosa M. Lindqvist")
+    consent.get_by_label("Witnessed by").select_option(label=instructor.user.get_full_name())
     consent.get_by_role("button", name="Record the signature").focus()
     page.keyboard.press("Enter")
 

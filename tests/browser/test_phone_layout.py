@@ -11,6 +11,8 @@ from clients.models import Client, Session
 from practice.management.commands.seed_demo import DEMO_PASSWORD
 from practice.models import Studio
 from routines.models import Pose, Routine
+from tests.browser.conftest import sign_in
+from tests.factories import ClientFactory, MembershipFactory
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 360, "height": 780}
@@ -96,3 +98,23 @@ def test_no_main_page_scrolls_sideways_on_a_phone(page: Page, transactional_db):
             too_wide[name] = (scroll - client, page.evaluate(WIDEST))
         assert page.evaluate(MENU_LINES) <= 2, f"the top menu wraps onto 3+ lines on {name}"
     assert not too_wide, too_wide
+
+
+def test_a_client_with_a_long_email_fits_a_phone(page: Page):
+    owner = MembershipFactory(role="owner", studio__name="Cedar Room")
+    client = ClientFactory(
+        studio=owner.studio,
+        preferred_name="Ruth",
+        email="ruth.margaretha.vandenberghe-oosterhuis@physiotherapy-practice.example.org",
+        emergency_contact="Margaretha van den Berghe-Oosterhuis, daughter, +31 6 1234 5678",
+    )
+    page.set_viewport_size(PHONE)
+    sign_in(page, owner.user.email)
+    page.goto(client.get_absolute_url())
+    scroll, width = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert scroll <= width, page.evaluate(WIDEST)
+    email = page.get_by_text("ruth.margaretha", exact=False)
+    box = email.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= width

@@ -1,12 +1,13 @@
 """The safety checker in a real browser: build for Rosa, see the conflict, fix it with one
 click, see the badge go, and print the handout without being asked to confirm."""
 
+import contextlib
 import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Error, Page, Route, expect
 
 from tests.browser.conftest import sign_in
 from tests.factories import (
@@ -30,7 +31,8 @@ def test_build_for_rosa_fix_the_conflict_with_one_click_and_print(page: Page):
 
     # The picker hides what does not suit Rosa until the filter is turned off.
     page.get_by_label("Search the library by any name").fill("knees to chest")
-    expect(page.locator("#picker-results")).not_to_contain_text("Knees to chest")
+    expect(page.locator("#picker-results")).to_contain_text("Knees to chest is hidden")
+    expect(page.get_by_role("button", name="Add Knees to chest", exact=True)).to_have_count(0)
     page.get_by_label(re.compile(r"Suits Rosa")).uncheck()
     expect(page.locator("#picker-results")).to_contain_text("Conflicts for Rosa")
     page.get_by_role("button", name="Add Knees to chest", exact=True).click()
@@ -51,3 +53,68 @@ def test_build_for_rosa_fix_the_conflict_with_one_click_and_print(page: Page):
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the client handout (PDF)", exact=True).click()
     assert download.value.suggested_filename == "steady-hips.pdf"
+
+
+def _rosa_routine():
+    instructor = MembershipFactory(role="instructor", studio__name="Cedar Room")
+    rosa = ClientFactory(studio=instructor.studio, preferred_name="Rosa")
+    PrecautionFactory(client=rosa, end_date=timezone.localdate() + timedelta(weeks=8))
+    routine = RoutineFactory(studio=instructor.studio, client=rosa, title="Steady hips")
+    return instructor, routine
+
+
+def test_the_picker_says_what_it_hid_and_shows_it_with_one_click(page: Page):
+    instructor, routine = _rosa_routine()
+    sign_in(page, instructor.user.email)
+    page.goto(routine.get_absolute_url())
+    page.get_by_label("Search the library by any name").fill("happy baby")
+    results = page.locator("#picker-results")
+    expect(results).to_contain_text("Happy baby is hidden: it conflicts with Rosa's precautions.")
+    expect(results).not_to_contain_text("No poses match")
+
+    results.get_by_role("link", name="Show it").click()
+    expect(page.get_by_role("button", name="Add Happy baby", exact=True)).to_be_visible()
+    expect(results).to_contain_text("Conflicts for Rosa")
+    # The switch says what the list shows: the filter is off now.
+    expect(page.get_by_label(re.compile(r"Suits Rosa"))).not_to_be_checked()
+
+
+def test_a_slow_earlier_answer_never_replaces_the_list_for_the_form_as_it_is_now(page: Page):
+    """The page's first fill-in and the typed search are held back (a slow connection) until
+    the teacher has also unticked "Suits Rosa"; when they arrive late, the list still answers
+    the form as it is now: the search, with the filter off."""
+    instructor, routine = _rosa_routine()
+    held: list[Route] = []
+
+    def hold_until_later(route: Route) -> None:
+        if len(held) < 2:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/picker/"), hold_until_later)
+    sign_in(page, instructor.user.email)
+    page.goto(routine.get_absolute_url())
+    page.get_by_label("Search the library by any name").fill("knees to chest")
+    # Both held: the page's own fill-in, then the search (after the typing pause).
+    for _ in range(200):
+        if len(held) == 2:
+            break
+        page.wait_for_timeout(50)
+    assert len(held) == 2, "the picker sent fewer requests than expected"
+    assert "q=knees" in held[1].request.url
+
+    page.get_by_label(re.compile(r"Suits Rosa")).uncheck()
+    results = page.locator("#picker-results")
+    expect(page.get_by_role("button", name="Add Knees to chest", exact=True)).to_be_visible()
+
+    # The slow answers arrive now; the browser has dropped them, or they must not land.
+    for route in held:
+        # A request the newer one aborted cannot be continued: that is the point.
+        with contextlib.suppress(Error):
+            route.continue_()
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    expect(page.get_by_role("button", name="Add Knees to chest", exact=True)).to_be_visible()
+    expect(results).to_contain_text("Conflicts for Rosa")
+    expect(results).not_to_contain_text("is hidden")

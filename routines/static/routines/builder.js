@@ -17,3 +17,13 @@ htmx.onLoad(function (content) {
     });
   });
 });
+
+// SortableJS animates the rows through inline styles and leaves an empty style attribute on
+// each. When the builder comes back, htmx settles it by copying every old element's
+// attributes onto the new one with the same id, and the page's Content-Security-Policy
+// (no inline styles) refuses a style attribute set that way: one console error per row.
+// Removing them before the swap leaves htmx nothing to copy.
+document.addEventListener("htmx:beforeSwap", function (event) {
+  event.detail.target.querySelectorAll("[data-sortable] [style], [data-sortable][style]")
+    .forEach(function (element) { element.removeAttribute("style"); });
+});
