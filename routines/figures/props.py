@@ -20,6 +20,11 @@ FACINGS = {"front": (1.0, 0.0), "back": (-1.0, 0.0), "right": (0.0, 1.0), "left"
 class Solid:
     kind: str
     points: tuple[Vec, ...]
+    # A round prop (a bolster, a rolled blanket) also keeps its axis and radius, so that how far
+    # a body part is from its curved surface can be measured (routines/figures/plausible.py);
+    # every other solid is the box around its points.
+    axis: tuple[Vec, Vec] | None = None
+    radius: float = 0.0
 
     @property
     def box(self) -> tuple[Vec, Vec]:
@@ -48,7 +53,11 @@ def _cylinder(kind: str, centre: Vec, radius: float, half_length: float, along: 
             a, b = radius * math.cos(angle), radius * math.sin(angle)
             offset = (end, a, b) if along == "x" else (a, b, end) if along == "z" else (a, end, b)
             points.append(add(centre, offset))
-    return Solid(kind, tuple(points))
+    ends = [(-half_length, 0.0, 0.0), (half_length, 0.0, 0.0)]
+    if along == "z":
+        ends = [(0.0, 0.0, -half_length), (0.0, 0.0, half_length)]
+    axis = (add(centre, ends[0]), add(centre, ends[1]))
+    return Solid(kind, tuple(points), axis, radius)
 
 
 def _point(spec, body: Body) -> Vec:
