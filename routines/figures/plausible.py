@@ -292,22 +292,33 @@ def figure_faults(figure: dict) -> list[str]:
 
 
 def props_named(text: str) -> set[str]:
-    """The prop words in a name or instructions ("a folded blanket" -> {"blanket"})."""
+    """The prop words in a name ("Blanket behind the knees" -> {"blanket"})."""
     lowered = text.lower()
     return {word for word in PROP_WORDS if word in lowered}
 
 
-def prop_faults(figure: dict, named: Iterable[str]) -> list[str]:
-    """Each named prop must be drawn, and touched by the body (a strap is held by definition)."""
+def _shown(word: str, kinds: set[str], touched: set[str]) -> str:
+    drawn = PROP_WORDS.get(word, set()) & kinds
+    return "touched" if drawn & touched else "drawn" if drawn else ""
+
+
+def prop_faults(figure: dict, named: Iterable[str], listed: Iterable[str] = ()) -> list[str]:
+    """Each prop `named` (in a modification's name) must be drawn and touched by the body; of
+    the props `listed` for it ("a folded blanket or a block"), at least one. A strap is held."""
     faults = []
-    for shape_index, shape in enumerate(shapes_of(figure)):
-        label = "" if shape_index == 0 else "end shape: "
+    named, listed = set(named), set(listed) - set(named)
+    for index, shape in enumerate(shapes_of(figure)):
+        label = "" if index == 0 else "end shape: "
         kinds = {spec["kind"] for spec in shape.get("props", [])}
         touched = set(expand_contacts(shape.get("contacts", {})).values()) | {"strap"}
-        for word in sorted(set(named)):
-            drawn = PROP_WORDS[word] & kinds
-            if not drawn:
-                faults.append(f"{label}names a {word} but draws none")
-            elif not drawn & touched:
-                faults.append(f"{label}draws a {word} that no contact touches")
+
+        for word in sorted(named):
+            if not _shown(word, kinds, touched):
+                faults.append(f"{label}its name says {word} but no {word} is drawn")
+            elif _shown(word, kinds, touched) != "touched":
+                faults.append(f"{label}the {word} is drawn but nothing rests on it")
+        if listed and not named and not any(_shown(w, kinds, touched) == "touched" for w in listed):
+            faults.append(
+                f"{label}none of its props ({', '.join(sorted(listed))}) is drawn and touched"
+            )
     return faults
