@@ -34,7 +34,11 @@ _SIDED_PARTS = [
     "thigh", "knee", "shin", "foot", "heel", "toes",
     "upper_arm", "elbow", "forearm", "hand",
 ]  # fmt: skip
-_CENTRE_PARTS = ["pelvis", "low_back", "chest", "upper_back", "shoulders", "neck", "head", "face"]
+_CENTRE_PARTS = [
+    "pelvis", "low_back", "belly", "chest", "upper_back", "shoulders", "neck", "head", "face",
+]  # fmt: skip
+# The belly is the front of the low back's piece: a hand "on the belly" touches that piece.
+_SAME_PIECE = {"belly": "low_back"}
 PARTS = _CENTRE_PARTS + [f"{side}_{part}" for side in SIDES for part in _SIDED_PARTS]
 # Both sides at once: `feet: floor` is `left_foot: floor` and `right_foot: floor`.
 PAIRS = {
@@ -97,7 +101,7 @@ def _samples(body: Body, part: str) -> list[Sphere]:
         return (
             [(foot.start, foot.start_radius)] if name == "heel" else [(foot.end, foot.end_radius)]
         )
-    pieces = [p for p in body.pieces if p.part == part]
+    pieces = [p for p in body.pieces if p.part == _SAME_PIECE.get(part, part)]
     return [sphere for piece in pieces for sphere in _along(piece)]
 
 
