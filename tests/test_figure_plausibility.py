@@ -1,0 +1,239 @@
+"""Figures are physically possible: declared contacts touch, nothing sinks or floats.
+
+`routines/figures/plausible.py` measures each shape on the same posed body and placed props
+the drawing uses. Every library figure is checked; the ones not yet fixed are listed below by
+name, as strict expected failures, so fixing one fails this file until it leaves the list.
+"""
+
+import pytest
+
+from routines.figures.plausible import figure_faults, prop_faults, props_named
+from routines.library import library_figures, read_library
+
+DATA = read_library()
+FIGURES = library_figures(DATA)
+MODIFICATIONS = {(p["slug"], m["slug"]): m for p in DATA["poses"] for m in p["modifications"]}
+
+# Figures the check still fails (issue 19, Build 2): each needs a hand-made placement, a prop
+# moved or a truthful angle. Shrink this list; never grow it.
+NOT_YET_PLAUSIBLE = {
+    "childs-pose/pose",
+    "childs-pose/bolster-under-torso",
+    "childs-pose/blanket-behind-knees",
+    "childs-pose/forehead-on-block-eyes-open",
+    "knees-to-chest/hands-behind-thighs",
+    "knees-to-chest/one-knee-at-a-time",
+    "knees-to-chest/strap-behind-thighs",
+    "knees-to-chest/calves-on-chair",
+    "happy-baby/pose",
+    "happy-baby/hold-backs-of-thighs",
+    "happy-baby/strap-around-feet",
+    "happy-baby/one-leg-at-a-time",
+    "happy-baby/feet-on-wall",
+    "reclined-figure-four/pose",
+    "reclined-figure-four/bottom-foot-on-floor",
+    "reclined-figure-four/foot-on-wall",
+    "reclined-figure-four/strap-behind-thigh",
+    "reclined-figure-four/seated-on-a-chair",
+    "chair-figure-four/pose",
+    "chair-figure-four/ankle-on-shin",
+    "chair-figure-four/cushion-under-knee",
+    "butterfly/pose",
+    "butterfly/blanket-under-hips",
+    "butterfly/blocks-under-knees",
+    "butterfly/feet-further-away",
+    "butterfly/back-against-wall",
+    "reclined-butterfly/pose",
+    "reclined-butterfly/support-under-knees",
+    "reclined-butterfly/bolster-under-back",
+    "reclined-butterfly/seated-against-wall",
+    "pigeon-prep/pose",
+    "pigeon-prep/blanket-under-front-hip",
+    "pigeon-prep/fold-on-bolster",
+    "pigeon-prep/front-leg-on-chair",
+    "pigeon-prep/reclined-figure-four-instead",
+    "warrior-ii/hand-on-chair",
+    "warrior-ii/seated-on-chair",
+    "alternate-nostril-breathing/hands-free",
+    "alternate-nostril-breathing/seated-on-chair",
+    "longer-exhale-breathing/lying-down",
+    "longer-exhale-breathing/chair-eyes-open",
+    "square-breathing/finger-tracing",
+    "square-breathing/lying-down",
+    "square-breathing/chair-seat",
+    "grounding-noticing/pose",
+    "grounding-noticing/standing",
+    "grounding-noticing/holding-an-object",
+    "grounding-noticing/seeing-only",
+    "constructive-rest/knees-resting-together",
+    "constructive-rest/bolster-under-knees",
+    "constructive-rest/seated-rest",
+    "resting-stillness/side-lying",
+    "resting-stillness/seated-rest",
+    "lizard/pose",
+    "lizard/hands-on-blocks",
+    "lizard/padded-back-knee",
+    "lizard/back-knee-lifted",
+    "lizard/foot-inside-hand",
+    "low-lunge/pose",
+    "low-lunge/padded-knee",
+    "low-lunge/hand-on-chair",
+    "low-lunge/standing-lunge",
+    "low-lunge/smaller-range",
+    "reclined-twist/pose",
+    "reclined-twist/support-under-knees",
+    "reclined-twist/feet-on-floor",
+    "reclined-twist/seated-chair-twist",
+    "legs-up-the-wall/calves-on-chair",
+    "windshield-wiper-legs/pose",
+    "windshield-wiper-legs/small-range",
+    "windshield-wiper-legs/pillow-support",
+    "windshield-wiper-legs/seated-on-chair",
+    "tabletop-hip-circles/pose",
+    "tabletop-hip-circles/padded-knees",
+    "tabletop-hip-circles/small-circles",
+    "tabletop-hip-circles/standing-circles",
+    "chair-forward-hinge/pillow-on-lap",
+    "chair-hip-march/pose",
+    "chair-hip-march/heel-lifts",
+    "chair-hip-march/standing-march",
+    "chair-hip-march/cushion-behind-back",
+    "standing-hip-circles/hand-on-wall",
+    "standing-hip-circles/seated-circles",
+    "supported-wide-legged-forward-fold/pose",
+    "supported-wide-legged-forward-fold/hands-on-chair",
+    "supported-wide-legged-forward-fold/narrower-stance",
+    "supported-wide-legged-forward-fold/head-lower",
+    "garland-on-block/higher-seat",
+    "garland-on-block/blanket-under-heels",
+    "garland-on-block/chair-squat",
+    "frog-pose/padded-knees",
+    "frog-pose/narrower-knees",
+    "frog-pose/forearms-on-bolster",
+    "frog-pose/half-frog-instead",
+    "half-frog/pose",
+    "half-frog/cushion-under-hip",
+    "half-frog/cheek-down-eyes-open",
+    "half-frog/side-lying",
+    "thread-the-needle/chair-version",
+    "side-lying-clamshell/pose",
+    "side-lying-clamshell/pillow-between-knees",
+    "side-lying-clamshell/strap-around-thighs",
+    "side-lying-clamshell/standing-leg-lift",
+    "mountain-pose/back-to-wall",
+    "mountain-pose/seated-mountain",
+    "goddess-pose/hands-on-chair",
+    "goddess-pose/seated-goddess",
+    "cross-legged-seat/cushion-under-hips",
+    "cross-legged-seat/blocks-under-knees",
+    "cross-legged-seat/chair-seat",
+    "seated-side-bend/pose",
+    "seated-side-bend/chair-seat",
+    "seated-side-bend/arm-down",
+    "seated-side-bend/higher-cushion",
+    "supported-fish/pose",
+    "supported-fish/lower-support",
+    "supported-fish/knees-bent",
+    "supported-fish/seated-chest-opener",
+    "lying-hamstring-stretch/doorway-wall",
+    "reclined-leg-to-side/block-under-thigh",
+    "reclined-leg-to-side/bent-knee",
+    "seated-chair-twist/pose",
+    "seated-chair-twist/hands-on-thighs",
+    "seated-chair-twist/feet-on-block",
+    "seated-chair-twist/facing-forward",
+}
+# Versions drawn exactly like their pose, each with why no drawing can show the difference.
+SAME_AS_POSE = {
+    "belly-breathing/eyes-open-soft-gaze": "the eyes are not drawn at figure size",
+    "alternate-nostril-breathing/eyes-open": "the eyes are not drawn at figure size",
+    "longer-exhale-breathing/humming-exhale": "a sound cannot be drawn",
+    "grounding-noticing/seeing-only": "where attention goes cannot be drawn",
+    "resting-stillness/eyes-closed": "the eyes are not drawn at figure size",
+    "half-frog/cheek-down-eyes-open": "the eyes are not drawn; the cheek is already down",
+}
+
+
+def _name(key: tuple[str, str]) -> str:
+    return f"{key[0]}/{key[1] or 'pose'}"
+
+
+def _faults(key: tuple[str, str]) -> list[str]:
+    faults = figure_faults(FIGURES[key])
+    modification = MODIFICATIONS.get(key)
+    if modification is not None:
+        named = props_named(modification["name"])
+        faults += prop_faults(FIGURES[key], named, modification["props"])
+    return faults
+
+
+CASES = [
+    pytest.param(
+        key,
+        id=_name(key),
+        marks=[pytest.mark.xfail(strict=True, reason="not yet fixed")]
+        if _name(key) in NOT_YET_PLAUSIBLE
+        else [],
+    )
+    for key in FIGURES
+]
+
+
+@pytest.mark.parametrize("key", CASES)
+def test_the_figure_is_physically_possible(key):
+    assert _faults(key) == []
+
+
+def test_the_not_yet_plausible_list_names_real_figures():
+    assert not NOT_YET_PLAUSIBLE - {_name(key) for key in FIGURES}
+
+
+def test_every_version_drawn_like_its_pose_is_listed_with_a_reason():
+    same = {_name(key) for key in MODIFICATIONS if FIGURES[key] == FIGURES[(key[0], "")]}
+    assert same == set(SAME_AS_POSE)
+
+
+STANDING = {"view": "side", "contacts": {"feet": "floor"}}
+
+
+def test_a_standing_figure_on_its_feet_passes():
+    assert figure_faults(STANDING) == []
+
+
+def test_a_declared_contact_that_does_not_touch_is_a_fault():
+    faults = figure_faults({**STANDING, "contacts": {"feet": "floor", "hands": "floor"}})
+    assert any("right hand on the floor" in fault and "cm apart" in fault for fault in faults)
+
+
+def test_a_figure_without_contacts_is_a_fault():
+    assert figure_faults({"view": "side"}) == ["declares no contacts: what holds the body up?"]
+
+
+def test_a_lifted_body_with_nothing_under_it_floats():
+    faults = figure_faults({**STANDING, "lift": 30})
+    assert "nothing it touches is on the floor: the body floats" in faults
+
+
+def test_a_contact_on_a_prop_that_is_not_drawn_is_a_fault():
+    faults = figure_faults({**STANDING, "contacts": {"feet": "block"}})
+    assert "right foot on the block: there is no block drawn" in faults
+
+
+def test_a_body_part_inside_a_prop_is_a_fault():
+    block = {"kind": "block", "height": "high", "under": "right_foot", "offset": [20, 0, 0]}
+    figure = {**STANDING, "props": [{**block, "offset": [0, 0, 0]}]}
+    assert any("inside the block" in fault for fault in figure_faults(figure))
+
+
+def test_a_leaning_body_held_by_nothing_would_tip():
+    faults = figure_faults({**STANDING, "body": {"pitch": 40}})
+    assert any("would tip" in fault for fault in faults)
+
+
+def test_a_prop_in_the_name_must_be_drawn_and_touched():
+    figure = {**STANDING, "props": [{"kind": "block", "under": "pelvis", "offset": [60, 0, 0]}]}
+    assert prop_faults(figure, {"chair"}) == ["its name says chair but no chair is drawn"]
+    assert prop_faults(figure, {"block"}) == ["the block is drawn but nothing rests on it"]
+    assert prop_faults(figure, set(), {"block", "blanket"}) == [
+        "none of its props (blanket, block) is drawn and touched"
+    ]
