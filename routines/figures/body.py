@@ -207,6 +207,9 @@ def _pose_leg(name, sign, joints, reach, pelvis_frame, points, pieces) -> None:
         ankle_frame = _frame_along(sub(ankle, knee), apply(ankle_frame, (1.0, 0.0, 0.0)))
     heel = add(ankle, apply(ankle_frame, (-3.0, -5.0, 0)))
     toe = add(ankle, apply(ankle_frame, (16.0, -5.5, 0)))
+    # The instep: the top of the foot runs on from the front of the shin, so a pointed foot
+    # (kneeling, the top of the foot on the mat) lies as flat as the shin does.
+    instep = add(ankle, apply(ankle_frame, (8.0, -1.0, 0)))
     points.update({f"{name}_knee": knee, f"{name}_ankle": ankle, f"{name}_toe": toe})
     points[f"{name}_thigh"] = mean([hip_point, knee])
     points[f"{name}_shin"] = mean([knee, ankle])
@@ -216,6 +219,7 @@ def _pose_leg(name, sign, joints, reach, pelvis_frame, points, pieces) -> None:
         Piece(limb, hip_point, knee, 8.0, 5.6, f"{name}_thigh"),
         Piece(limb, knee, ankle, 5.4, 3.6, f"{name}_shin"),
         Piece(limb, heel, toe, 3.4, 2.4, f"{name}_foot"),
+        Piece(limb, ankle, instep, 3.6, 3.0, f"{name}_foot"),
     ]
 
 
