@@ -65,17 +65,28 @@ def _point(spec, body: Body) -> Vec:
     return mean([body.points[name] for name in names])
 
 
-def surface_below(body: Body, x0: float, x1: float, z0: float, z1: float, fallback: float) -> float:
-    """The lowest body surface above the footprint [x0, x1] x [z0, z1]: where a prop's top goes."""
+def surface_below(
+    body: Body, x0: float, x1: float, z0: float, z1: float, fallback: float, deepest: float
+) -> float:
+    """The lowest body surface above the footprint [x0, x1] x [z0, z1]: where a prop's top goes.
+    Surfaces below `deepest` belong to other parts (a standing foot under a chair seat meant for
+    the other leg's shin) and are left out."""
     heights = []
     for piece in body.pieces:
         for step in range(7):
             t = step / 6
             point = add(piece.start, scale(sub(piece.end, piece.start), t))
             radius = piece.start_radius + (piece.end_radius - piece.start_radius) * t
-            if x0 - radius <= point[0] <= x1 + radius and z0 - radius <= point[2] <= z1 + radius:
+            across = x0 - radius <= point[0] <= x1 + radius
+            along = z0 - radius <= point[2] <= z1 + radius
+            if across and along and point[1] - radius >= deepest:
                 heights.append(point[1] - radius)
     return min(heights, default=fallback)
+
+
+# How far below the point it supports a prop looks for the body surface it fits under: the
+# thickest part (the pelvis, radius 9.5) with room to spare.
+FIT_DEPTH = 15.0
 
 
 def _fitted_top(body: Body, centre: Vec, half_x: float, half_z: float) -> float:
@@ -87,6 +98,7 @@ def _fitted_top(body: Body, centre: Vec, half_x: float, half_z: float) -> float:
         centre[2] - half_z * 0.5,
         centre[2] + half_z * 0.5,
         fallback=centre[1] - 8,
+        deepest=centre[1] - FIT_DEPTH,
     )
 
 
@@ -155,7 +167,7 @@ def _chair(spec: dict, body: Body) -> list[Solid]:
     if part == "seat":
         # The sitter's pelvis sits near the back of the seat; the thighs rest on the rest.
         back_edge = (point[0] - fx * 14, point[2] - fz * 14)
-        top = _fitted_top(body, (point[0] + fx * 6, 0, point[2] + fz * 6), 10, 10)
+        top = _fitted_top(body, (point[0] + fx * 6, point[1], point[2] + fz * 6), 10, 10)
         seat, back_top = top, top + 42
     else:
         # A hand resting on the backrest: the top of the backrest is just under the hand.
