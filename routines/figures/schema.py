@@ -96,7 +96,7 @@ _PROP = {
     ],
 }
 _SHAPE_PROPERTIES = {
-    "view": {"enum": ["side", "front", "front_above", "three_quarter", "top"]},
+    "view": {"enum": ["side", "front", "front_above", "three_quarter", "top", "back_above"]},
     "body": {
         "type": "object",
         "additionalProperties": False,

@@ -19,6 +19,9 @@ VIEWS: dict[str, Mat] = {
     "three_quarter": chain(rot_x(14), rot_y(-38)),
     "front_above": chain(rot_x(22), rot_y(-90)),
     "top": rot_x(90),
+    # Lying on the side: from above and behind, so both the bent hips and knees (which run
+    # along the floor) and a knee lifting off the other (which rises from it) can be seen.
+    "back_above": chain(rot_x(35), rot_y(-150)),
 }
 # Views where the floor is seen edge-on, as a line.
 FLOOR_LINE_VIEWS = {"side", "front"}
