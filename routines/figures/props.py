@@ -138,23 +138,29 @@ def place(spec: dict, body: Body) -> list[Solid | Strap]:
 
 
 def _wall(spec: dict, body: Body) -> Solid:
-    """A wall just touching the body on one side (front, back, left or right)."""
+    """A wall just touching the body on one side (front, back, left or right). With `at`, it
+    touches those parts only and is as narrow as a door frame: a leg resting on the frame of
+    a doorway while the other leg lies through it."""
     dx, dz = FACINGS[spec["side"]]
+    names = spec.get("at")
+    names = set(names if isinstance(names, list) else [names]) if names else None
+    pieces = [p for p in body.pieces if names is None or p.part in names]
     surfaces = [
         (p[0] + dx * r, p[2] + dz * r, p[1] + r)
-        for piece in body.pieces
+        for piece in pieces
         for p, r in ((piece.start, piece.start_radius), (piece.end, piece.end_radius))
     ]
     top = max(s[2] for s in surfaces) + 25
     xs, zs = [s[0] for s in surfaces], [s[1] for s in surfaces]
+    half = (45.0, 60.0) if names is None else (12.0, 12.0)
     if dx:
         plane = max(xs) if dx > 0 else min(xs)
         z_mid = (min(zs) + max(zs)) / 2
-        low, high = (plane, 0.0, z_mid - 45), (plane + 6 * dx, top, z_mid + 45)
+        low, high = (plane, 0.0, z_mid - half[0]), (plane + 6 * dx, top, z_mid + half[0])
     else:
         plane = max(zs) if dz > 0 else min(zs)
         x_mid = (min(xs) + max(xs)) / 2
-        low, high = (x_mid - 60, 0.0, plane), (x_mid + 60, top, plane + 6 * dz)
+        low, high = (x_mid - half[1], 0.0, plane), (x_mid + half[1], top, plane + 6 * dz)
     return _box("wall", tuple(map(min, low, high)), tuple(map(max, low, high)))
 
 
