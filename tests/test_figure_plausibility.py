@@ -29,15 +29,6 @@ NOT_YET_PLAUSIBLE = {
     "garland-on-block/higher-seat",
     "garland-on-block/blanket-under-heels",
     "garland-on-block/chair-squat",
-    "frog-pose/pose",
-    "frog-pose/padded-knees",
-    "frog-pose/narrower-knees",
-    "frog-pose/forearms-on-bolster",
-    "frog-pose/half-frog-instead",
-    "half-frog/pose",
-    "half-frog/cushion-under-hip",
-    "half-frog/cheek-down-eyes-open",
-    "half-frog/side-lying",
 }
 # Versions drawn exactly like their pose, each with why no drawing can show the difference.
 SAME_AS_POSE = {
