@@ -5,6 +5,7 @@ import re
 import pytest
 
 from routines import handouts
+from routines.figures.svg import ARROW, FLOOR
 from routines.handouts import PrintOptions
 from tests.factories import RoutineFactory, RoutineStepFactory, library_pose
 
@@ -66,3 +67,15 @@ def test_the_teacher_sheet_shows_a_small_figure_per_step(routine):
 def test_print_options_read_the_log_choice_from_the_query():
     assert PrintOptions.from_query({}).practice_log
     assert not PrintOptions.from_query({"log": "0"}).practice_log
+
+
+def test_a_moving_pose_prints_its_start_and_end_shapes_side_by_side(routine):
+    html = _html(routine)
+    cat_cow = html.split("<title>Cat-cow</title>", 1)[1].split("</svg>", 1)[0]
+    # Two shapes: two floor lines, and the double-headed arrow between them.
+    assert cat_cow.count(f'stroke="{FLOOR}"') == 2
+    assert f'stroke="{ARROW}"' in cat_cow
+    assert '<div class="step-figure wide"><svg' in html
+    # A still pose is one shape.
+    knees = html.split("<title>Knees to chest</title>", 1)[1].split("</svg>", 1)[0]
+    assert knees.count(f'stroke="{FLOOR}"') == 1
