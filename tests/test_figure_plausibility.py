@@ -7,8 +7,10 @@ name, as strict expected failures, so fixing one fails this file until it leaves
 
 import pytest
 
+from routines.figures import POSITION_FIGURES
 from routines.figures.plausible import figure_faults, prop_faults, props_named
 from routines.library import library_figures, read_library
+from routines.vocabulary import Position
 
 DATA = read_library()
 FIGURES = library_figures(DATA)
@@ -116,3 +118,8 @@ def test_a_prop_in_the_name_must_be_drawn_and_touched():
     assert prop_faults(figure, set(), {"block", "blanket"}) == [
         "none of its props (blanket, block) is drawn and touched"
     ]
+
+
+@pytest.mark.parametrize("position", Position.values)
+def test_a_studio_pose_without_a_figure_is_drawn_plausibly_in_every_position(position):
+    assert figure_faults(POSITION_FIGURES[position]) == []
