@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from routines.figures import figure_version
+from routines.figures.svg import PROP_FILL
 from tests.factories import ModificationFactory, PoseFactory, library_pose
 
 
@@ -50,7 +51,7 @@ def test_a_studio_pose_without_a_figure_is_drawn_in_its_position(world):
     pose = PoseFactory(studio=world.studio, position="chair", figure={})
     response = world.client_for(world.bob).get(_figure_url(world, pose))
     assert response.status_code == 200
-    assert b'fill="#dcd0bb"' in response.content  # the chair
+    assert f'fill="{PROP_FILL}"'.encode() in response.content  # the chair
 
 
 def test_pages_are_still_never_cached(world):

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from routines import handouts
+from routines.figures.svg import ARROW, FLOOR
 from routines.handouts import PrintOptions
 from tests.factories import RoutineFactory, RoutineStepFactory, library_pose
 
@@ -42,10 +43,10 @@ def test_every_step_has_its_figure_and_the_chosen_version_its_own(routine):
 
 def test_the_overview_groups_steps_by_position_and_lists_what_to_gather(routine):
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", _html(routine)))
-    assert "Step 1: sitting on the floor" in text
+    assert "Step 1: sitting on a chair" in text
     assert "Steps 2\u20133: lying on your back" in text
     assert "Steps 4\u20135: kneeling or on hands and knees" in text
-    assert "What you\u2019ll need: a mat or a soft rug, block." in text
+    assert "What you\u2019ll need: a mat or a soft rug, block, chair." in text
     assert "5 steps, about" in text
 
 
@@ -66,3 +67,15 @@ def test_the_teacher_sheet_shows_a_small_figure_per_step(routine):
 def test_print_options_read_the_log_choice_from_the_query():
     assert PrintOptions.from_query({}).practice_log
     assert not PrintOptions.from_query({"log": "0"}).practice_log
+
+
+def test_a_moving_pose_prints_its_start_and_end_shapes_side_by_side(routine):
+    html = _html(routine)
+    cat_cow = html.split("<title>Cat-cow</title>", 1)[1].split("</svg>", 1)[0]
+    # Two shapes: two floor lines, and the double-headed arrow between them.
+    assert cat_cow.count(f'stroke="{FLOOR}"') == 2
+    assert f'stroke="{ARROW}"' in cat_cow
+    assert '<div class="step-figure wide"><svg' in html
+    # A still pose is one shape.
+    knees = html.split("<title>Knees to chest</title>", 1)[1].split("</svg>", 1)[0]
+    assert knees.count(f'stroke="{FLOOR}"') == 1

@@ -442,7 +442,7 @@ PINNED_TAGS = {
         Position.STANDING,
         {"weight_bearing", "hip_abduction", "hip_external_rotation", "asymmetric_pelvis"},
     ),
-    "belly-breathing": (Position.SEATED, set()),
+    "belly-breathing": (Position.CHAIR, set()),  # its text seats the client on a chair
     "chair-figure-four": (Position.CHAIR, {"hip_external_rotation", "hip_adduction_past_midline"}),
     "supported-fish": (Position.SUPINE, {"supine", "spinal_extension"}),
     "side-lying-clamshell": (

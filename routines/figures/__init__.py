@@ -83,39 +83,86 @@ def clear_cache() -> None:
 
 # A studio pose drawn before anyone set its figure: a plain shape for its position.
 POSITION_FIGURES = {
-    "standing": {"view": "front", "joints": {"shoulders": {"abduct": 8}}},
+    "standing": {
+        "view": "front",
+        "joints": {"shoulders": {"abduct": 8}},
+        "contacts": {"feet": "floor"},
+    },
     "seated": {
         "view": "front",
-        "joints": {"hips": {"flex": 90, "abduct": 45, "rotate": 55}, "knees": {"flex": 145}},
+        "joints": {
+            "hips": {"flex": 90, "abduct": 45, "rotate": 75},
+            "knees": {"flex": 145},
+            "ankles": {"point": 50},
+        },
         "reach": {
             "right_hand": {"to": "right_knee", "offset": [0, 4, 0]},
             "left_hand": {"to": "left_knee", "offset": [0, 4, 0]},
         },
+        "contacts": {"pelvis": "floor", "feet": "floor"},
     },
     "kneeling": {
         "view": "side",
-        "body": {"pitch": 90},
-        "joints": {"hips": {"flex": 90}, "knees": {"flex": 90}, "ankles": {"point": 90}},
+        "body": {"pitch": 70},
+        "joints": {"hips": {"flex": 70}, "knees": {"flex": 90}, "ankles": {"point": 90}},
         "reach": {
-            "left_hand": {"to": "left_knee", "offset": [50, 7, -7]},
-            "right_hand": {"to": "right_knee", "offset": [50, 7, 7]},
+            "left_hand": {"to": "left_shoulder", "offset": [0, -70, 0]},
+            "right_hand": {"to": "right_shoulder", "offset": [0, -70, 0]},
         },
+        "contacts": {"knees": "floor", "shins": "floor", "feet": "floor", "hands": "floor"},
     },
     "supine": {
         "view": "side",
         "body": {"pitch": -90},
-        "joints": {"ankles": {"point": 20}, "shoulders": {"abduct": 20}},
+        "joints": {
+            "hips": {"flex": -2},
+            "ankles": {"point": 20},
+            "shoulders": {"abduct": 20, "flex": -8},
+        },
+        "contacts": {"pelvis": "floor", "upper_back": "floor", "head": "floor", "heels": "floor"},
     },
     "prone": {
         "view": "side",
         "body": {"pitch": 90},
-        "joints": {"ankles": {"point": 80}, "shoulders": {"flex": 90}, "elbows": {"flex": 90}},
+        "joints": {
+            "neck": {"turn": 80},
+            "ankles": {"point": 80},
+            "shoulders": {"flex": 160, "abduct": 40},
+            "elbows": {"flex": 90},
+        },
+        "contacts": {
+            "pelvis": "floor",
+            "chest": "floor",
+            "thighs": "floor",
+            "forearms": "floor",
+            "head": "floor",
+        },
+    },
+    "side_lying": {
+        "view": "back_above",
+        "body": {"pitch": -90, "roll": 100},
+        "joints": {
+            "hips": {"flex": 45},
+            "knees": {"flex": 90},
+            "left_hip": {"abduct": -10},
+            "right_shoulder": {"flex": 170},
+            "left_shoulder": {"flex": 40},
+            "elbows": {"flex": 30},
+        },
+        "contacts": {
+            "pelvis": "floor",
+            "shoulders": "floor",
+            "right_knee": "floor",
+            "head": "right_upper_arm",
+            "left_knee": "right_knee",
+        },
     },
     "chair": {
         "view": "side",
         "joints": {"hips": {"flex": 90}, "knees": {"flex": 90}},
         "reach": {"right_hand": "right_thigh", "left_hand": "left_thigh"},
         "props": [{"kind": "chair", "under": "pelvis"}],
+        "contacts": {"pelvis": "chair", "feet": "floor"},
     },
 }
 

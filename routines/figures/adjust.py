@@ -19,6 +19,7 @@ VIEWS = [
     ("three_quarter", "From a front corner"),
     ("front_above", "From the front and above"),
     ("top", "From above"),
+    ("back_above", "From behind and above"),
 ]
 
 

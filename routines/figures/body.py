@@ -54,6 +54,8 @@ class Piece:
     end: Vec
     start_radius: float
     end_radius: float
+    # What the piece is ("pelvis", "right_shin", ...): a figure's `contacts` name parts.
+    part: str = ""
 
 
 @dataclass
@@ -72,7 +74,12 @@ class Body:
             {name: add(point, offset) for name, point in self.points.items()},
             [
                 Piece(
-                    p.chain, add(p.start, offset), add(p.end, offset), p.start_radius, p.end_radius
+                    p.chain,
+                    add(p.start, offset),
+                    add(p.end, offset),
+                    p.start_radius,
+                    p.end_radius,
+                    p.part,
                 )
                 for p in self.pieces
             ],
@@ -144,11 +151,11 @@ def pose_body(figure: dict) -> Body:
             thorax_frame, waist, (0, THORAX - 4, sign * SHOULDER_HALF_WIDTH)
         )
     pieces += [
-        Piece("torso", points["left_hip"], points["right_hip"], 9.5, 9.5),
-        Piece("torso", base, waist, 11.0, 9.5),
-        Piece("torso", waist, chest, 9.5, 11.5),
-        Piece("torso", chest, neck_base, 11.5, 8.0),
-        Piece("torso", points["left_shoulder"], points["right_shoulder"], 5.5, 5.5),
+        Piece("torso", points["left_hip"], points["right_hip"], 9.5, 9.5, "pelvis"),
+        Piece("torso", base, waist, 11.0, 9.5, "low_back"),
+        Piece("torso", waist, chest, 9.5, 11.5, "chest"),
+        Piece("torso", chest, neck_base, 11.5, 8.0, "upper_back"),
+        Piece("torso", points["left_shoulder"], points["right_shoulder"], 5.5, 5.5, "shoulders"),
     ]
 
     neck = _angles(joints, "neck")
@@ -161,10 +168,10 @@ def pose_body(figure: dict) -> Body:
     head = at(neck_frame, neck_base, (1.5, NECK + HEAD_RADIUS - 2, 0))
     points.update(head=head, face=at(neck_frame, head, (HEAD_RADIUS - 1, -1.5, 0)))
     pieces += [
-        Piece("head", neck_base, at(neck_frame, neck_base, (0.5, NECK, 0)), 5.0, 4.5),
-        Piece("head", head, head, HEAD_RADIUS, HEAD_RADIUS),
+        Piece("head", neck_base, at(neck_frame, neck_base, (0.5, NECK, 0)), 5.0, 4.5, "neck"),
+        Piece("head", head, head, HEAD_RADIUS, HEAD_RADIUS, "head"),
         # A small nose shows which way the figure faces in a side view.
-        Piece("head", points["face"], points["face"], 2.6, 2.6),
+        Piece("head", points["face"], points["face"], 2.6, 2.6, "face"),
     ]
 
     for name, sign in SIDES.items():
@@ -200,15 +207,19 @@ def _pose_leg(name, sign, joints, reach, pelvis_frame, points, pieces) -> None:
         ankle_frame = _frame_along(sub(ankle, knee), apply(ankle_frame, (1.0, 0.0, 0.0)))
     heel = add(ankle, apply(ankle_frame, (-3.0, -5.0, 0)))
     toe = add(ankle, apply(ankle_frame, (16.0, -5.5, 0)))
+    # The instep: the top of the foot runs on from the front of the shin, so a pointed foot
+    # (kneeling, the top of the foot on the mat) lies as flat as the shin does.
+    instep = add(ankle, apply(ankle_frame, (8.0, -1.0, 0)))
     points.update({f"{name}_knee": knee, f"{name}_ankle": ankle, f"{name}_toe": toe})
     points[f"{name}_thigh"] = mean([hip_point, knee])
     points[f"{name}_shin"] = mean([knee, ankle])
     points[f"{name}_foot"] = mean([heel, toe])
     limb = f"{name}_leg"
     pieces += [
-        Piece(limb, hip_point, knee, 8.0, 5.6),
-        Piece(limb, knee, ankle, 5.4, 3.6),
-        Piece(limb, heel, toe, 3.4, 2.4),
+        Piece(limb, hip_point, knee, 8.0, 5.6, f"{name}_thigh"),
+        Piece(limb, knee, ankle, 5.4, 3.6, f"{name}_shin"),
+        Piece(limb, heel, toe, 3.4, 2.4, f"{name}_foot"),
+        Piece(limb, ankle, instep, 3.6, 3.0, f"{name}_foot"),
     ]
 
 
@@ -239,9 +250,9 @@ def _pose_arm(name, sign, joints, reach, thorax_frame, points, pieces) -> None:
     points.update({f"{name}_elbow": elbow, f"{name}_wrist": wrist, f"{name}_hand": hand})
     limb = f"{name}_arm"
     pieces += [
-        Piece(limb, shoulder_point, elbow, 4.8, 3.8),
-        Piece(limb, elbow, wrist, 3.7, 2.7),
-        Piece(limb, wrist, hand, 2.8, 2.3),
+        Piece(limb, shoulder_point, elbow, 4.8, 3.8, f"{name}_upper_arm"),
+        Piece(limb, elbow, wrist, 3.7, 2.7, f"{name}_forearm"),
+        Piece(limb, wrist, hand, 2.8, 2.3, f"{name}_hand"),
     ]
 
 

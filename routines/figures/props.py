@@ -20,6 +20,11 @@ FACINGS = {"front": (1.0, 0.0), "back": (-1.0, 0.0), "right": (0.0, 1.0), "left"
 class Solid:
     kind: str
     points: tuple[Vec, ...]
+    # A round prop (a bolster, a rolled blanket) also keeps its axis and radius, so that how far
+    # a body part is from its curved surface can be measured (routines/figures/plausible.py);
+    # every other solid is the box around its points.
+    axis: tuple[Vec, Vec] | None = None
+    radius: float = 0.0
 
     @property
     def box(self) -> tuple[Vec, Vec]:
@@ -48,7 +53,11 @@ def _cylinder(kind: str, centre: Vec, radius: float, half_length: float, along: 
             a, b = radius * math.cos(angle), radius * math.sin(angle)
             offset = (end, a, b) if along == "x" else (a, b, end) if along == "z" else (a, end, b)
             points.append(add(centre, offset))
-    return Solid(kind, tuple(points))
+    ends = [(-half_length, 0.0, 0.0), (half_length, 0.0, 0.0)]
+    if along == "z":
+        ends = [(0.0, 0.0, -half_length), (0.0, 0.0, half_length)]
+    axis = (add(centre, ends[0]), add(centre, ends[1]))
+    return Solid(kind, tuple(points), axis, radius)
 
 
 def _point(spec, body: Body) -> Vec:
@@ -56,17 +65,28 @@ def _point(spec, body: Body) -> Vec:
     return mean([body.points[name] for name in names])
 
 
-def surface_below(body: Body, x0: float, x1: float, z0: float, z1: float, fallback: float) -> float:
-    """The lowest body surface above the footprint [x0, x1] x [z0, z1]: where a prop's top goes."""
+def surface_below(
+    body: Body, x0: float, x1: float, z0: float, z1: float, fallback: float, deepest: float
+) -> float:
+    """The lowest body surface above the footprint [x0, x1] x [z0, z1]: where a prop's top goes.
+    Surfaces below `deepest` belong to other parts (a standing foot under a chair seat meant for
+    the other leg's shin) and are left out."""
     heights = []
     for piece in body.pieces:
         for step in range(7):
             t = step / 6
             point = add(piece.start, scale(sub(piece.end, piece.start), t))
             radius = piece.start_radius + (piece.end_radius - piece.start_radius) * t
-            if x0 - radius <= point[0] <= x1 + radius and z0 - radius <= point[2] <= z1 + radius:
+            across = x0 - radius <= point[0] <= x1 + radius
+            along = z0 - radius <= point[2] <= z1 + radius
+            if across and along and point[1] - radius >= deepest:
                 heights.append(point[1] - radius)
     return min(heights, default=fallback)
+
+
+# How far below the point it supports a prop looks for the body surface it fits under: the
+# thickest part (the pelvis, radius 9.5) with room to spare.
+FIT_DEPTH = 15.0
 
 
 def _fitted_top(body: Body, centre: Vec, half_x: float, half_z: float) -> float:
@@ -78,6 +98,7 @@ def _fitted_top(body: Body, centre: Vec, half_x: float, half_z: float) -> float:
         centre[2] - half_z * 0.5,
         centre[2] + half_z * 0.5,
         fallback=centre[1] - 8,
+        deepest=centre[1] - FIT_DEPTH,
     )
 
 
@@ -117,23 +138,29 @@ def place(spec: dict, body: Body) -> list[Solid | Strap]:
 
 
 def _wall(spec: dict, body: Body) -> Solid:
-    """A wall just touching the body on one side (front, back, left or right)."""
+    """A wall just touching the body on one side (front, back, left or right). With `at`, it
+    touches those parts only and is as narrow as a door frame: a leg resting on the frame of
+    a doorway while the other leg lies through it."""
     dx, dz = FACINGS[spec["side"]]
+    names = spec.get("at")
+    names = set(names if isinstance(names, list) else [names]) if names else None
+    pieces = [p for p in body.pieces if names is None or p.part in names]
     surfaces = [
         (p[0] + dx * r, p[2] + dz * r, p[1] + r)
-        for piece in body.pieces
+        for piece in pieces
         for p, r in ((piece.start, piece.start_radius), (piece.end, piece.end_radius))
     ]
     top = max(s[2] for s in surfaces) + 25
     xs, zs = [s[0] for s in surfaces], [s[1] for s in surfaces]
+    half = (45.0, 60.0) if names is None else (12.0, 12.0)
     if dx:
         plane = max(xs) if dx > 0 else min(xs)
         z_mid = (min(zs) + max(zs)) / 2
-        low, high = (plane, 0.0, z_mid - 45), (plane + 6 * dx, top, z_mid + 45)
+        low, high = (plane, 0.0, z_mid - half[0]), (plane + 6 * dx, top, z_mid + half[0])
     else:
         plane = max(zs) if dz > 0 else min(zs)
         x_mid = (min(xs) + max(xs)) / 2
-        low, high = (x_mid - 60, 0.0, plane), (x_mid + 60, top, plane + 6 * dz)
+        low, high = (x_mid - half[1], 0.0, plane), (x_mid + half[1], top, plane + 6 * dz)
     return _box("wall", tuple(map(min, low, high)), tuple(map(max, low, high)))
 
 
@@ -146,7 +173,7 @@ def _chair(spec: dict, body: Body) -> list[Solid]:
     if part == "seat":
         # The sitter's pelvis sits near the back of the seat; the thighs rest on the rest.
         back_edge = (point[0] - fx * 14, point[2] - fz * 14)
-        top = _fitted_top(body, (point[0] + fx * 6, 0, point[2] + fz * 6), 10, 10)
+        top = _fitted_top(body, (point[0] + fx * 6, point[1], point[2] + fz * 6), 10, 10)
         seat, back_top = top, top + 42
     else:
         # A hand resting on the backrest: the top of the backrest is just under the hand.

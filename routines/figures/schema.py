@@ -4,6 +4,7 @@ figure): which view, how the body is turned, joint angles in degrees, reaches an
 import jsonschema
 
 from routines.figures.body import SIDES
+from routines.figures.plausible import CONTACT_PARTS, PARTS, SUPPORTS
 
 _ANGLE = {"type": "number", "minimum": -240, "maximum": 240}
 _NUMBER3 = {"type": "array", "items": {"type": "number"}, "minItems": 3, "maxItems": 3}
@@ -95,7 +96,7 @@ _PROP = {
     ],
 }
 _SHAPE_PROPERTIES = {
-    "view": {"enum": ["side", "front", "front_above", "three_quarter", "top"]},
+    "view": {"enum": ["side", "front", "front_above", "three_quarter", "top", "back_above"]},
     "body": {
         "type": "object",
         "additionalProperties": False,
@@ -112,6 +113,14 @@ _SHAPE_PROPERTIES = {
         },
     },
     "props": {"type": "array", "items": _PROP},
+    # What holds the body up: a part and what it rests on (the floor, a prop, a wall, or another
+    # part of the body, as a hand on a knee). routines/figures/plausible.py measures each one.
+    # In a modification's figure `null` removes a contact its pose had.
+    "contacts": {
+        "type": "object",
+        "propertyNames": {"enum": CONTACT_PARTS},
+        "additionalProperties": {"oneOf": [{"type": "null"}, {"enum": SUPPORTS + PARTS}]},
+    },
 }
 _END_SHAPE = {"type": "object", "additionalProperties": False, "properties": _SHAPE_PROPERTIES}
 

@@ -19,17 +19,23 @@ VIEWS: dict[str, Mat] = {
     "three_quarter": chain(rot_x(14), rot_y(-38)),
     "front_above": chain(rot_x(22), rot_y(-90)),
     "top": rot_x(90),
+    # Lying on the side: from above and behind, so both the bent hips and knees (which run
+    # along the floor) and a knee lifting off the other (which rises from it) can be seen.
+    "back_above": chain(rot_x(35), rot_y(-150)),
 }
 # Views where the floor is seen edge-on, as a line.
 FLOOR_LINE_VIEWS = {"side", "front"}
 
+# The far limb and the props keep at least 3:1 contrast against white paper and against the
+# mat (WCAG's ratio for graphics), so they survive a greyscale printer; the near limb is darker
+# still, so the two sides stay apart (tests/test_figure_contrast.py measures each pair).
 NEAR = "#2c4657"
-FAR = "#93a9b7"
+FAR = "#6b8494"
 GAP = "#ffffff"
-PROP_FILL = "#dcd0bb"
-PROP_EDGE = "#a8987b"
+PROP_FILL = "#927a58"
+PROP_EDGE = "#5f4e37"
 MAT_FILL = "#dbe6df"
-WALL_FILL = "#e9e3d9"
+WALL_FILL = "#877c6d"
 STRAP = "#8a6d45"
 FLOOR = "#8c8c8c"
 ARROW = "#6b6b6b"
