@@ -161,18 +161,25 @@ DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
-# Rate limits and sessions' neighbours must be shared by every worker: Redis when several
-# machines serve the app, otherwise a file cache that all workers of one machine share.
+# Rate limits and cached handouts must be shared by every worker: Redis when several machines
+# serve the app, otherwise the database (bounded, with an atomic `incr`). Either way a cache
+# that fails costs a little protection or speed, never the site (practice/cache.py).
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "practice.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that hangs must not hang the page: give up quickly, use local memory.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     }
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": VAR_DIR / "cache",
+            "BACKEND": "practice.cache.AtomicDatabaseCache",
+            "LOCATION": "groundwork_cache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20_000, minimum=1000)},
         }
     }
 
@@ -184,6 +191,12 @@ else:
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A finished job's file (encrypted in MEDIA_ROOT/jobs/) is deleted after its download or then.
 JOB_RESULT_HOURS = env_int("JOB_RESULT_HOURS", 24, minimum=1)
+# A running job's worker renews its lease every quarter of this; a job whose lease ran out lost
+# its worker and is failed with "Try again" (practice/jobs.py).
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 30, minimum=4)
+# /healthz calls the task workers degraded when no supervisor (`manage.py worker`) said it was
+# alive for this long.
+WORKER_SEEN_SECONDS = env_int("WORKER_SEEN_SECONDS", 60, minimum=5)
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -275,6 +288,11 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Job results: in the media folder, readable by the server's user alone.
+    "jobs": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"file_permissions_mode": 0o600, "directory_permissions_mode": 0o700},
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
