@@ -31,10 +31,11 @@ migrate: sync
 seed: migrate
 	$(MANAGE) seed_demo
 
-# A task worker runs beside the server (exports, batch prints, key rotation) and stops with it.
+# A task worker runs beside the server (exports, batch prints, key rotation) and stops with it;
+# `worker` restarts it if it exits and recovers the jobs of a worker that died.
 run: seed
 	@echo "Groundwork is starting on http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
-	@$(MANAGE) db_worker --verbosity 0 & worker=$$!; \
+	@$(MANAGE) worker --verbosity 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 

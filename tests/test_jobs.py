@@ -4,7 +4,10 @@ rotation, each run by a real task worker on the database backend."""
 import errno
 import io
 import os
+import signal
 import stat
+import subprocess
+import sys
 import zipfile
 from datetime import timedelta
 from unittest import mock
@@ -12,6 +15,7 @@ from unittest import mock
 import pytest
 from cryptography.fernet import Fernet
 from django.core.files.storage import default_storage
+from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +24,8 @@ from django_tasks_db.models import DBTaskResult
 
 from clients.models import AuditEvent, Precaution
 from practice import jobs
-from practice.models import BackgroundJob
+from practice.management.commands.worker import Supervisor
+from practice.models import BackgroundJob, WorkerHeartbeat
 from tests.conftest import run_task_worker
 from tests.factories import PrecautionFactory, RoutineFactory, RoutineStepFactory, UserFactory
 
@@ -269,3 +274,47 @@ def test_job_files_are_readable_by_the_servers_user_alone(world, routines):
     run_task_worker()
     path = jobs.result_storage().path(BackgroundJob.objects.get().result_name)
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+def test_the_supervisor_fails_the_job_of_a_worker_killed_with_sigkill_and_says_it_is_alive(
+    world,
+):
+    killed_at_once = "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"
+    started = []
+    real_popen = subprocess.Popen
+
+    def start_and_hand_it_a_job(*args, **kwargs):
+        process = real_popen(*args, **kwargs)
+        started.append(
+            _queued_job(
+                world,
+                status=Status.RUNNING,
+                worker=jobs.worker_name(process.pid),
+                lease_until=timezone.now() + timedelta(hours=1),
+            )
+        )
+        return process
+
+    supervisor = Supervisor(command=[sys.executable, "-c", killed_at_once], beat_seconds=5)
+    with mock.patch(
+        "practice.management.commands.worker.subprocess.Popen", start_and_hand_it_a_job
+    ):
+        _, returncode = supervisor.run_once()
+    assert returncode == -signal.SIGKILL
+    [job] = started
+    job.refresh_from_db()
+    assert job.status == Status.FAILED and "stopped before it finished" in job.message
+    assert WorkerHeartbeat.objects.filter(name=supervisor.name).exists()
+    supervisor.forget()
+    assert not WorkerHeartbeat.objects.exists()
+
+
+def test_the_supervisor_keeps_going_while_the_database_is_away(world, caplog):
+    supervisor = Supervisor(command=[], beat_seconds=5)
+    supervisor.dead_children.add("gone:1")
+    with mock.patch.object(
+        WorkerHeartbeat.objects, "update_or_create", side_effect=OperationalError("down")
+    ):
+        supervisor.look_after_jobs()
+    assert "the database is not answering" in caplog.text
+    assert supervisor.dead_children == {"gone:1"}  # its jobs are failed once the database is back

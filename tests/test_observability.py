@@ -208,3 +208,27 @@ def test_secret_tokens_in_paths_never_reach_a_log_line():
         assert token not in redact_secrets(secret_path)
     # Ordinary codes (UUIDs in studio URLs) are not secrets and stay readable.
     assert redact_secrets("/studios/9d7ae23e-8145/clients/") == "/studios/9d7ae23e-8145/clients/"
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_every_error_log_line_carries_the_reference_on_the_error_page(caplog):
+    caplog.set_level(logging.INFO)
+    client = Client(raise_request_exception=False)
+    response = client.get("/broken/", headers={"X-Request-ID": "quote-me-456"})
+    assert "quote-me-456" in response.text
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors and {getattr(r, "request_id", None) for r in errors} == {"quote-me-456"}
+    assert any(getattr(r, "request_id", None) == "quote-me-456" for r in caplog.records)
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_the_request_line_is_written_even_when_the_signed_in_user_cannot_be_loaded(world, caplog):
+    caplog.set_level(logging.INFO, logger="groundwork.requests")
+    client = world.client_for(world.alice)
+    client.raise_request_exception = False
+    with mock.patch(
+        "django.contrib.auth.middleware.auth.get_user", side_effect=OperationalError("down")
+    ):
+        response = client.get("/healthz", headers={"X-Request-ID": "db-down-789"})
+    [line] = [r for r in caplog.records if r.name == "groundwork.requests"]
+    assert line.request_id == "db-down-789" == response["X-Request-ID"]

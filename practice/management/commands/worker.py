@@ -46,7 +46,8 @@ class Supervisor:
 
     def stop(self, signum: int, frame: FrameType | None) -> None:
         self.stopping.set()
-        if self.child is not None and self.child.poll() is None:
+        # Ctrl+C in a terminal reaches the child too; a second signal would cut its task short.
+        if signum == signal.SIGTERM and self.child is not None and self.child.poll() is None:
             self.child.send_signal(signal.SIGTERM)
 
     def run(self) -> None:
@@ -85,8 +86,9 @@ class Supervisor:
             now = timezone.now()
             WorkerHeartbeat.objects.update_or_create(name=self.name, defaults={"seen_at": now})
             WorkerHeartbeat.objects.filter(seen_at__lt=now - timedelta(days=1)).delete()
-            while self.dead_children:
-                jobs.fail_abandoned(worker=self.dead_children.pop())
+            for child_name in sorted(self.dead_children):
+                jobs.fail_abandoned(worker=child_name)
+                self.dead_children.discard(child_name)
             jobs.fail_abandoned()
         except DatabaseError:
             logger.warning("Task worker supervisor: the database is not answering")
@@ -112,7 +114,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, interval: float, beat: float, **options) -> None:
-        command = [sys.executable, "-m", "django", "db_worker", f"--interval={interval}"]
+        command = [
+            sys.executable,
+            "-m",
+            "django",
+            "db_worker",
+            "--no-reload",
+            f"--interval={interval}",
+        ]
         command.append(f"--verbosity={options['verbosity']}")
         supervisor = Supervisor(command=command, beat_seconds=beat)
         signal.signal(signal.SIGTERM, supervisor.stop)
