@@ -315,6 +315,27 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Several machines without a shared folder: uploads and job results in an S3-compatible bucket
+# (AWS, MinIO, Ceph, ...) through django-storages. Job files are encrypted before they leave
+# the server, exactly as on disk; the bucket must be private (no public ACL is ever set).
+S3_BUCKET = env_str("S3_BUCKET", "")
+if S3_BUCKET:
+    _bucket = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            # Empty: AWS itself; otherwise the other service's address.
+            "endpoint_url": env_str("S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("S3_REGION", "") or None,
+            # Empty: boto3 finds credentials itself (instance role, ~/.aws, AWS_* variables).
+            "access_key": env_str("S3_ACCESS_KEY_ID", "") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY", "") or None,
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
+    STORAGES["default"] = _bucket
+    STORAGES["jobs"] = _bucket
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
