@@ -148,14 +148,13 @@ except ValueError as error:
     ) from None
 if _database["ENGINE"] == "django.db.backends.postgresql":
     # Django's own psycopg 3 pool replaces persistent connections (they cannot be combined).
-    from psycopg_pool import ConnectionPool
-
+    # With CONN_HEALTH_CHECKS (below) every connection is checked as it leaves the pool, so one
+    # that died with a database restart is never handed to a request; our backend replaces all
+    # the pool's dead ones at the first (practice/db/postgresql/base.py).
+    _database["ENGINE"] = "practice.db.postgresql"
     _database.setdefault("OPTIONS", {})["pool"] = {
         "min_size": env_int("DATABASE_POOL_MIN", 2),
         "max_size": env_int("DATABASE_POOL_MAX", 10, minimum=1),
-        # Every connection is checked as it leaves the pool: one that died with a database
-        # restart is replaced, never handed to a request.
-        "check": ConnectionPool.check_connection,
         # A request waits this long for a connection, then fails (so /healthz answers 503
         # within its two seconds while the database is away, instead of after 30).
         "timeout": env_int("DATABASE_POOL_TIMEOUT", 2, minimum=1),
@@ -171,7 +170,8 @@ elif _database["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the development server read while another request writes.
     _database.setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
     _database["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
-# A connection kept across requests (SQLite, or CONN_MAX_AGE set) is tested before reuse.
+# A connection is tested before it is reused: taken from the pool (PostgreSQL), or kept from an
+# earlier request (SQLite).
 _database["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
