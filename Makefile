@@ -13,7 +13,7 @@ help:
 	@echo "make test   install test dependencies and run linters and the whole suite"
 	@echo "make lint   ruff checks;  make fmt  reformat the code"
 	@echo "make bench  time handout rendering and every page of a 10,000-client studio"
-	@echo "make soak   two app servers, a worker and HAProxy under load, with faults (PostgreSQL, Redis)"
+	@echo "make soak   two app servers, a worker and HAProxy under load, with faults (worker killed, Redis stopped, PostgreSQL restarted)"
 
 .uv/bin/uv:
 	python3 -m venv .uv

@@ -71,6 +71,9 @@ class Results:
     # (from, to) while PostgreSQL was away, to the recovery limit after it was back.
     database_outages: list[tuple[float, float]] = field(default_factory=list)
     redis_outage: tuple[float, float] | None = None
+    # Sign-in, then a page and a note each second, while Redis is stopped: statuses.
+    redis_probe: list[int | str] = field(default_factory=list)
+    load_started: float = field(default_factory=time.monotonic)
     recovery_seconds: list[float] = field(default_factory=list)
     killed_job: str = ""
     fault_notes: list[str] = field(default_factory=list)
@@ -384,6 +387,7 @@ async def _run_load(
     postgres: PrivatePostgres | None,
 ) -> Results:
     results = Results()
+    results.load_started = time.monotonic()
     deadline = time.monotonic() + seconds
     loops = [
         asyncio.create_task(_teacher_loop(t, cluster.url, deadline, results, seed=i))
@@ -400,9 +404,12 @@ async def _run_load(
             (0.72, "restart PostgreSQL"),
         ]:
             await asyncio.sleep(max(0.0, deadline - seconds * (1 - fraction) - time.monotonic()))
-            print(f"--- {step} at {seconds * fraction:.0f} s", flush=True)
+            print(f"--- {step} at {time.monotonic() - results.load_started:.0f} s", flush=True)
             if step == "kill the worker mid-export":
-                results.killed_job = await asyncio.to_thread(_kill_worker_mid_export, teachers[0])
+                # Waits for an export to be running; the other faults do not wait for it.
+                killing = asyncio.create_task(
+                    asyncio.to_thread(_kill_worker_mid_export, teachers[0])
+                )
             elif step == "stop app1":
                 results.stops.append(time.monotonic())
                 await asyncio.to_thread(app.stop)
@@ -415,6 +422,7 @@ async def _run_load(
                 await _redis_outage(min(REDIS_OUTAGE_SECONDS, seconds / 4))
             else:
                 await _postgres_restart(min(POSTGRES_DOWN_SECONDS, seconds / 10))
+        results.killed_job = await killing
 
     async def _redis_outage(outage: float) -> None:
         if redis_server is None:
@@ -422,9 +430,34 @@ async def _run_load(
             return
         began = time.monotonic()
         await asyncio.to_thread(redis_server.stop)
-        await asyncio.sleep(outage)
+        await _use_the_site_without_redis(began + outage)
         await asyncio.to_thread(redis_server.start)
         results.redis_outage = (began, time.monotonic())
+
+    async def _use_the_site_without_redis(until: float) -> None:
+        teacher = teachers[-1]
+        async with httpx.AsyncClient(base_url=cluster.url, timeout=30) as http:
+            try:
+                await _sign_in(http, teacher.email)
+                results.redis_probe.append("signed in")
+            except (SystemExit, httpx.HTTPError, LookupError) as error:
+                results.redis_probe.append(f"sign-in failed: {error}")
+                return
+            number = 0
+            while time.monotonic() < until:
+                number += 1
+                marker = f"soak redis outage {number}"
+                try:
+                    response = await _submit(
+                        http, results, "note", teacher.client_url, "/notes/add/", body=marker
+                    )
+                except (httpx.HTTPError, LookupError) as error:
+                    results.redis_probe.append(type(error).__name__)
+                else:
+                    results.redis_probe.append(response.status_code)
+                    if response.status_code in ACKNOWLEDGED:
+                        results.notes.add(marker)
+                await asyncio.sleep(max(0.0, min(1.0, until - time.monotonic())))
 
     async def _postgres_restart(down: float) -> None:
         if postgres is None:
@@ -631,15 +664,25 @@ def _report(results: Results, checks: dict, elapsed: float, limit_at: tuple[int,
         print(f"note: {note}")
     print(f"worker killed mid-export; that job: {checks['killed']}")
     print(f"jobs stuck (waiting or running at the end): {len(checks['stuck'])} {checks['stuck']}")
-    served_in_redis_outage = 0
+    redis_failures = []
     if results.redis_outage:
         began, ended = results.redis_outage
         answers = [status for at, status in results.answers if began <= at <= ended]
-        served_in_redis_outage = sum(status < 500 for status in answers)
+        served = sum(status < 500 for status in answers)
+        redis_failures = [
+            answer
+            for answer in results.redis_probe
+            if answer != "signed in" and answer not in ACKNOWLEDGED
+        ]
+        if not results.redis_probe:
+            redis_failures.append("nothing tried")
         print(
-            f"Redis stopped {ended - began:.0f} s: {served_in_redis_outage} of {len(answers)} "
-            "answers served meanwhile"
+            f"Redis stopped {ended - began:.0f} s: {served} of {len(answers)} answers served; "
+            f"sign-in and a note each second: {results.redis_probe}"
         )
+    unexplained_errors = [e for e in results.server_errors if e not in in_flight]
+    for at, kind, status in unexplained_errors[:5]:
+        print(f"  unexplained: {kind} {status} at {at - results.load_started:.1f} s")
     slow_recovery = [w for w in results.recovery_seconds if w > RECOVERY_LIMIT_SECONDS]
     if results.recovery_seconds:
         print(
@@ -659,7 +702,7 @@ def _report(results: Results, checks: dict, elapsed: float, limit_at: tuple[int,
         or checks["duplicated"]
         or checks["stuck"]
         or not checks["killed"].startswith("Stopped by an error")
-        or (results.redis_outage and not served_in_redis_outage)
+        or redis_failures
         or slow_recovery
         or checks["health"].get("status") != "ok"
         or checks["steps"]
