@@ -19,7 +19,9 @@ pytestmark = [
 
 def test_a_pool_whose_connections_all_died_serves_a_fresh_one_at_once():
     params = {**connection.get_connection_params(), "autocommit": True}
-    pool = SweepingConnectionPool(kwargs=params, min_size=3, max_size=5, timeout=2, check=True)
+    pool = SweepingConnectionPool(
+        kwargs=params, min_size=3, max_size=5, timeout=2, check=True, open=False
+    )
     pool.open(wait=True)
     try:
         held = [pool.getconn() for _ in range(3)]

@@ -276,8 +276,17 @@ def test_job_files_are_readable_by_the_servers_user_alone(world, routines):
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
 
 
+@pytest.fixture
+def keep_test_connection():
+    """The supervisor drops old connections between checks, as the worker does; on PostgreSQL
+    (pooled, age 0) that would close the test's own connection inside its transaction."""
+    module = "practice.management.commands.worker"
+    with mock.patch(f"{module}.close_old_connections"), mock.patch(f"{module}.connection"):
+        yield
+
+
 def test_the_supervisor_fails_the_job_of_a_worker_killed_with_sigkill_and_says_it_is_alive(
-    world,
+    world, keep_test_connection
 ):
     killed_at_once = "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"
     started = []
@@ -309,7 +318,7 @@ def test_the_supervisor_fails_the_job_of_a_worker_killed_with_sigkill_and_says_i
     assert not WorkerHeartbeat.objects.exists()
 
 
-def test_the_supervisor_keeps_going_while_the_database_is_away(world, caplog):
+def test_the_supervisor_keeps_going_while_the_database_is_away(world, caplog, keep_test_connection):
     supervisor = Supervisor(command=[], beat_seconds=5)
     supervisor.dead_children.add("gone:1")
     with mock.patch.object(
