@@ -17,6 +17,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
+from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -28,8 +29,14 @@ logger = logging.getLogger("groundwork.requests")
 _current_request_id: ContextVar[str] = ContextVar("request_id", default="")
 
 
+def forget_request_id(**kwargs: Any) -> None:
+    """The request is finished: later records in this thread belong to no request."""
+    _current_request_id.set("")
+
+
 def install_request_id_on_records() -> None:
     """Makes every log record created during a request carry its id (PracticeConfig.ready)."""
+    request_finished.connect(forget_request_id, dispatch_uid="groundwork-forget-request-id")
     make_record = logging.getLogRecordFactory()
     if getattr(make_record, "adds_request_id", False):
         return
@@ -95,11 +102,10 @@ class RequestLogMiddleware:
         incoming = request.headers.get(REQUEST_ID_HEADER, "")
         request_id = incoming if _WELL_FORMED_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
-        bound = _current_request_id.set(request_id)
-        try:
-            return self._respond(request, request_id)
-        finally:
-            _current_request_id.reset(bound)
+        # Cleared when the response is finished (request_finished), not here: Django writes its
+        # "Service Unavailable" line for a 5xx answer after every middleware has returned.
+        _current_request_id.set(request_id)
+        return self._respond(request, request_id)
 
     def _respond(self, request: HttpRequest, request_id: str) -> HttpResponse:
         started = time.perf_counter()

@@ -232,3 +232,11 @@ def test_the_request_line_is_written_even_when_the_signed_in_user_cannot_be_load
         response = client.get("/healthz", headers={"X-Request-ID": "db-down-789"})
     [line] = [r for r in caplog.records if r.name == "groundwork.requests"]
     assert line.request_id == "db-down-789" == response["X-Request-ID"]
+
+
+def test_the_log_line_of_a_503_answer_carries_the_request_id(client, caplog):
+    caplog.set_level(logging.INFO)
+    with mock.patch("practice.views.connection.cursor", side_effect=OperationalError("down")):
+        client.get("/healthz", headers={"X-Request-ID": "out-of-rotation-1"})
+    [line] = [r for r in caplog.records if r.name == "django.request"]
+    assert line.request_id == "out-of-rotation-1"
