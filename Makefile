@@ -13,7 +13,7 @@ help:
 	@echo "make test   install test dependencies and run linters and the whole suite"
 	@echo "make lint   ruff checks;  make fmt  reformat the code"
 	@echo "make bench  time handout rendering and every page of a 10,000-client studio"
-	@echo "make soak   two app servers, a worker and HAProxy under load, with faults (PostgreSQL, Redis)"
+	@echo "make soak   two app servers, a worker and HAProxy under load, with faults (worker killed, Redis stopped, PostgreSQL restarted)"
 
 .uv/bin/uv:
 	python3 -m venv .uv
@@ -31,10 +31,11 @@ migrate: sync
 seed: migrate
 	$(MANAGE) seed_demo
 
-# A task worker runs beside the server (exports, batch prints, key rotation) and stops with it.
+# A task worker runs beside the server (exports, batch prints, key rotation) and stops with it;
+# `worker` restarts it if it exits and recovers the jobs of a worker that died.
 run: seed
 	@echo "Groundwork is starting on http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
-	@$(MANAGE) db_worker --verbosity 0 & worker=$$!; \
+	@$(MANAGE) worker --verbosity 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 

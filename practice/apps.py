@@ -6,6 +6,7 @@ class PracticeConfig(AppConfig):
     verbose_name = "Studios and team"
 
     def ready(self) -> None:
-        from practice import bidi
+        from practice import bidi, observability
 
         bidi.install()
+        observability.install_request_id_on_records()

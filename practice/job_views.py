@@ -47,16 +47,18 @@ def _job_urls(request: StudioRequest, job: BackgroundJob) -> dict:
 @studio_view("jobs.view")
 def job_detail(request: StudioRequest, job_code: str) -> HttpResponse:
     job = _get_job_for_studio(request, job_code)
+    jobs.settle(job)
     return _progress_response(request, job, _job_urls(request, job))
 
 
 @studio_view("jobs.view")
 def job_download(request: StudioRequest, job_code: str) -> HttpResponse:
     job = _get_job_for_studio(request, job_code)
-    if job.status != Status.DONE or not job.has_file:
+    data = jobs.take_result(job) if job.status == Status.DONE and job.has_file else None
+    if data is None:
         messages.info(request, "There is no file to download: you might run it again.")
         return redirect("job_detail", request.studio.code, job.code)
-    response = HttpResponse(jobs.take_result(job), content_type=job.content_type)
+    response = HttpResponse(data, content_type=job.content_type)
     response["Content-Disposition"] = f'attachment; filename="{job.download_name}"'
     return response
 
@@ -65,8 +67,7 @@ def job_download(request: StudioRequest, job_code: str) -> HttpResponse:
 @studio_view("jobs.view")
 def job_retry(request: StudioRequest, job_code: str) -> HttpResponse:
     job = _get_job_for_studio(request, job_code)
-    if job.is_finished:
-        jobs.retry(job)
+    jobs.retry(job)
     return redirect("job_detail", request.studio.code, job.code)
 
 

@@ -178,6 +178,10 @@ class BackgroundJobQuerySet(models.QuerySet["BackgroundJob"]):
     def expired(self) -> "BackgroundJobQuerySet":
         return self.filter(expires_at__lte=timezone.now()).exclude(result_name="")
 
+    def abandoned(self) -> "BackgroundJobQuerySet":
+        """Running, but its worker stopped renewing the lease: the worker died."""
+        return self.filter(status=BackgroundJob.Status.RUNNING, lease_until__lt=timezone.now())
+
 
 class BackgroundJob(models.Model):
     """Long work done by a task worker (practice/jobs.py): its progress, outcome and file.
@@ -224,6 +228,12 @@ class BackgroundJob(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     downloaded_at = models.DateTimeField(null=True, blank=True)
+    # While the work runs, its worker pushes the lease forward every few seconds
+    # (practice/jobs.py); a running job whose lease ran out lost its worker.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    # "host:pid" of the worker process running it, so a supervisor that saw its worker die
+    # can fail that worker's jobs at once instead of waiting for the lease.
+    worker = models.CharField(max_length=100, blank=True)
 
     objects = BackgroundJobQuerySet.as_manager()
 
@@ -241,6 +251,14 @@ class BackgroundJob(models.Model):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
     @property
+    def is_abandoned(self) -> bool:
+        return (
+            self.status == self.Status.RUNNING
+            and self.lease_until is not None
+            and self.lease_until < timezone.now()
+        )
+
+    @property
     def percent(self) -> int:
         if self.status == self.Status.DONE:
             return 100
@@ -251,3 +269,30 @@ class BackgroundJob(models.Model):
         return bool(self.result_name) and (
             self.expires_at is None or self.expires_at > timezone.now()
         )
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker's supervisor says it is alive (practice/management/commands/worker.py);
+    /healthz reports the workers as degraded when none was seen lately."""
+
+    name = models.CharField(max_length=100, unique=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SubmitOnceClaim(models.Model):
+    """A create form's one-time token, claimed when the form is sent (practice/once.py).
+
+    In the database, not the cache: a claim must outlive a cache outage or eviction, and the
+    unique key makes two requests in flight at once claim it once. `where` is where the saved
+    thing can be seen (a URL made of codes); empty while the first request is still saving.
+    """
+
+    key = models.CharField(max_length=120, unique=True)
+    where = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return self.key

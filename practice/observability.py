@@ -3,7 +3,9 @@
 Log lines name the URL *pattern* (never the path: paths can hold invitation or feed tokens, and
 query strings hold client-name searches), the signed-in user's id and the studio's code. The
 request id comes from the load balancer when it sends a well-formed one, so a line can be
-followed across servers; error pages show it so a teacher can quote it to support.
+followed across servers; error pages show it so a teacher can quote it to support, and every
+log record made while the request is handled carries the same id (Django's own "Internal Server
+Error" line included), so the reference on an error page always finds its lines.
 """
 
 import json
@@ -12,8 +14,10 @@ import re
 import time
 import uuid
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
+from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -22,6 +26,30 @@ _WELL_FORMED_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 _RECORD_DEFAULTS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
 logger = logging.getLogger("groundwork.requests")
+_current_request_id: ContextVar[str] = ContextVar("request_id", default="")
+
+
+def forget_request_id(**kwargs: Any) -> None:
+    """The request is finished: later records in this thread belong to no request."""
+    _current_request_id.set("")
+
+
+def install_request_id_on_records() -> None:
+    """Makes every log record created during a request carry its id (PracticeConfig.ready)."""
+    request_finished.connect(forget_request_id, dispatch_uid="groundwork-forget-request-id")
+    make_record = logging.getLogRecordFactory()
+    if getattr(make_record, "adds_request_id", False):
+        return
+
+    def record_with_request_id(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = make_record(*args, **kwargs)
+        request_id = _current_request_id.get()
+        if request_id:
+            record.request_id = request_id
+        return record
+
+    record_with_request_id.adds_request_id = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(record_with_request_id)
 
 
 # Paths whose next segment is a secret: invitation links, calendar feeds, practice links.
@@ -74,16 +102,23 @@ class RequestLogMiddleware:
         incoming = request.headers.get(REQUEST_ID_HEADER, "")
         request_id = incoming if _WELL_FORMED_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
+        # Cleared when the response is finished (request_finished), not here: Django writes its
+        # "Service Unavailable" line for a 5xx answer after every middleware has returned.
+        _current_request_id.set(request_id)
+        return self._respond(request, request_id)
+
+    def _respond(self, request: HttpRequest, request_id: str) -> HttpResponse:
         started = time.perf_counter()
         response = self.get_response(request)
         response[REQUEST_ID_HEADER] = request_id
         match = getattr(request, "resolver_match", None)
-        user = getattr(request, "user", None)
+        # Only a user this request already loaded: looking one up here would query the
+        # database, and when that is what failed, the line with the error's id would be lost.
+        user = getattr(request, "_cached_user", None)
         studio = getattr(request, "studio", None)
         logger.info(
             "request",
             extra={
-                "request_id": request_id,
                 "method": request.method,
                 "route": match.route if match else None,
                 "view": match.view_name if match else None,

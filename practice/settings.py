@@ -148,31 +148,54 @@ except ValueError as error:
     ) from None
 if _database["ENGINE"] == "django.db.backends.postgresql":
     # Django's own psycopg 3 pool replaces persistent connections (they cannot be combined).
+    # With CONN_HEALTH_CHECKS (below) every connection is checked as it leaves the pool, so one
+    # that died with a database restart is never handed to a request; our backend replaces all
+    # the pool's dead ones at the first (practice/db/postgresql/base.py).
+    _database["ENGINE"] = "practice.db.postgresql"
     _database.setdefault("OPTIONS", {})["pool"] = {
         "min_size": env_int("DATABASE_POOL_MIN", 2),
         "max_size": env_int("DATABASE_POOL_MAX", 10, minimum=1),
+        # A request waits this long for a connection, then fails (so /healthz answers 503
+        # within its two seconds while the database is away, instead of after 30).
+        "timeout": env_int("DATABASE_POOL_TIMEOUT", 2, minimum=1),
+        # The pool backs off between reconnection attempts, doubling the wait; after this many
+        # seconds it starts over from a one-second wait, so the site is back within a few
+        # seconds of the database however long it was away.
+        "reconnect_timeout": 4,
     }
+    # libpq's own limit on opening a connection (two seconds is the least it allows).
+    _database["OPTIONS"].setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 2))
     _database["CONN_MAX_AGE"] = 0
 elif _database["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the development server read while another request writes.
     _database.setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
     _database["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+# A connection is tested before it is reused: taken from the pool (PostgreSQL), or kept from an
+# earlier request (SQLite).
+_database["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
-# Rate limits and sessions' neighbours must be shared by every worker: Redis when several
-# machines serve the app, otherwise a file cache that all workers of one machine share.
+# Rate limits and cached handouts must be shared by every worker: Redis when several machines
+# serve the app, otherwise the database (bounded, with an atomic `incr`). Either way a cache
+# that fails costs a little protection or speed, never the site (practice/cache.py).
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "practice.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that hangs must not hang the page: give up quickly, use local memory.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     }
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": VAR_DIR / "cache",
+            "BACKEND": "practice.cache.AtomicDatabaseCache",
+            "LOCATION": "groundwork_cache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20_000, minimum=1000)},
         }
     }
 
@@ -184,6 +207,12 @@ else:
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A finished job's file (encrypted in MEDIA_ROOT/jobs/) is deleted after its download or then.
 JOB_RESULT_HOURS = env_int("JOB_RESULT_HOURS", 24, minimum=1)
+# A running job's worker renews its lease every quarter of this; a job whose lease ran out lost
+# its worker and is failed with "Try again" (practice/jobs.py).
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 30, minimum=4)
+# /healthz calls the task workers degraded when no supervisor (`manage.py worker`) said it was
+# alive for this long.
+WORKER_SEEN_SECONDS = env_int("WORKER_SEEN_SECONDS", 60, minimum=5)
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -279,12 +308,38 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Job results: in the media folder, readable by the server's user alone.
+    "jobs": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"file_permissions_mode": 0o600, "directory_permissions_mode": 0o700},
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Several machines without a shared folder: uploads and job results in an S3-compatible bucket
+# (AWS, MinIO, Ceph, ...) through django-storages. Job files are encrypted before they leave
+# the server, exactly as on disk; the bucket must be private (no public ACL is ever set).
+S3_BUCKET = env_str("S3_BUCKET", "")
+if S3_BUCKET:
+    _bucket = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            # Empty: AWS itself; otherwise the other service's address.
+            "endpoint_url": env_str("S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("S3_REGION", "") or None,
+            # Empty: boto3 finds credentials itself (instance role, ~/.aws, AWS_* variables).
+            "access_key": env_str("S3_ACCESS_KEY_ID", "") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY", "") or None,
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
+    STORAGES["default"] = _bucket
+    STORAGES["jobs"] = _bucket
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

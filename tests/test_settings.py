@@ -70,10 +70,33 @@ def test_postgres_urls_use_the_connection_pool():
     result = _manage(
         "shell", "--no-imports", "-c", code, DATABASE_URL="postgres://u@db.example/groundwork"
     )
-    assert result.stdout.split() == ["django.db.backends.postgresql", "True", "0"]
+    assert result.stdout.split() == ["practice.db.postgresql", "True", "0"]
 
 
 def test_redis_url_switches_to_a_shared_cache():
     code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
     result = _manage("shell", "--no-imports", "-c", code, REDIS_URL="redis://127.0.0.1:6379/0")
-    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+    assert result.stdout.strip() == "practice.cache.ResilientRedisCache"
+
+
+def test_without_redis_the_cache_is_the_bounded_atomic_database_cache():
+    code = (
+        "from django.conf import settings; cache = settings.CACHES['default'];"
+        "print(cache['BACKEND'], cache['OPTIONS']['MAX_ENTRIES'])"
+    )
+    result = _manage("shell", "--no-imports", "-c", code)
+    assert result.stdout.split() == ["practice.cache.AtomicDatabaseCache", "20000"]
+
+
+def test_pooled_connections_are_checked_and_a_dead_database_answers_within_seconds():
+    # Django hands the pool psycopg's check_connection when CONN_HEALTH_CHECKS is on.
+    code = (
+        "from django.conf import settings; db = settings.DATABASES['default'];"
+        "pool = db['OPTIONS']['pool'];"
+        "print(db['CONN_HEALTH_CHECKS'], pool['timeout'], pool['reconnect_timeout'],"
+        " db['OPTIONS']['connect_timeout'])"
+    )
+    result = _manage(
+        "shell", "--no-imports", "-c", code, DATABASE_URL="postgres://u@db.example/groundwork"
+    )
+    assert result.stdout.split() == ["True", "2", "4", "2"]

@@ -1,8 +1,11 @@
-"""Starts the pieces of a small production on loopback: app servers, a task worker, HAProxy.
+"""Starts the pieces of a small production on loopback: app servers, a task worker, HAProxy,
+and the soak's own Redis and PostgreSQL, so it can stop and restart them without touching the
+machine's shared services.
 
 Everything listens on 127.0.0.1 only and is stopped when the soak ends, whatever happens.
 """
 
+import glob
 import os
 import shutil
 import signal
@@ -39,7 +42,9 @@ backend app
     http-check send meth GET uri /healthz ver HTTP/1.1 hdr Host 127.0.0.1
     # A busy server still answers its health check: checks are patient, not hair-triggered.
     timeout check 5s
-    default-server inter 1s fall 3 rise 2
+    # A server that is down is checked twice a second, so it is back in rotation soon after it
+    # recovers (rise 2: within about a second).
+    default-server inter 1s downinter 500ms fall 3 rise 2
 {servers}
 """
 
@@ -106,7 +111,8 @@ class Cluster:
             )  # fmt: skip
         self.worker = Process(
             "worker",
-            [python, "manage.py", "db_worker"],
+            # The supervisor: restarts db_worker when it exits and fails a dead worker's jobs.
+            [python, "manage.py", "worker", "--beat", "1"],
             self.env,
             self.workdir / "worker.log",
         )
@@ -130,6 +136,87 @@ class Cluster:
         for process in [self.balancer, self.worker, *self.apps]:
             if process is not None:
                 process.stop()
+
+
+class PrivateRedis:
+    """A redis-server of the soak's own on another port: stopping it harms no one else."""
+
+    def __init__(self, port: int, workdir: Path) -> None:
+        server = shutil.which("redis-server")
+        if server is None:
+            raise SystemExit("The soak needs Redis: apt-get install redis-server")
+        self.url = f"redis://127.0.0.1:{port}/0"
+        command = [server, "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+        command += ["--appendonly", "no", "--dir", str(workdir)]
+        self.process = Process("redis", command, dict(os.environ), workdir / "redis.log")
+
+    def start(self) -> None:
+        self.process.start()
+        import redis
+
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                redis.Redis.from_url(self.url).ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.1)
+        raise SystemExit("The soak's Redis did not start")
+
+    def stop(self) -> None:
+        self.process.stop()
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster of the soak's own (initdb in a temporary folder, another port), so
+    the soak can restart it; the machine's shared server is never touched. As root, the
+    cluster runs as the `postgres` user, which PostgreSQL requires."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.folder = Path(tempfile.mkdtemp(prefix="soak-pg-"))
+        self.data = self.folder / "data"
+        self.url = f"postgres://postgres@127.0.0.1:{port}/groundwork_soak"
+        self.as_owner: list[str] = []
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres", "postgres")
+            self.as_owner = ["runuser", "-u", "postgres", "--"]
+
+    @staticmethod
+    def binaries() -> Path | None:
+        """Where initdb and pg_ctl are, or None when this machine has no PostgreSQL server."""
+        for folder in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
+            if (Path(folder) / "initdb").exists():
+                return Path(folder)
+        initdb = shutil.which("initdb")
+        return Path(initdb).parent if initdb else None
+
+    def _run(self, tool: str, *args: str) -> None:
+        binaries = self.binaries()
+        assert binaries is not None
+        subprocess.run(  # noqa: S603 - our own fixed commands
+            [*self.as_owner, str(binaries / tool), *args],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            cwd=self.folder,
+        )
+
+    def create(self) -> None:
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        self.start()
+
+    def start(self) -> None:
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.folder}"
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "log"), "-o", options,
+                  "-w", "start")  # fmt: skip
+
+    def stop(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def wait_healthy(url: str, timeout: float = 60) -> None:

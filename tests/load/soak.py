@@ -1,10 +1,18 @@
 """`make soak`: two app servers, one task worker and HAProxy on one PostgreSQL and Redis.
 
 Teachers sign in and, for a fixed time, read client pages, add notes and precautions, build
-routines (two teachers on the same routine at once), print handouts and start exports. Midway one
-app server is stopped and brought back, later the worker. At the end every write the load saw
-acknowledged is read back from the database, and the run fails on a lost write, a refused edit
-that was not a 409, a lost session or a server error that no stopped server explains.
+routines (two teachers on the same routine at once), print handouts and start exports. Meanwhile
+the faults come, one after another: the task worker is killed with SIGKILL in the middle of an
+export, one app server is stopped and brought back, Redis is stopped for up to 30 s, and
+PostgreSQL is restarted. Redis and PostgreSQL are the soak's own (a redis-server and an initdb
+cluster on other ports), never the machine's shared ones; without PostgreSQL's server programs
+the soak uses the shared server and says it skips that restart.
+
+At the end every write the load saw acknowledged is read back from the database, and the run
+fails on a lost or duplicated write, a refused edit that was not a 409, a lost session, a server
+error that no stopped server or database explains (so any during the Redis outage), pages not
+served during the Redis outage, a job left waiting or running, or a site that took longer than
+RECOVERY_LIMIT_SECONDS to serve again once PostgreSQL was back.
 
     python -m tests.load.soak --seconds 120 --teachers 6
 """
@@ -13,6 +21,7 @@ import argparse
 import asyncio
 import os
 import random
+import signal
 import sys
 import time
 from collections import Counter
@@ -21,7 +30,13 @@ from dataclasses import dataclass, field
 import httpx
 import psycopg
 
-from tests.load.cluster import Cluster, production_env, wait_healthy
+from tests.load.cluster import (
+    Cluster,
+    PrivatePostgres,
+    PrivateRedis,
+    production_env,
+    wait_healthy,
+)
 from tests.load.forms import find_form
 
 PASSWORD = "soak-password-1234"
@@ -29,6 +44,10 @@ PASSWORD = "soak-password-1234"
 IN_FLIGHT_GRACE_SECONDS = 5.0
 ACKNOWLEDGED = {302}
 CONFLICT_MESSAGE = "Someone else changed this routine"
+REDIS_OUTAGE_SECONDS = 30
+POSTGRES_DOWN_SECONDS = 5
+RECOVERY_LIMIT_SECONDS = 5.0
+SHARED_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/groundwork_soak"
 
 
 @dataclass
@@ -47,10 +66,22 @@ class Results:
     exports_started: int = 0
     problems: Counter = field(default_factory=Counter)
     stops: list[float] = field(default_factory=list)
+    # When each answer came and its status: what was served during the Redis outage.
+    answers: list[tuple[float, int]] = field(default_factory=list)
+    # (from, to) while PostgreSQL was away, to the recovery limit after it was back.
+    database_outages: list[tuple[float, float]] = field(default_factory=list)
+    redis_outage: tuple[float, float] | None = None
+    # Sign-in, then a page and a note each second, while Redis is stopped: statuses.
+    redis_probe: list[int | str] = field(default_factory=list)
+    load_started: float = field(default_factory=time.monotonic)
+    recovery_seconds: list[float] = field(default_factory=list)
+    killed_job: str = ""
+    fault_notes: list[str] = field(default_factory=list)
 
     def record(self, kind: str, started: float, response: httpx.Response) -> None:
         self.latencies.setdefault(kind, []).append(time.monotonic() - started)
         self.statuses[response.status_code] += 1
+        self.answers.append((time.monotonic(), response.status_code))
         if response.status_code >= 500:
             self.server_errors.append((time.monotonic(), kind, response.status_code))
         location = response.headers.get("location", "")
@@ -264,10 +295,12 @@ def _read_back(results: Results, teachers: list[Teacher], initial_steps: dict[st
     from clients.models import Note, Precaution
     from routines.models import Routine
 
-    notes = {note.body for note in Note.objects.filter(body__isnull=False)}
-    precautions = {p.note for p in Precaution.objects.all()}
+    notes = Counter(note.body for note in Note.objects.filter(body__isnull=False))
+    precautions = Counter(p.note for p in Precaution.objects.all())
     lost = [marker for marker in results.notes if marker not in notes]
     lost += [marker for marker in results.precautions if marker not in precautions]
+    saved = notes + precautions
+    duplicated = [text for text, count in saved.items() if count > 1 and text.startswith("soak ")]
     wrong_steps = []
     wrong_titles = []
     for routine in Routine.objects.filter(title__isnull=False):
@@ -280,11 +313,81 @@ def _read_back(results: Results, teachers: list[Teacher], initial_steps: dict[st
         titles = results.titles.get(url)
         if titles and routine.title not in titles:
             wrong_titles.append(f"{url}: {routine.title!r} was never acknowledged")
-    return {"lost": lost, "steps": wrong_steps, "titles": wrong_titles}
+    return {"lost": lost, "duplicated": duplicated, "steps": wrong_steps, "titles": wrong_titles}
 
 
-async def _run_load(cluster: Cluster, teachers: list[Teacher], seconds: float) -> Results:
+def _seconds_until_served(url: str, since: float, timeout: float = 60) -> float:
+    while time.monotonic() - since < timeout:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    return time.monotonic() - since
+
+
+def _kill_worker_mid_export(owner: Teacher) -> str:
+    """Starts an export and, once a worker runs it, kills that worker with SIGKILL."""
+    from django.db import connections
+
+    from clients.tasks import studio_export
+    from practice import jobs
+    from practice.models import BackgroundJob, Studio, User
+
+    studio = Studio.objects.get(name="Willow Room Yoga")
+    by = User.objects.get(email=owner.email)
+    deadline = time.monotonic() + 30
+    try:
+        while time.monotonic() < deadline:
+            job = jobs.start(
+                task=studio_export,
+                kind=BackgroundJob.Kind.STUDIO_EXPORT,
+                permission="clients.export_studio",
+                studio=studio,
+                by=by,
+                params={"ip_address": "127.0.0.1"},
+            )
+            while time.monotonic() < deadline:
+                job.refresh_from_db()
+                if job.status == BackgroundJob.Status.RUNNING and job.worker:
+                    os.kill(int(job.worker.rsplit(":", 1)[1]), signal.SIGKILL)
+                    return str(job.code)
+                if job.is_finished:
+                    break  # done before it was caught: start another
+                time.sleep(0.005)
+        return ""
+    finally:
+        connections.close_all()
+
+
+def _jobs_left_unfinished(timeout: float = 60) -> list[str]:
+    """Waits for every job to end; those still waiting or running after `timeout` are stuck."""
+    from django.db import connections
+
+    from practice.models import BackgroundJob
+
+    # This process's connection may have died with the PostgreSQL restart: take a fresh one.
+    connections.close_all()
+    deadline = time.monotonic() + timeout
+    while True:
+        unfinished = BackgroundJob.objects.filter(
+            status__in=[BackgroundJob.Status.QUEUED, BackgroundJob.Status.RUNNING]
+        )
+        if not unfinished.exists() or time.monotonic() > deadline:
+            return [f"{job.kind} {job.status}" for job in unfinished]
+        time.sleep(0.5)
+
+
+async def _run_load(
+    cluster: Cluster,
+    teachers: list[Teacher],
+    seconds: float,
+    redis_server: PrivateRedis | None,
+    postgres: PrivatePostgres | None,
+) -> Results:
     results = Results()
+    results.load_started = time.monotonic()
     deadline = time.monotonic() + seconds
     loops = [
         asyncio.create_task(_teacher_loop(t, cluster.url, deadline, results, seed=i))
@@ -294,14 +397,20 @@ async def _run_load(cluster: Cluster, teachers: list[Teacher], seconds: float) -
     async def faults() -> None:
         app = cluster.apps[0]
         for fraction, step in [
-            (1 / 3, "stop app1"),
-            (1 / 2, "start app1"),
-            (2 / 3, "stop worker"),
-            (5 / 6, "start worker"),
+            (0.10, "kill the worker mid-export"),
+            (0.20, "stop app1"),
+            (0.32, "start app1"),
+            (0.40, "stop Redis"),
+            (0.72, "restart PostgreSQL"),
         ]:
             await asyncio.sleep(max(0.0, deadline - seconds * (1 - fraction) - time.monotonic()))
-            print(f"--- {step} at {seconds * fraction:.0f} s", flush=True)
-            if step == "stop app1":
+            print(f"--- {step} at {time.monotonic() - results.load_started:.0f} s", flush=True)
+            if step == "kill the worker mid-export":
+                # Waits for an export to be running; the other faults do not wait for it.
+                killing = asyncio.create_task(
+                    asyncio.to_thread(_kill_worker_mid_export, teachers[0])
+                )
+            elif step == "stop app1":
                 results.stops.append(time.monotonic())
                 await asyncio.to_thread(app.stop)
             elif step == "start app1":
@@ -309,10 +418,65 @@ async def _run_load(cluster: Cluster, teachers: list[Teacher], seconds: float) -
                 await asyncio.to_thread(
                     wait_healthy, f"http://127.0.0.1:{cluster.base_port + 1}/healthz"
                 )
-            elif step == "stop worker":
-                await asyncio.to_thread(cluster.worker.stop)
+            elif step == "stop Redis":
+                await _redis_outage(min(REDIS_OUTAGE_SECONDS, seconds / 4))
             else:
-                cluster.worker.start()
+                await _postgres_restart(min(POSTGRES_DOWN_SECONDS, seconds / 10))
+        results.killed_job = await killing
+
+    async def _redis_outage(outage: float) -> None:
+        if redis_server is None:
+            results.fault_notes.append("Redis outage skipped: --redis-url is not the soak's own")
+            return
+        began = time.monotonic()
+        await asyncio.to_thread(redis_server.stop)
+        await _use_the_site_without_redis(began + outage)
+        await asyncio.to_thread(redis_server.start)
+        results.redis_outage = (began, time.monotonic())
+
+    async def _use_the_site_without_redis(until: float) -> None:
+        teacher = teachers[-1]
+        async with httpx.AsyncClient(base_url=cluster.url, timeout=30) as http:
+            try:
+                await _sign_in(http, teacher.email)
+                results.redis_probe.append("signed in")
+            except (SystemExit, httpx.HTTPError, LookupError) as error:
+                results.redis_probe.append(f"sign-in failed: {error}")
+                return
+            number = 0
+            while time.monotonic() < until:
+                number += 1
+                marker = f"soak redis outage {number}"
+                try:
+                    response = await _submit(
+                        http, results, "note", teacher.client_url, "/notes/add/", body=marker
+                    )
+                except (httpx.HTTPError, LookupError) as error:
+                    results.redis_probe.append(type(error).__name__)
+                else:
+                    results.redis_probe.append(response.status_code)
+                    if response.status_code in ACKNOWLEDGED:
+                        results.notes.add(marker)
+                await asyncio.sleep(max(0.0, min(1.0, until - time.monotonic())))
+
+    async def _postgres_restart(down: float) -> None:
+        if postgres is None:
+            results.fault_notes.append(
+                "PostgreSQL restart skipped: the shared server is never restarted"
+            )
+            return
+        began = time.monotonic()
+        await asyncio.to_thread(postgres.stop)
+        await asyncio.sleep(down)
+        await asyncio.to_thread(postgres.start)
+        back = time.monotonic()
+        results.database_outages.append((began, back + RECOVERY_LIMIT_SECONDS))
+        urls = [cluster.url] + [f"http://127.0.0.1:{cluster.base_port + i}" for i in (1, 2)]
+        waits = await asyncio.gather(
+            *(asyncio.to_thread(_seconds_until_served, url + "/healthz", back) for url in urls)
+        )
+        results.recovery_seconds = list(waits)
+        print(f"--- served again after {', '.join(f'{w:.1f}' for w in waits)} s", flush=True)
 
     await asyncio.gather(faults(), *loops)
     return results
@@ -349,22 +513,56 @@ def main() -> int:
     parser.add_argument("--teachers", type=int, default=6)
     parser.add_argument(
         "--database-url",
-        default=os.environ.get(
-            "SOAK_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/groundwork_soak"
-        ),
+        default=os.environ.get("SOAK_DATABASE_URL", ""),
+        help="a PostgreSQL to use instead of the soak's own cluster (then never restarted)",
     )
     parser.add_argument(
-        "--redis-url", default=os.environ.get("SOAK_REDIS_URL", "redis://127.0.0.1:6379/15")
+        "--redis-url",
+        default=os.environ.get("SOAK_REDIS_URL", ""),
+        help="a Redis to use instead of the soak's own (then never stopped)",
     )
     parser.add_argument("--port", type=int, default=18000)
     args = parser.parse_args()
 
-    _prepare_database(args.database_url)
+    cluster = Cluster(env={}, base_port=args.port)
+    postgres = redis_server = None
+    try:
+        database_url = args.database_url
+        if not database_url:
+            if PrivatePostgres.binaries() is None:
+                print("--- no PostgreSQL server programs here: using the shared server, and")
+                print("    skipping the PostgreSQL restart (the shared server is never touched)")
+                database_url = SHARED_DATABASE_URL
+            else:
+                postgres = PrivatePostgres(args.port + 20)
+                postgres.create()
+                database_url = postgres.url
+        redis_url = args.redis_url
+        if not redis_url:
+            redis_server = PrivateRedis(args.port + 10, cluster.workdir)
+            redis_server.start()
+            redis_url = redis_server.url
+        return _soak(args, cluster, database_url, redis_url, redis_server, postgres)
+    finally:
+        if redis_server is not None:
+            redis_server.stop()
+        if postgres is not None:
+            postgres.remove()
+
+
+def _soak(
+    args: argparse.Namespace,
+    cluster: Cluster,
+    database_url: str,
+    redis_url: str,
+    redis_server: PrivateRedis | None,
+    postgres: PrivatePostgres | None,
+) -> int:
+    _prepare_database(database_url)
     import redis
 
-    redis.Redis.from_url(args.redis_url).flushdb()
-    cluster = Cluster(env={}, base_port=args.port)
-    cluster.env = production_env(args.database_url, args.redis_url, cluster.workdir)
+    redis.Redis.from_url(redis_url).flushdb()
+    cluster.env = production_env(database_url, redis_url, cluster.workdir)
     # This process reads back with the same settings and keys as the servers.
     os.environ.update(cluster.env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "practice.settings"
@@ -385,14 +583,28 @@ def main() -> int:
     try:
         cluster.start()
         started = time.monotonic()
-        results = asyncio.run(_run_load(cluster, teachers, args.seconds))
+        results = asyncio.run(_run_load(cluster, teachers, args.seconds, redis_server, postgres))
         elapsed = time.monotonic() - started
         limit_at = asyncio.run(_rate_limit_probe(cluster))
         wait_healthy(cluster.url + "/healthz")
+        stuck = _jobs_left_unfinished()
+        health = httpx.get(cluster.url + "/healthz", timeout=5).json()
     finally:
         cluster.stop()
     checks = _read_back(results, teachers, initial_steps)
+    checks["stuck"] = stuck
+    checks["killed"] = _killed_job_ending(results.killed_job)
+    checks["health"] = health
     return _report(results, checks, elapsed, limit_at)
+
+
+def _killed_job_ending(code: str) -> str:
+    from practice.models import BackgroundJob
+
+    if not code:
+        return "no export was caught running: the worker was not killed"
+    job = BackgroundJob.objects.get(code=code)
+    return f"{job.get_status_display()}: {job.message}"
 
 
 def _row(kind: str, values: list[float]) -> None:
@@ -405,6 +617,7 @@ def _report(results: Results, checks: dict, elapsed: float, limit_at: tuple[int,
         e
         for e in results.server_errors
         if any(0 <= e[0] - stop <= IN_FLIGHT_GRACE_SECONDS for stop in results.stops)
+        or any(began <= e[0] <= until for began, until in results.database_outages)
     ]
     unexplained = len(results.server_errors) - len(in_flight)
     total = sum(len(v) for v in results.latencies.values())
@@ -434,6 +647,7 @@ def _report(results: Results, checks: dict, elapsed: float, limit_at: tuple[int,
         f"{len(results.refused_not_409)} {results.refused_not_409[:3]}"
     )
     print(f"lost writes: {len(checks['lost'])} {checks['lost'][:3]}")
+    print(f"duplicated writes: {len(checks['duplicated'])} {checks['duplicated'][:3]}")
     print(f"step counts off: {len(checks['steps'])} {checks['steps'][:3]}")
     print(f"titles never acknowledged: {len(checks['titles'])} {checks['titles'][:3]}")
     print(f"sessions lost (sent to sign-in): {results.sessions_lost}")
@@ -446,6 +660,37 @@ def _report(results: Results, checks: dict, elapsed: float, limit_at: tuple[int,
     }
     never_done = [kind for kind, count in writes.items() if not count]
     print(f"kinds of write never acknowledged: {never_done}")
+    for note in results.fault_notes:
+        print(f"note: {note}")
+    print(f"worker killed mid-export; that job: {checks['killed']}")
+    print(f"jobs stuck (waiting or running at the end): {len(checks['stuck'])} {checks['stuck']}")
+    redis_failures = []
+    if results.redis_outage:
+        began, ended = results.redis_outage
+        answers = [status for at, status in results.answers if began <= at <= ended]
+        served = sum(status < 500 for status in answers)
+        redis_failures = [
+            answer
+            for answer in results.redis_probe
+            if answer != "signed in" and answer not in ACKNOWLEDGED
+        ]
+        if not results.redis_probe:
+            redis_failures.append("nothing tried")
+        print(
+            f"Redis stopped {ended - began:.0f} s: {served} of {len(answers)} answers served; "
+            f"sign-in and a note each second: {results.redis_probe}"
+        )
+    unexplained_errors = [e for e in results.server_errors if e not in in_flight]
+    for at, kind, status in unexplained_errors[:5]:
+        print(f"  unexplained: {kind} {status} at {at - results.load_started:.1f} s")
+    slow_recovery = [w for w in results.recovery_seconds if w > RECOVERY_LIMIT_SECONDS]
+    if results.recovery_seconds:
+        print(
+            "served again after PostgreSQL returned (balancer, app1, app2): "
+            + ", ".join(f"{w:.1f} s" for w in results.recovery_seconds)
+            + f" (limit {RECOVERY_LIMIT_SECONDS:.0f} s)"
+        )
+    print(f"health at the end: {checks['health']}")
     bitten_at, direct = limit_at
     shared = bool(bitten_at) and direct == [429, 429]
     print(
@@ -454,6 +699,12 @@ def _report(results: Results, checks: dict, elapsed: float, limit_at: tuple[int,
     )
     failed = (
         checks["lost"]
+        or checks["duplicated"]
+        or checks["stuck"]
+        or not checks["killed"].startswith("Stopped by an error")
+        or redis_failures
+        or slow_recovery
+        or checks["health"].get("status") != "ok"
         or checks["steps"]
         or checks["titles"]
         or unexplained

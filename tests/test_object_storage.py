@@ -1,0 +1,100 @@
+"""Several machines, no shared folder: uploads and job results in an S3-compatible bucket
+(here moto's S3 server, over HTTP like any other), encrypted exactly as on disk."""
+
+import socket
+
+import boto3
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.urls import reverse
+from moto.server import ThreadedMotoServer
+
+from practice.models import BackgroundJob
+from tests.conftest import run_task_worker
+from tests.factories import RoutineFactory, RoutineStepFactory
+
+pytestmark = pytest.mark.django_db
+BUCKET = "groundwork-test"
+CREDENTIALS = {"access_key": "testing", "secret_key": "testing", "region_name": "us-east-1"}
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def bucket(settings, s3_endpoint):
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        region_name="us-east-1",
+    )
+    s3.create_bucket(Bucket=BUCKET)
+    options = {"bucket_name": BUCKET, "endpoint_url": s3_endpoint, **CREDENTIALS}
+    in_bucket = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+    settings.STORAGES = {**settings.STORAGES, "default": in_bucket, "jobs": in_bucket}
+    yield s3
+    for item in s3.list_objects_v2(Bucket=BUCKET).get("Contents", []):
+        s3.delete_object(Bucket=BUCKET, Key=item["Key"])
+    s3.delete_bucket(Bucket=BUCKET)
+
+
+def _keys(s3) -> list[str]:
+    return [item["Key"] for item in s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])]
+
+
+def test_a_job_result_lives_encrypted_in_the_bucket_and_goes_after_its_download(world, bucket):
+    routine = RoutineFactory(studio=world.studio, title="Morning hips")
+    RoutineStepFactory(routine=routine, position=1)
+    client = world.client_for(world.bob)
+    client.post(
+        reverse("routine_batch_print", args=[world.studio.code]), {"routine": [routine.code]}
+    )
+    run_task_worker()
+    job = BackgroundJob.objects.get()
+    assert job.status == BackgroundJob.Status.DONE
+    assert _keys(bucket) == [job.result_name]
+    stored = bucket.get_object(Bucket=BUCKET, Key=job.result_name)["Body"].read()
+    assert not stored.startswith(b"PK")  # encrypted, not a readable ZIP
+    download = client.get(reverse("job_download", args=[world.studio.code, job.code]))
+    assert download.status_code == 200 and download.content.startswith(b"PK")
+    assert _keys(bucket) == []
+
+
+def test_uploads_go_to_the_bucket_when_one_is_configured(bucket):
+    name = default_storage.save("studios/a/logo/a.png", ContentFile(b"\x89PNG logo"))
+    assert _keys(bucket) == [name]
+    assert default_storage.open(name).read() == b"\x89PNG logo"
+
+
+def test_s3_bucket_settings_switch_uploads_and_job_results_to_the_bucket():
+    from tests.test_settings import _manage
+
+    code = (
+        "from django.conf import settings; s = settings.STORAGES;"
+        "print(s['default']['BACKEND'], s['jobs']['OPTIONS']['bucket_name'],"
+        " s['jobs']['OPTIONS']['endpoint_url'])"
+    )
+    result = _manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        S3_BUCKET="studio-files",
+        S3_ENDPOINT_URL="https://s3.example.net",
+    )
+    assert result.stdout.split() == [
+        "storages.backends.s3.S3Storage",
+        "studio-files",
+        "https://s3.example.net",
+    ]
