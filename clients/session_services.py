@@ -454,17 +454,41 @@ def feed_set_client_names(
 
 def sessions_erase_for(client: Client) -> None:
     """Erasure: check-ins, home practice and the client's sessions go (session notes go with
-    the notes). A group session stays for the others, without this person."""
+    the notes). A group session stays for the others, without this person: her names leave
+    the practised routine's title and cues, and a routine tailored for her keeps no cue."""
     client.check_ins.all().delete()
     client.home_practice.all().delete()
     # Counted outside the client's own join, which would see only this client in each group.
     mine = Session.objects.filter(pk__in=client.sessions.values("pk"))
     sessions = list(mine.annotate(size=Count("clients")))
     Session.objects.filter(pk__in=[s.pk for s in sessions if s.size == 1]).delete()
-    names = [name for name in {client.preferred_name, client.full_name} if name]
+    names = [name.casefold() for name in {client.preferred_name, client.full_name} if name]
+    # Still linked: routines' erase hook unlinks them after this.
+    her_routines = set(client.routines.values_list("code", flat=True))
     for session in (s for s in sessions if s.size > 1):
         session.clients.remove(client)
-        title = session.routine_title
-        if any(name.lower() in title.lower() for name in names):
-            session.routine_snapshot = {**session.routine_snapshot, "title": "Practice"}
+        snapshot = _snapshot_without(
+            session.routine_snapshot, names, hers=session.routine_code in her_routines
+        )
+        if snapshot != session.routine_snapshot:
+            session.routine_snapshot = snapshot
             session.save(update_fields=["routine_snapshot"])
+
+
+def _snapshot_without(snapshot: dict, names: list[str], *, hers: bool) -> dict:
+    if not snapshot:
+        return snapshot
+
+    def names_her(text: str) -> bool:
+        return any(name in text.casefold() for name in names)
+
+    title = snapshot.get("title", "")
+    steps = [
+        {**step, "cue": "" if hers or names_her(step.get("cue", "")) else step.get("cue", "")}
+        for step in snapshot.get("steps", [])
+    ]
+    return {
+        **snapshot,
+        "title": "Practice" if hers or names_her(title) else title,
+        "steps": steps,
+    }

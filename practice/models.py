@@ -224,6 +224,9 @@ class BackgroundJob(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     downloaded_at = models.DateTimeField(null=True, blank=True)
+    # The clients whose records the result file holds (their codes as strings), so erasing
+    # one of them deletes a file nobody has downloaded yet.
+    client_codes = models.JSONField(default=list, blank=True, editable=False)
 
     objects = BackgroundJobQuerySet.as_manager()
 
