@@ -11,7 +11,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.http import HttpRequest
 from django.utils import timezone
@@ -334,12 +334,19 @@ def week_start(day: date) -> date:
 
 
 def _home_practice_save(
-    record: HomePractice, *, created: bool, summary: str, request: HttpRequest | None = None
+    record: HomePractice,
+    *,
+    created: bool,
+    summary: str,
+    request: HttpRequest | None = None,
+    constraints: bool = True,
 ) -> None:
     """Validates, saves and audits one home-practice row. The actor is the row's
     `recorded_by`: None when the client reports through their practice link, so the trail
-    says "system" and never whoever the request happens to be signed in as (nor an address)."""
-    record.full_clean()
+    says "system" and never whoever the request happens to be signed in as (nor an address).
+    `constraints=False` leaves the unique checks to the database (for a caller that handles
+    the IntegrityError of a race)."""
+    record.full_clean(validate_constraints=constraints)
     record.save()
     audit.record(
         studio=record.client.studio,
@@ -375,25 +382,40 @@ def home_practice_record(
     return record
 
 
-@transaction.atomic
-def home_practice_report(
-    *, client: Client, on: date, hips: int | None, words: str
-) -> tuple[HomePractice, bool]:
-    """The client's own "I practised today" (through their practice link): one row a day, so a
-    second report the same day replaces the first rather than adding a day. Returns the row
-    and whether it is new. No person and no IP address is recorded: the client has no account,
-    and the trail must not learn where they practise."""
+ALREADY_REPORTED = (
+    "Today's practice is noted already, thank you. The first note of the day is the one kept."
+)
+
+
+def home_practice_report(*, client: Client, on: date, hips: int | None, words: str) -> HomePractice:
+    """The client's own "I practised today" (through their practice link): one row a day, and
+    the first one stays. The link is a bearer secret (a printed handout, a forwarded message),
+    so a later report may come from someone else: it never overwrites hers, it is refused with
+    ValidationError(code="already_reported"). No person and no IP address is recorded: the
+    client has no account, and the trail must not learn where they practise."""
     if client.status != Client.Status.ACTIVE:
         raise ValidationError("This record is not taking reports.")
-    record = HomePractice.objects.reported_by_client().filter(client=client, practised_on=on)
-    record = record.first()
-    created = record is None
-    record = record or HomePractice(client=client, source=HomePractice.Source.CLIENT)
-    record.practised_on, record.week_starting, record.days = on, week_start(on), 1
-    record.hips, record.words, record.recorded_by = hips, words, None
-    summary = "practice reported by the client" if created else "client's report changed"
-    _home_practice_save(record, created=created, summary=summary)
-    return record, created
+    reports = HomePractice.objects.reported_by_client().filter(client=client, practised_on=on)
+    if reports.exists():
+        raise ValidationError(ALREADY_REPORTED, code="already_reported")
+    record = HomePractice(
+        client=client,
+        source=HomePractice.Source.CLIENT,
+        practised_on=on,
+        week_starting=week_start(on),
+        days=1,
+        hips=hips,
+        words=words,
+    )
+    try:
+        # Two first reports at the same moment: the database keeps one, the other is told.
+        with transaction.atomic():
+            _home_practice_save(
+                record, created=True, summary="practice reported by the client", constraints=False
+            )
+    except IntegrityError:
+        raise ValidationError(ALREADY_REPORTED, code="already_reported") from None
+    return record
 
 
 @transaction.atomic

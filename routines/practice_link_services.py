@@ -111,10 +111,9 @@ def practice_link_opened(link: PracticeLink) -> None:
     )
 
 
-def practice_link_report(
-    *, link: PracticeLink, hips: int | None, words: str
-) -> tuple[HomePractice, bool]:
-    """ "I practised today" through the link: joins the client's home-practice record."""
+def practice_link_report(*, link: PracticeLink, hips: int | None, words: str) -> HomePractice:
+    """ "I practised today" through the link: joins the client's home-practice record. The
+    day's first report stays; a later one raises ValidationError (see home_practice_report)."""
     return home_practice_report(
         client=link.client, on=link_today(link), hips=hips, words=words.strip()
     )
