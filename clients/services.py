@@ -272,14 +272,15 @@ ERASED_JOB_MESSAGE = "The file was deleted: it held a record that was erased on 
 def client_erase(
     *,
     client: Client,
-    by: User,
+    by: User | None,
     delete_routines: bool = False,
     request: HttpRequest | None = None,
 ) -> Client:
     """Erasure on request: every personal detail goes; a tombstone and the audit trail stay.
 
     `delete_routines`: the routines tailored for her are deleted rather than kept without her
-    words (the owner's choice on the erase page).
+    words (the owner's choice on the erase page). `by` None: the system (an erasure applied
+    again to restored data, `manage.py erase_clients`).
     """
     client.precautions.all().delete()
     client.triggers.all().delete()
@@ -327,3 +328,10 @@ def _discard_job_results_with(client: Client) -> None:
     for job in BackgroundJob.objects.filter(studio=client.studio_id).exclude(result_name=""):
         if code in job.client_codes:
             jobs.discard_result(job, ERASED_JOB_MESSAGE)
+
+
+def erased_client_codes() -> list[str]:
+    """Every erased record's code: listed in each backup, so an older backup's restore can
+    erase those people again (`manage.py restore --erased`)."""
+    erased = Client.objects.filter(status=Client.Status.ERASED)
+    return [str(code) for code in erased.values_list("code", flat=True)]
