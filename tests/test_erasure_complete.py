@@ -92,11 +92,12 @@ def _group_session(world, marisol, routine):
     """A session she shared with Omar, practising her routine, and another with Omar's."""
     omar = ClientFactory(studio=world.studio, preferred_name="Omar")
     omars = RoutineFactory(studio=world.studio, client=omar, title="Omar's evenings")
-    RoutineStepFactory(routine=omars, cue=f"Omar's own cue, with {NAME} beside him")
+    changed = RoutineStepFactory(routine=omars, cue=f"Omar's own cue, with {NAME} beside him")
     RoutineStepFactory(routine=omars, cue="Omar's own cue")
     snapshot = routine_snapshot(omars)
     # His routine changed since the session; the session's snapshot keeps what was practised.
-    omars.steps.filter(cue__contains=NAME).update(cue="Omar's own first cue")
+    changed.cue = "Omar's own first cue"
+    changed.save()
     shared = SessionFactory(studio=world.studio, clients=[marisol, omar])
     shared.routine_code, shared.routine_snapshot = routine.code, routine_snapshot(routine)
     shared.save()
