@@ -1,7 +1,9 @@
 """The Django admin for client records, for the people who run the service.
 
-They are not the studio's care team: no admin page lists or edits text that is encrypted at
-rest (those fields are left out of every form), and the audit trail is read-only here.
+They are not the studio's care team: no admin page lists text that is encrypted at rest (those
+fields are left out of every form), and client data is read-only here. Changes to a record go
+through `clients.services`, which audits them and runs erasure's hooks; an admin form would do
+neither, so nobody adds, edits or deletes a client, a precaution or a signature here.
 """
 
 from django.contrib import admin
@@ -25,15 +27,28 @@ def _encrypted(model) -> list[str]:
     return [f.name for f in model._meta.fields if isinstance(f, EncryptedTextField)]
 
 
-class WithoutEncryptedText(admin.ModelAdmin):
-    """Leaves every encrypted field out of the change form."""
+class ReadOnly(admin.ModelAdmin):
+    """Shown, never added, changed or deleted (also not in bulk from the list)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class WithoutEncryptedText(ReadOnly):
+    """Read-only, and every encrypted field left out of the page."""
 
     def get_exclude(self, request: HttpRequest, obj=None) -> list[str]:
         return [*(super().get_exclude(request, obj) or []), *_encrypted(self.model)]
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnly):
     list_display = [
         "at",
         "studio",
@@ -47,17 +62,8 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ["action", "record_type", "at", "studio"]
     search_fields = ["actor_label", "summary"]
     date_hierarchy = "at"
-    list_select_related = ["studio"]
-
     # The trail is evidence: nobody adds, edits or deletes entries, not even here.
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
+    list_select_related = ["studio"]
 
 
 @admin.register(Client)
@@ -67,7 +73,6 @@ class ClientAdmin(WithoutEncryptedText):
     search_fields = ["preferred_name", "full_name"]
     list_select_related = ["studio"]
     readonly_fields = ["code", "studio", "erased_at"]
-    filter_horizontal = ["care_team"]
 
 
 @admin.register(Precaution)
@@ -87,7 +92,7 @@ class TriggerAdmin(WithoutEncryptedText):
 
 
 @admin.register(TouchConsentChange)
-class TouchConsentChangeAdmin(admin.ModelAdmin):
+class TouchConsentChangeAdmin(ReadOnly):
     list_display = ["client", "value", "changed_at", "recorded_by"]
     list_filter = ["value"]
     list_select_related = ["client", "recorded_by"]
@@ -95,7 +100,7 @@ class TouchConsentChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConsentDocument)
-class ConsentDocumentAdmin(admin.ModelAdmin):
+class ConsentDocumentAdmin(ReadOnly):
     list_display = ["studio", "version", "created_at", "created_by"]
     list_select_related = ["studio", "created_by"]
     readonly_fields = ["code"]
@@ -103,7 +108,7 @@ class ConsentDocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConsentSignature)
-class ConsentSignatureAdmin(admin.ModelAdmin):
+class ConsentSignatureAdmin(ReadOnly):
     list_display = ["client", "document", "signed_on", "witnessed_by"]
     list_select_related = ["client", "document", "witnessed_by"]
     readonly_fields = ["code"]

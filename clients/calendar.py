@@ -1,16 +1,20 @@
-"""A teacher's sessions as an iCalendar (RFC 5545) feed, written by hand: a few fixed fields.
+"""A teacher's sessions as an iCalendar (RFC 5545) feed, written with the `icalendar` library.
 
-Times are written in UTC (the "Z" form), which every calendar shows in its own zone, so no
-VTIMEZONE block is needed. Events carry no client names unless the teacher turned them on, and
-never anything sensitive: no routine, notes or check-ins.
+The library escapes text (a line break or carriage return in a name becomes "\\n", never a new
+line a lenient calendar app would read as a property of its own) and folds long lines. Times
+are written in UTC (the "Z" form), which every calendar shows in its own zone, so no VTIMEZONE
+block is needed. Events carry no client names unless the teacher turned them on, and never
+anything sensitive: no routine, notes or check-ins.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from icalendar import Calendar, Event
 
 from clients.models import Client
+from clients.session_services import TEACHING_ROLES
 from clients.sessions import CalendarFeed, Place, Session
 
 # Calendars keep what they have already fetched; a bounded window keeps the feed small.
@@ -19,28 +23,11 @@ FUTURE_DAYS = 366
 MAX_EVENTS = 500
 
 
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _fold(line: str) -> str:
-    """Lines longer than 75 octets continue on the next line after a space (RFC 5545 3.1)."""
-    encoded = line.encode()
-    if len(encoded) <= 75:
-        return line
-    parts, current = [], b""
-    for char in line:
-        piece = char.encode()
-        if len(current) + len(piece) > (75 if not parts else 74):
-            parts.append(current.decode())
-            current = b""
-        current += piece
-    parts.append(current.decode())
-    return "\r\n ".join(parts)
+def feed_is_usable(feed: CalendarFeed) -> bool:
+    """A feed serves only a signed-up teacher who still teaches here: a deactivated account or
+    a teammate made an assistant loses it (the caller deletes it then)."""
+    membership = feed.membership
+    return membership.user.is_active and membership.role in TEACHING_ROLES
 
 
 def feed_sessions(feed: CalendarFeed) -> list[Session]:
@@ -70,28 +57,23 @@ def _summary(session: Session, with_names: bool) -> str:
 
 def feed_text(feed: CalendarFeed, sessions: list[Session]) -> str:
     studio = feed.membership.studio
-    now = _stamp(timezone.now())
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Groundwork//Sessions//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{_text(f'{studio.name} sessions')}",
-    ]
+    now = timezone.now()
+    calendar = Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", "-//Groundwork//Sessions//EN")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", f"{studio.name} sessions")
     for session in sessions:
-        place = Place(session.place).label
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{session.code}@groundwork",
-            f"DTSTAMP:{now}",
-            f"LAST-MODIFIED:{_stamp(session.updated_at)}",
-            f"DTSTART:{_stamp(session.starts_at)}",
-            f"DTEND:{_stamp(session.ends_at)}",
-            f"SUMMARY:{_text(_summary(session, feed.include_client_names))}",
-            f"LOCATION:{_text(place)}",
-            f"STATUS:{'CANCELLED' if session.status == Session.Status.CANCELLED else 'CONFIRMED'}",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+        event = Event()
+        event.add("uid", f"{session.code}@groundwork")
+        event.add("dtstamp", now)
+        event.add("last-modified", session.updated_at)
+        event.add("dtstart", session.starts_at)
+        event.add("dtend", session.ends_at)
+        event.add("summary", _summary(session, feed.include_client_names))
+        event.add("location", Place(session.place).label)
+        cancelled = session.status == Session.Status.CANCELLED
+        event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+        calendar.add_component(event)
+    return calendar.to_ical().decode()

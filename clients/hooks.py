@@ -30,10 +30,19 @@ class RecordSection:
     data: Callable[["Client"], Any]
 
 
+@dataclass(frozen=True)
+class Erasure:
+    """What the owner chose on the erase page, handed to every erase hook."""
+
+    # True: routines tailored for the person are deleted. False: they stay with the studio,
+    # unlinked, without anything written for her (intention, notes, cues, kept reasons).
+    delete_routines: bool = False
+
+
 RECORD_SECTIONS: list[RecordSection] = []
 # Called inside `client_erase`'s transaction, before the client's names are blanked, so a hook
 # can still see what to remove.
-ERASE_HOOKS: list[Callable[["Client"], None]] = []
+ERASE_HOOKS: list[Callable[["Client", Erasure], None]] = []
 # Called inside `client_set_archived`'s transaction when a client is archived (routines turns
 # off their practice links there: an archived person's handout link must stop at once).
 ARCHIVE_HOOKS: list[Callable[["Client"], None]] = []
@@ -47,7 +56,7 @@ def register_record_section(section: RecordSection) -> None:
     RECORD_SECTIONS.append(section)
 
 
-def register_erase_hook(hook: Callable[["Client"], None]) -> None:
+def register_erase_hook(hook: Callable[["Client", Erasure], None]) -> None:
     if hook not in ERASE_HOOKS:
         ERASE_HOOKS.append(hook)
 

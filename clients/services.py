@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from clients import audit
-from clients.hooks import ARCHIVE_HOOKS, ERASE_HOOKS
+from clients.hooks import ARCHIVE_HOOKS, ERASE_HOOKS, Erasure
 from clients.models import (
     Addendum,
     AuditEvent,
@@ -22,8 +22,9 @@ from clients.models import (
 )
 from clients.rules import members_allowed
 from clients.session_services import sessions_erase_for
+from practice import jobs
 from practice.access import ensure_same_studio
-from practice.models import Membership, Studio, User
+from practice.models import BackgroundJob, Membership, Studio, User
 
 Action = AuditEvent.Action
 
@@ -282,9 +283,23 @@ def client_set_archived(
     return client
 
 
+ERASED_JOB_MESSAGE = "The file was deleted: it held a record that was erased on request."
+
+
 @transaction.atomic
-def client_erase(*, client: Client, by: User, request: HttpRequest | None = None) -> Client:
-    """Erasure on request: every personal detail goes; a tombstone and the audit trail stay."""
+def client_erase(
+    *,
+    client: Client,
+    by: User | None,
+    delete_routines: bool = False,
+    request: HttpRequest | None = None,
+) -> Client:
+    """Erasure on request: every personal detail goes; a tombstone and the audit trail stay.
+
+    `delete_routines`: the routines tailored for her are deleted rather than kept without her
+    words (the owner's choice on the erase page). `by` None: the system (an erasure applied
+    again to restored data, `manage.py erase_clients`).
+    """
     client.precautions.all().delete()
     client.triggers.all().delete()
     client.notes.all().delete()
@@ -292,9 +307,11 @@ def client_erase(*, client: Client, by: User, request: HttpRequest | None = None
     client.signatures.all().delete()
     client.touch_history.all().delete()
     client.care_team.clear()
+    _discard_job_results_with(client)
     # Apps above clients (routines) remove their traces while the names are still known.
+    erasure = Erasure(delete_routines=delete_routines)
     for hook in ERASE_HOOKS:
-        hook(client)
+        hook(client, erasure)
     erased = Client(studio=client.studio)  # a blank record supplies every field's default
     for field in Client._meta.concrete_fields:
         if field.editable and field.name not in {"id", "code", "studio"}:
@@ -307,3 +324,32 @@ def client_erase(*, client: Client, by: User, request: HttpRequest | None = None
         request, client, Action.ERASE, "client", "personal data erased on request", by=by
     )
     return client
+
+
+def job_fail_if_erased_meanwhile(job: BackgroundJob, client_pks: list[int]) -> None:
+    """Called by export and print work at its end: a person erased while the job ran may be in
+    the file already written, so the file is not kept (the job can simply be started again)."""
+    erased = Client.objects.filter(pk__in=client_pks, erased_at__gte=job.started_at)
+    if erased.exists():
+        raise jobs.JobFailed(
+            "A record was erased while this ran, so the file was not kept. You can start it again."
+        )
+
+
+def _discard_job_results_with(client: Client) -> None:
+    """Unread export and print files that hold her record are deleted, the jobs say so.
+
+    Result files live a day at most, so the few a studio has are looked through here rather
+    than with a JSON lookup SQLite does not offer for lists.
+    """
+    code = str(client.code)
+    for job in BackgroundJob.objects.filter(studio=client.studio_id).exclude(result_name=""):
+        if code in job.client_codes:
+            jobs.discard_result(job, ERASED_JOB_MESSAGE)
+
+
+def erased_client_codes() -> list[str]:
+    """Every erased record's code: listed in each backup, so an older backup's restore can
+    erase those people again (`manage.py restore --erased`)."""
+    erased = Client.objects.filter(status=Client.Status.ERASED)
+    return [str(code) for code in erased.values_list("code", flat=True)]

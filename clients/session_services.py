@@ -11,7 +11,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.http import HttpRequest
 from django.utils import timezone
@@ -334,12 +334,19 @@ def week_start(day: date) -> date:
 
 
 def _home_practice_save(
-    record: HomePractice, *, created: bool, summary: str, request: HttpRequest | None = None
+    record: HomePractice,
+    *,
+    created: bool,
+    summary: str,
+    request: HttpRequest | None = None,
+    constraints: bool = True,
 ) -> None:
     """Validates, saves and audits one home-practice row. The actor is the row's
     `recorded_by`: None when the client reports through their practice link, so the trail
-    says "system" and never whoever the request happens to be signed in as (nor an address)."""
-    record.full_clean()
+    says "system" and never whoever the request happens to be signed in as (nor an address).
+    `constraints=False` leaves the unique checks to the database (for a caller that handles
+    the IntegrityError of a race)."""
+    record.full_clean(validate_constraints=constraints)
     record.save()
     audit.record(
         studio=record.client.studio,
@@ -375,25 +382,40 @@ def home_practice_record(
     return record
 
 
-@transaction.atomic
-def home_practice_report(
-    *, client: Client, on: date, hips: int | None, words: str
-) -> tuple[HomePractice, bool]:
-    """The client's own "I practised today" (through their practice link): one row a day, so a
-    second report the same day replaces the first rather than adding a day. Returns the row
-    and whether it is new. No person and no IP address is recorded: the client has no account,
-    and the trail must not learn where they practise."""
+ALREADY_REPORTED = (
+    "Today's practice is noted already, thank you. The first note of the day is the one kept."
+)
+
+
+def home_practice_report(*, client: Client, on: date, hips: int | None, words: str) -> HomePractice:
+    """The client's own "I practised today" (through their practice link): one row a day, and
+    the first one stays. The link is a bearer secret (a printed handout, a forwarded message),
+    so a later report may come from someone else: it never overwrites hers, it is refused with
+    ValidationError(code="already_reported"). No person and no IP address is recorded: the
+    client has no account, and the trail must not learn where they practise."""
     if client.status != Client.Status.ACTIVE:
         raise ValidationError("This record is not taking reports.")
-    record = HomePractice.objects.reported_by_client().filter(client=client, practised_on=on)
-    record = record.first()
-    created = record is None
-    record = record or HomePractice(client=client, source=HomePractice.Source.CLIENT)
-    record.practised_on, record.week_starting, record.days = on, week_start(on), 1
-    record.hips, record.words, record.recorded_by = hips, words, None
-    summary = "practice reported by the client" if created else "client's report changed"
-    _home_practice_save(record, created=created, summary=summary)
-    return record, created
+    reports = HomePractice.objects.reported_by_client().filter(client=client, practised_on=on)
+    if reports.exists():
+        raise ValidationError(ALREADY_REPORTED, code="already_reported")
+    record = HomePractice(
+        client=client,
+        source=HomePractice.Source.CLIENT,
+        practised_on=on,
+        week_starting=week_start(on),
+        days=1,
+        hips=hips,
+        words=words,
+    )
+    try:
+        # Two first reports at the same moment: the database keeps one, the other is told.
+        with transaction.atomic():
+            _home_practice_save(
+                record, created=True, summary="practice reported by the client", constraints=False
+            )
+    except IntegrityError:
+        raise ValidationError(ALREADY_REPORTED, code="already_reported") from None
+    return record
 
 
 @transaction.atomic
@@ -454,17 +476,41 @@ def feed_set_client_names(
 
 def sessions_erase_for(client: Client) -> None:
     """Erasure: check-ins, home practice and the client's sessions go (session notes go with
-    the notes). A group session stays for the others, without this person."""
+    the notes). A group session stays for the others, without this person: her names leave
+    the practised routine's title and cues, and a routine tailored for her keeps no cue."""
     client.check_ins.all().delete()
     client.home_practice.all().delete()
     # Counted outside the client's own join, which would see only this client in each group.
     mine = Session.objects.filter(pk__in=client.sessions.values("pk"))
     sessions = list(mine.annotate(size=Count("clients")))
     Session.objects.filter(pk__in=[s.pk for s in sessions if s.size == 1]).delete()
-    names = [name for name in {client.preferred_name, client.full_name} if name]
+    names = [name.casefold() for name in {client.preferred_name, client.full_name} if name]
+    # Still linked: routines' erase hook unlinks them after this.
+    her_routines = set(client.routines.values_list("code", flat=True))
     for session in (s for s in sessions if s.size > 1):
         session.clients.remove(client)
-        title = session.routine_title
-        if any(name.lower() in title.lower() for name in names):
-            session.routine_snapshot = {**session.routine_snapshot, "title": "Practice"}
+        snapshot = _snapshot_without(
+            session.routine_snapshot, names, hers=session.routine_code in her_routines
+        )
+        if snapshot != session.routine_snapshot:
+            session.routine_snapshot = snapshot
             session.save(update_fields=["routine_snapshot"])
+
+
+def _snapshot_without(snapshot: dict, names: list[str], *, hers: bool) -> dict:
+    if not snapshot:
+        return snapshot
+
+    def names_her(text: str) -> bool:
+        return any(name in text.casefold() for name in names)
+
+    title = snapshot.get("title", "")
+    steps = [
+        {**step, "cue": "" if hers or names_her(step.get("cue", "")) else step.get("cue", "")}
+        for step in snapshot.get("steps", [])
+    ]
+    return {
+        **snapshot,
+        "title": "Practice" if hers or names_her(title) else title,
+        "steps": steps,
+    }

@@ -11,6 +11,7 @@ from django_tasks import task
 
 from clients.export import jsonable, load_records, record_data, studio_record
 from clients.models import AuditEvent, Client
+from clients.services import job_fail_if_erased_meanwhile
 from practice import jobs
 from practice.models import BackgroundJob
 
@@ -23,11 +24,12 @@ def _export(job: BackgroundJob, progress: jobs.Progress) -> jobs.JobResult:
     membership = studio.memberships.select_related("user").filter(user=user).first()
     if membership is None or not membership.is_owner:
         raise jobs.JobFailed("Only an owner of the studio can export every record.")
-    pks = list(
-        Client.objects.for_studio(studio)
-        .order_by("preferred_name", "pk")
-        .values_list("pk", flat=True)
+    rows = list(
+        Client.objects.for_studio(studio).order_by("preferred_name", "pk").values_list("pk", "code")
     )
+    pks = [pk for pk, _ in rows]
+    # Recorded before the file exists, so an erasure can find every file holding the person.
+    jobs.record_clients(job, [code for _, code in rows])
     progress.set_total(len(pks))
     # The header and consent texts of the usual studio export, then its clients in batches.
     head = studio_record(studio, membership, [])
@@ -53,6 +55,7 @@ def _export(job: BackgroundJob, progress: jobs.Progress) -> jobs.JobResult:
         out.write(b"\n  ]\n}\n")
         out.seek(0)
         data = out.read()
+    job_fail_if_erased_meanwhile(job, pks)
     return jobs.JobResult(
         data=data,
         filename=f"groundwork-studio-{studio.code}.json",

@@ -1,12 +1,19 @@
-"""Consistent backups and refusing restores.
+"""Consistent, encrypted backups and refusing restores.
 
 A backup is a folder: the database (SQLite through its online backup API, never a file copy of a
-live database; PostgreSQL as a `pg_dump` custom-format archive taken inside one snapshot), the
-uploaded files as a tar, and `manifest.json` with the schema version, row counts, a SHA-256 of
-every file and the fingerprints of the encryption keys the data needs — never the keys.
+live database; PostgreSQL as a `pg_dump` custom-format archive taken inside one snapshot) and the
+uploaded files as a tar, each encrypted whole with age (`pyrage`) to the public backup key(s) in
+BACKUP_RECIPIENTS, and `manifest.json` with the schema version, row counts, a SHA-256 of every
+file, the fingerprints of the field encryption keys the data needs (never the keys) and the
+codes of the clients erased by then. The server holds only the public key: a backup cannot be
+read with anything the server has, nor with the field keys. Sign-in sessions and e-mail
+confirmation keys are left out: they are live secrets, worthless after a restore.
 
-A restore checks all of that before it writes anything, and refuses with the reason: a damaged
-file, a schema this code does not have, a key that is not configured, a target that is not empty.
+Files are written into a hidden folder (0700, files 0600) that gets its real name only when
+everything is in it; a failure removes it. A restore checks everything before it writes, and
+refuses with the reason in one line: a damaged file, a schema this code does not have, a key
+that is not configured or given, a target that is not empty or does not exist, a media folder
+that was not named.
 """
 
 import hashlib
@@ -16,7 +23,8 @@ import shutil
 import sqlite3
 import subprocess
 import tarfile
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,6 +33,7 @@ from typing import Any
 
 import dj_database_url
 import psycopg
+import pyrage
 from cryptography.fernet import Fernet, InvalidToken
 from django.apps import apps
 from django.conf import settings
@@ -33,15 +42,45 @@ from django.db.migrations.loader import MigrationLoader
 
 from practice.fields import PREFIX, EncryptedTextField
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 SQLITE_FILE = "database.sqlite3"
 POSTGRES_FILE = "database.pgdump"
 MEDIA_FILE = "media.tar"
+ENCRYPTED_SUFFIX = ".age"
+# Live secrets: worthless after a restore and dangerous in a copy (a session key signs someone
+# in). Their tables are kept, empty.
+LIVE_SECRET_TABLES = ("django_session", "account_emailconfirmation")
+# Apps above practice add the codes of erased records (clients registers its own): they go into
+# every manifest, so a later restore of an older backup can erase those people again.
+ERASED_CODE_SOURCES: list[Callable[[], list[str]]] = []
 
 
 class RestoreRefused(Exception):
     """The backup cannot be restored here; the message says why in plain words."""
+
+
+class BackupFailed(Exception):
+    """No backup was written; the message says why (pg_dump's own words included)."""
+
+
+def register_erased_code_source(source: Callable[[], list[str]]) -> None:
+    if source not in ERASED_CODE_SOURCES:
+        ERASED_CODE_SOURCES.append(source)
+
+
+def _private_file(path: Path) -> None:
+    path.chmod(0o600)
+
+
+def _run(tool: str, arguments: list[str], env: dict[str, str]) -> None:
+    """Runs pg_dump or pg_restore; a failure carries the tool's own message, not a traceback."""
+    completed = subprocess.run(  # noqa: S603 - fixed argument list
+        [shutil.which(tool) or tool, *arguments], env=env, capture_output=True, text=True
+    )
+    if completed.returncode != 0:
+        said = " ".join(completed.stderr.split()) or f"exit status {completed.returncode}"
+        raise BackupFailed(f"{tool} failed: {said}")
 
 
 def key_fingerprint(key: str) -> str:
@@ -157,7 +196,7 @@ def pg_connect(settings_dict: dict[str, Any]) -> psycopg.Connection:
     )
 
 
-def _write_media(folder: Path) -> str | None:
+def _write_media(folder: Path) -> Path | None:
     media_root = Path(settings.MEDIA_ROOT)
     if not media_root.is_dir() or not any(media_root.iterdir()):
         return None
@@ -165,7 +204,38 @@ def _write_media(folder: Path) -> str | None:
         for path in sorted(media_root.rglob("*")):
             if path.is_file():
                 archive.add(path, arcname=str(path.relative_to(media_root)), recursive=False)
-    return MEDIA_FILE
+    return folder / MEDIA_FILE
+
+
+def _recipients() -> list[pyrage.x25519.Recipient]:
+    if not settings.BACKUP_RECIPIENTS:
+        raise BackupFailed(
+            "BACKUP_RECIPIENTS is not set: backups are encrypted to a backup key kept apart "
+            "from the server. Make one with `manage.py backup --new-key`."
+        )
+    try:
+        return [pyrage.x25519.Recipient.from_str(key) for key in settings.BACKUP_RECIPIENTS]
+    except pyrage.RecipientError:
+        raise BackupFailed(
+            "BACKUP_RECIPIENTS holds something that is not an age public key."
+        ) from None
+
+
+def _encrypt_into(plain: Path, folder: Path, recipients) -> Path:
+    encrypted = folder / (plain.name + ENCRYPTED_SUFFIX)
+    pyrage.encrypt_file(str(plain), str(encrypted), recipients)
+    _private_file(encrypted)
+    return encrypted
+
+
+def _scrub_sqlite(database: sqlite3.Connection) -> None:
+    """Empties the live-secret tables of the copy; VACUUM leaves no deleted page behind."""
+    present = set(_tables(database.cursor(), "sqlite"))
+    for table in LIVE_SECRET_TABLES:
+        if table in present:
+            database.execute(f'DELETE FROM "{table}"')  # noqa: S608 - fixed names
+    database.commit()
+    database.execute("VACUUM")
 
 
 @dataclass(frozen=True)
@@ -175,65 +245,95 @@ class BackupResult:
 
 
 def backup_create(*, destination: Path) -> BackupResult:
-    """Writes one consistent backup of the configured database and uploads into a new folder."""
+    """Writes one consistent, encrypted backup of the configured database and uploads into a
+    new folder; on any failure nothing is left behind."""
+    recipients = _recipients()
     settings_dict = connection.settings_dict
     engine = _engine(settings_dict)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     folder = destination / f"groundwork-backup-{stamp}"
-    folder.mkdir(parents=True, exist_ok=False)
-    if engine == "sqlite":
-        database_file = folder / SQLITE_FILE
-        connection.ensure_connection()
-        target = sqlite3.connect(database_file)
-        try:
-            connection.connection.backup(target)
-            # Everything below reads the copy, so it describes exactly what was saved.
-            cursor = target.cursor()
-            counts = _row_counts(cursor, engine)
-            schema = _applied_migrations(cursor)
-            keys = _keys_needed(cursor)
-        finally:
-            target.close()
-    else:
-        database_file = folder / POSTGRES_FILE
-        with pg_connect(settings_dict) as source:
-            source.autocommit = True  # the transaction below is opened by hand
-            # One exported snapshot for the counts, the key scan and pg_dump alike.
-            source.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            snapshot = source.execute("SELECT pg_export_snapshot()").fetchone()[0]
-            subprocess.run(  # noqa: S603 - fixed argument list
-                [
-                    shutil.which("pg_dump") or "pg_dump",
-                    "--format=custom",
-                    "--no-owner",
-                    "--no-privileges",
-                    f"--snapshot={snapshot}",
-                    f"--file={database_file}",
-                ],
-                env=_pg_environment(settings_dict),
-                check=True,
-                capture_output=True,
-            )
-            cursor = source.cursor()
-            counts = _row_counts(cursor, engine)
-            schema = _applied_migrations(cursor)
-            keys = _keys_needed(cursor)
-            source.execute("ROLLBACK")
-    files = {database_file.name: _sha256(database_file)}
-    media = _write_media(folder)
-    if media:
-        files[media] = _sha256(folder / media)
-    manifest = {
-        "format": FORMAT_VERSION,
-        "created_at": datetime.now(UTC).isoformat(),
-        "engine": engine,
-        "schema": schema,
-        "row_counts": counts,
-        "files": files,
-        "encryption_keys_needed": keys,
-    }
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
+    if folder.exists():
+        raise BackupFailed(f"{folder} already exists.")
+    destination.mkdir(parents=True, exist_ok=True)
+    # Hidden until complete, and private from the start (mkdtemp makes it 0700).
+    work = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", suffix=".partial", dir=destination))
+    try:
+        # Plain copies live only in a private temporary folder, and only until encrypted.
+        with tempfile.TemporaryDirectory(prefix="groundwork-backup-") as plain_folder:
+            plain = Path(plain_folder)
+            if engine == "sqlite":
+                database_file = plain / SQLITE_FILE
+                counts, schema, keys = _copy_sqlite(database_file)
+            else:
+                database_file = plain / POSTGRES_FILE
+                counts, schema, keys = _dump_postgres(database_file, settings_dict)
+            written = [_encrypt_into(database_file, work, recipients)]
+            media = _write_media(plain)
+            if media:
+                written.append(_encrypt_into(media, work, recipients))
+        manifest = {
+            "format": FORMAT_VERSION,
+            "created_at": datetime.now(UTC).isoformat(),
+            "engine": engine,
+            "schema": schema,
+            "row_counts": counts,
+            "files": {path.name: _sha256(path) for path in written},
+            "encryption_keys_needed": keys,
+            "encrypted_to": list(settings.BACKUP_RECIPIENTS),
+            "left_out": list(LIVE_SECRET_TABLES),
+            "erased_clients": sorted(code for source in ERASED_CODE_SOURCES for code in source()),
+        }
+        (work / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
+        _private_file(work / MANIFEST)
+        work.rename(folder)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
     return BackupResult(folder=folder, manifest=manifest)
+
+
+def _copy_sqlite(database_file: Path) -> tuple[dict[str, int], list[str], list[str]]:
+    connection.ensure_connection()
+    target = sqlite3.connect(database_file)
+    try:
+        connection.connection.backup(target)
+        _scrub_sqlite(target)
+        # Everything below reads the copy, so it describes exactly what was saved.
+        cursor = target.cursor()
+        return _row_counts(cursor, "sqlite"), _applied_migrations(cursor), _keys_needed(cursor)
+    finally:
+        target.close()
+
+
+def _dump_postgres(
+    database_file: Path, settings_dict: dict[str, Any]
+) -> tuple[dict[str, int], list[str], list[str]]:
+    with pg_connect(settings_dict) as source:
+        source.autocommit = True  # the transaction below is opened by hand
+        # One exported snapshot for the counts, the key scan and pg_dump alike.
+        source.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        snapshot = source.execute("SELECT pg_export_snapshot()").fetchone()[0]
+        _run(
+            "pg_dump",
+            [
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                f"--snapshot={snapshot}",
+                *(f"--exclude-table-data={table}" for table in LIVE_SECRET_TABLES),
+                f"--file={database_file}",
+            ],
+            _pg_environment(settings_dict),
+        )
+        cursor = source.cursor()
+        counts = _row_counts(cursor, "postgresql")
+        for table in LIVE_SECRET_TABLES:
+            if table in counts:
+                counts[table] = 0  # their rows were not dumped
+        schema = _applied_migrations(cursor)
+        keys = _keys_needed(cursor)
+        source.execute("ROLLBACK")
+    return counts, schema, keys
 
 
 def _read_manifest(folder: Path) -> dict[str, Any]:
@@ -297,26 +397,79 @@ def _target_cursor(target: dict[str, Any]) -> Iterator[Any]:
         finally:
             database.close()
     else:
-        with pg_connect(target) as database:
+        try:
+            database = pg_connect(target)
+        except psycopg.OperationalError as error:
+            if "does not exist" in str(error):
+                raise RestoreRefused(
+                    f"The database {target['NAME']!r} does not exist. Create it empty "
+                    f"(createdb {target['NAME']}) and restore again."
+                ) from None
+            said = " ".join(str(error).split())
+            raise RestoreRefused(f"Cannot connect to the target database: {said}") from None
+        with database:
             database.autocommit = True
             yield database.cursor()
 
 
-def _restore_media(folder: Path) -> None:
-    archive_path = folder / MEDIA_FILE
-    if not archive_path.is_file():
-        return
-    media_root = Path(settings.MEDIA_ROOT)
-    media_root.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(archive_path) as archive:
-        # The "data" filter refuses absolute paths, links out of the folder and device files.
-        archive.extractall(media_root, filter="data")
+def _media_target(
+    manifest: dict[str, Any], media_root: Path | None, into_live_media: bool
+) -> Path | None:
+    """Where the uploaded files go: never into this site's own folder unless asked to."""
+    if MEDIA_FILE + ENCRYPTED_SUFFIX not in manifest["files"]:
+        return None
+    if media_root is not None:
+        if media_root.exists() and any(media_root.iterdir()):
+            raise RestoreRefused(f"{media_root} is not empty; name a new or empty folder.")
+        return media_root
+    if into_live_media:
+        return Path(settings.MEDIA_ROOT)
+    raise RestoreRefused(
+        "This backup holds uploaded files. Say where they go: --media-root FOLDER (a new "
+        "folder, for a scratch restore) or --into-live-media (this site's MEDIA_ROOT)."
+    )
 
 
-def backup_restore(*, folder: Path, database_url: str | None = None) -> dict[str, int]:
+def _decrypt(folder: Path, name: str, plain: Path, identities: list) -> Path:
+    out = plain / name
+    try:
+        pyrage.decrypt_file(str(folder / (name + ENCRYPTED_SUFFIX)), str(out), identities)
+    except pyrage.DecryptError:
+        raise RestoreRefused(
+            "The backup key given does not open this backup (it was encrypted to "
+            "another key, or the file is damaged)."
+        ) from None
+    return out
+
+
+def parse_identities(text: str) -> list:
+    """age identities ("AGE-SECRET-KEY-1…", one a line, # comments) from a key file."""
+    lines = [line.strip() for line in text.splitlines()]
+    try:
+        return [
+            pyrage.x25519.Identity.from_str(line)
+            for line in lines
+            if line and not line.startswith("#")
+        ]
+    except pyrage.IdentityError:
+        raise RestoreRefused(
+            "The backup key file holds something that is not an age key."
+        ) from None
+
+
+def backup_restore(
+    *,
+    folder: Path,
+    identities: list,
+    database_url: str | None = None,
+    media_root: Path | None = None,
+    into_live_media: bool = False,
+) -> dict[str, int]:
     """Restores a checked backup into an empty database and returns its row counts."""
     target = dj_database_url.parse(database_url) if database_url else dict(connection.settings_dict)
     manifest = backup_check(folder=folder, target=target)
+    if not identities:
+        raise RestoreRefused("A backup key is needed to open this backup (--key-file).")
     engine = _engine(target)
     with _target_cursor(target) as cursor:
         if _tables(cursor, engine):
@@ -324,29 +477,33 @@ def backup_restore(*, folder: Path, database_url: str | None = None) -> dict[str
                 "The target database already holds tables. Restore into an empty database so "
                 "nothing is overwritten."
             )
-    if engine == "sqlite":
-        source = sqlite3.connect(f"file:{folder / SQLITE_FILE}?mode=ro", uri=True)
-        destination = sqlite3.connect(target["NAME"])
-        try:
-            source.backup(destination)
-        finally:
-            source.close()
-            destination.close()
-    else:
-        subprocess.run(  # noqa: S603 - fixed argument list
-            [
-                shutil.which("pg_restore") or "pg_restore",
-                "--no-owner",
-                "--no-privileges",
-                "--exit-on-error",
-                f"--dbname={target['NAME']}",
-                str(folder / POSTGRES_FILE),
-            ],
-            env=_pg_environment(target),
-            check=True,
-            capture_output=True,
-        )
-    _restore_media(folder)
+    media_target = _media_target(manifest, media_root, into_live_media)
+    with tempfile.TemporaryDirectory(prefix="groundwork-restore-") as plain_folder:
+        plain = Path(plain_folder)
+        if engine == "sqlite":
+            database_file = _decrypt(folder, SQLITE_FILE, plain, identities)
+            source = sqlite3.connect(f"file:{database_file}?mode=ro", uri=True)
+            destination = sqlite3.connect(target["NAME"])
+            try:
+                source.backup(destination)
+            finally:
+                source.close()
+                destination.close()
+        else:
+            database_file = _decrypt(folder, POSTGRES_FILE, plain, identities)
+            _run(
+                "pg_restore",
+                [
+                    "--no-owner",
+                    "--no-privileges",
+                    "--exit-on-error",
+                    f"--dbname={target['NAME']}",
+                    str(database_file),
+                ],
+                _pg_environment(target),
+            )
+        if media_target is not None:
+            _restore_media(_decrypt(folder, MEDIA_FILE, plain, identities), media_target)
     with _target_cursor(target) as cursor:
         counts = _row_counts(cursor, engine)
     if counts != manifest["row_counts"]:
@@ -357,3 +514,10 @@ def backup_restore(*, folder: Path, database_url: str | None = None) -> dict[str
         )
         raise RestoreRefused(f"Restored row counts differ from the manifest in {differing[:5]}.")
     return counts
+
+
+def _restore_media(archive_path: Path, media_root: Path) -> None:
+    media_root.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(archive_path) as archive:
+        # The "data" filter refuses absolute paths, links out of the folder and device files.
+        archive.extractall(media_root, filter="data")

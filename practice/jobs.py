@@ -344,6 +344,19 @@ def take_result(job: BackgroundJob) -> bytes | None:
     return data
 
 
+def record_clients(job: BackgroundJob, codes: list) -> None:
+    """Called by a job's work before it writes: whose records its file is going to hold."""
+    job.client_codes = sorted({str(code) for code in codes})
+    BackgroundJob.objects.filter(pk=job.pk).update(client_codes=job.client_codes)
+
+
+def discard_result(job: BackgroundJob, message: str) -> None:
+    """Deletes an unread result file and says why on the job (erasure of a client in it)."""
+    _delete_file(job)
+    job.message = message[:300]
+    job.save(update_fields=["result_name", "message"])
+
+
 def _delete_file(job: BackgroundJob) -> None:
     if job.result_name:
         result_storage().delete(job.result_name)

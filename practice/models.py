@@ -234,6 +234,9 @@ class BackgroundJob(models.Model):
     # "host:pid" of the worker process running it, so a supervisor that saw its worker die
     # can fail that worker's jobs at once instead of waiting for the lease.
     worker = models.CharField(max_length=100, blank=True)
+    # The clients whose records the result file holds (their codes as strings), so erasing
+    # one of them deletes a file nobody has downloaded yet.
+    client_codes = models.JSONField(default=list, blank=True, editable=False)
 
     objects = BackgroundJobQuerySet.as_manager()
 

@@ -275,6 +275,9 @@ if not FIELD_ENCRYPTION_KEYS:
     FIELD_ENCRYPTION_KEYS = [
         base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
     ]
+# Backups are encrypted to these age public keys ("age1…", comma-separated); the matching
+# private key is kept apart from the server and given only to `manage.py restore --key-file`.
+BACKUP_RECIPIENTS = env_list("BACKUP_RECIPIENTS", [])
 AUDIT_TRUST_X_FORWARDED_FOR = env_bool("AUDIT_TRUST_X_FORWARDED_FOR", False)
 # Behind the proxy every request comes from the proxy's address: the sign-in limits must count
 # the address it forwards, or one person's typos would lock out the whole studio.

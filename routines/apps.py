@@ -22,13 +22,14 @@ class RoutinesConfig(AppConfig):
         # Clients may not import routines (imports run routines -> clients -> practice), so
         # routines adds its part of a client's export and erasure to the hooks clients offers.
         from clients import hooks
-        from routines.client_records import TAILORED_ROUTINES, routines_release_erased_client
+        from routines.client_records import TAILORED_ROUTINES, routines_erase_for_client
         from routines.practice_link_services import (
             practice_links_revoke_for_client_archived,
             practice_links_revoke_for_client_erased,
         )
 
         hooks.register_record_section(TAILORED_ROUTINES)
-        hooks.register_erase_hook(routines_release_erased_client)
+        # Links first: each is turned off (and audited) before its routine may be deleted.
         hooks.register_erase_hook(practice_links_revoke_for_client_erased)
+        hooks.register_erase_hook(routines_erase_for_client)
         hooks.register_archive_hook(practice_links_revoke_for_client_archived)

@@ -6,9 +6,9 @@ routines (imports run routines -> clients -> practice).
 
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 
-from clients.hooks import RecordSection
+from clients.hooks import Erasure, RecordSection
 from clients.models import Client
 from routines.models import Routine, RoutineStep
 
@@ -56,9 +56,19 @@ def _tailored_routines(client: Client) -> list[dict[str, Any]]:
 TAILORED_ROUTINES = RecordSection(key="routines", lookups=_lookups, data=_tailored_routines)
 
 
-def routines_release_erased_client(client: Client) -> None:
-    """The routines stay with the studio, unlinked; titles naming the client lose the name."""
-    # Titles like "Practice for Rosa" would keep the name: the routine stays, the name goes.
+def routines_erase_for_client(client: Client, erasure: Erasure) -> None:
+    """Her tailored routines are deleted, or stay with the studio unlinked and without a word
+    written for her: intention, notes, cues, notes to self, every kept reason and its codes;
+    a title naming her is replaced (the sequence of poses itself says nothing about her)."""
+    routines = Routine.objects.filter(client=client)
+    if erasure.delete_routines:
+        routines.delete()  # steps and practice links go with them
+        return
+    routines = Routine.objects.filter(pk__in=list(routines.values_list("pk", flat=True)))
     for name in filter(None, {client.preferred_name, client.full_name}):
-        client.routines.filter(title__icontains=name).update(title=ERASED_TITLE)
-    client.routines.update(client=None)
+        routines.filter(title__icontains=name).update(title=ERASED_TITLE)
+    # A new version: an editor still open on the old text cannot save it back.
+    routines.update(intention="", notes="", client=None, version=F("version") + 1)
+    RoutineStep.objects.filter(routine__in=routines).update(
+        cue="", teacher_note="", kept_reason="", kept_conflicts=[], kept_by=None, kept_at=None
+    )

@@ -77,6 +77,21 @@ class Todo:
     draft_routines: Bounded | None = None
     safety_conflicts: Checked | None = None
 
+    def clients_shown(self) -> list[Client]:
+        """Everyone the lists name or describe: each is a read of that client's record."""
+        shown: list[Client] = []
+        for sessions in (self.today, self.upcoming):
+            for session in sessions.items if sessions else []:
+                shown.extend(session.clients.all())
+        if self.precautions_ending:
+            shown.extend(precaution.client for precaution in self.precautions_ending.items)
+        for clients in (self.consent_to_resign, self.not_seen):
+            shown.extend(clients.items if clients else [])
+        # Drafts are listed by title only; a conflict names the client and how many are open.
+        if self.safety_conflicts:
+            shown.extend(routine.client for routine in self.safety_conflicts.items)
+        return shown
+
     @property
     def is_clear(self) -> bool:
         lists = (

@@ -219,7 +219,8 @@ class Routine(models.Model):
     intention = models.TextField(
         blank=True, help_text="A few words for the client, printed on the handout's cover."
     )
-    notes = models.TextField("teacher notes", blank=True, help_text="Only the team sees these.")
+    # Teachers write health details here: encrypted like the client's own record.
+    notes = EncryptedTextField("teacher notes", blank=True, help_text="Only the team sees these.")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     client = models.ForeignKey(
         "clients.Client",
@@ -277,8 +278,9 @@ class RoutineStep(Hold):
         Modification, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     sides = models.CharField(max_length=10, choices=Sides.choices, default=Sides.NOT_APPLICABLE)
-    cue = models.TextField("cue for the client", blank=True)
-    teacher_note = models.TextField("note for yourself", blank=True)
+    # A cue tailored for someone ("keep the left knee soft after the surgery") is health text.
+    cue = EncryptedTextField("cue for the client", blank=True)
+    teacher_note = EncryptedTextField("note for yourself", blank=True)
     # "Keep as it is": the teacher's reason for keeping a step the safety checker flags, and
     # which conflicts it answers (a new precaution raises a new, unanswered conflict).
     kept_reason = EncryptedTextField("reason for keeping it", blank=True)

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from clients import audit
+from clients.hooks import Erasure
 from clients.models import AuditEvent, Client
 from clients.session_services import home_practice_report, studio_today
 from clients.sessions import HomePractice
@@ -93,7 +94,7 @@ def practice_links_revoke_for_client_archived(client: Client) -> None:
     _revoke_all(PracticeLink.objects.filter(client=client), "client archived")
 
 
-def practice_links_revoke_for_client_erased(client: Client) -> None:
+def practice_links_revoke_for_client_erased(client: Client, erasure: Erasure) -> None:
     """Registered in clients' ERASE_HOOKS. Found through the link's own client, so it works
     whether or not the routines were already unlinked from the erased record."""
     _revoke_all(PracticeLink.objects.filter(client=client), "client erased")
@@ -110,10 +111,9 @@ def practice_link_opened(link: PracticeLink) -> None:
     )
 
 
-def practice_link_report(
-    *, link: PracticeLink, hips: int | None, words: str
-) -> tuple[HomePractice, bool]:
-    """ "I practised today" through the link: joins the client's home-practice record."""
+def practice_link_report(*, link: PracticeLink, hips: int | None, words: str) -> HomePractice:
+    """ "I practised today" through the link: joins the client's home-practice record. The
+    day's first report stays; a later one raises ValidationError (see home_practice_report)."""
     return home_practice_report(
         client=link.client, on=link_today(link), hips=hips, words=words.strip()
     )

@@ -9,6 +9,7 @@ from django_tasks import task
 
 from clients import audit
 from clients.models import AuditEvent
+from clients.services import job_fail_if_erased_meanwhile
 from practice import jobs
 from practice.models import BackgroundJob
 from routines import handouts
@@ -32,6 +33,9 @@ def _print(job: BackgroundJob, progress: jobs.Progress) -> jobs.JobResult:
         large_print=job.params.get("large_print", False),
         illustrations=job.params.get("illustrations", True),
     )
+    clients = [routine.client for routine in routines if routine.client_id is not None]
+    # Recorded before the file exists, so an erasure can find every file holding the person.
+    jobs.record_clients(job, [client.code for client in clients])
     progress.set_total(len(routines))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
@@ -52,6 +56,7 @@ def _print(job: BackgroundJob, progress: jobs.Progress) -> jobs.JobResult:
                 studio=job.studio,
             )
             progress.advance()
+    job_fail_if_erased_meanwhile(job, [client.pk for client in clients])
     return jobs.JobResult(
         data=buffer.getvalue(), filename="groundwork-handouts.zip", content_type="application/zip"
     )

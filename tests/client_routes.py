@@ -37,17 +37,23 @@ def _kwarg_names(pattern: URLPattern | URLResolver) -> tuple[str, ...]:
     return tuple(converters) if converters else tuple(pattern.pattern.regex.groupindex)
 
 
-def _walk(patterns, inherited: tuple[str, ...] = ()) -> Iterator[ClientRoute]:
+def _walk(patterns, naming: str, inherited: tuple[str, ...] = ()) -> Iterator[ClientRoute]:
     for pattern in patterns:
         kwargs = inherited + _kwarg_names(pattern)
         if isinstance(pattern, URLResolver):
             if not pattern.namespace:  # the admin's and allauth's own pages name no client
-                yield from _walk(pattern.url_patterns, kwargs)
-        elif pattern.name and "client_code" in kwargs:
+                yield from _walk(pattern.url_patterns, naming, kwargs)
+        elif pattern.name and naming in kwargs:
             yield ClientRoute(pattern.name, kwargs)
 
 
-CLIENT_ROUTES = list(_walk(get_resolver().url_patterns))
+CLIENT_ROUTES = list(_walk(get_resolver().url_patterns, "client_code"))
+# A routine tailored for a client shows what was written for them and their safety check.
+ROUTINE_ROUTES = [
+    route
+    for route in _walk(get_resolver().url_patterns, "routine_code")
+    if "client_code" not in route.kwarg_names
+]
 
 
 def client_objects(studio, author: Membership) -> tuple[Client, dict]:

@@ -9,7 +9,13 @@ from django.utils import timezone
 
 from clients import audit, services
 from clients.models import AuditEvent, Client
-from tests.factories import ClientFactory, NoteFactory, PrecautionFactory, TriggerFactory
+from tests.factories import (
+    ClientFactory,
+    ConsentSignatureFactory,
+    NoteFactory,
+    PrecautionFactory,
+    TriggerFactory,
+)
 
 Action = AuditEvent.Action
 HTMX = {"HX-Request": "true"}
@@ -394,3 +400,33 @@ def test_the_admin_never_shows_encrypted_text(client, operator, world, sam, mode
     assert listing.status_code == change.status_code == 200
     assert secret not in listing.text
     assert secret not in change.text
+
+
+@pytest.mark.parametrize("model", ["client", "precaution", "consentsignature", "note"])
+def test_the_admin_cannot_add_change_or_delete_client_data(client, operator, world, sam, model):
+    """Changes go through the services (audit, erasure's hooks); the admin would skip both."""
+    sam.care_team.add(world.bob)
+    if not sam.signatures.exists():
+        ConsentSignatureFactory(client=sam)
+    if not sam.notes.exists():
+        NoteFactory(client=sam, author=world.bob.user)
+    obj = {
+        "client": sam,
+        "precaution": sam.precautions.first(),
+        "consentsignature": sam.signatures.first(),
+        "note": sam.notes.first(),
+    }[model]
+    client.force_login(operator)
+    change_url = reverse(f"admin:clients_{model}_change", args=[obj.pk])
+    assert client.get(change_url).status_code == 200  # shown, read-only
+    assert client.get(reverse(f"admin:clients_{model}_add")).status_code == 403
+    assert client.post(change_url, {"preferred_name": "Changed"}).status_code == 403
+    delete_url = reverse(f"admin:clients_{model}_delete", args=[obj.pk])
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    changelist = reverse(f"admin:clients_{model}_changelist")
+    bulk = client.post(
+        changelist, {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"}
+    )
+    assert bulk.status_code in {200, 302, 403}
+    assert type(obj).objects.filter(pk=obj.pk).exists()
+    assert Client.objects.get(pk=sam.pk).preferred_name == sam.preferred_name

@@ -1,10 +1,16 @@
 """Backups restore identically into an empty database, on whichever engine the suite runs."""
 
 import json
+import os
 import sqlite3
+import stat
+import subprocess
+import sys
 from pathlib import Path
+from unittest import mock
 
 import psycopg
+import pyrage
 import pytest
 from cryptography.fernet import Fernet
 from django.core.management import CommandError, call_command
@@ -12,7 +18,9 @@ from django.db import connection
 
 from practice.backup import (
     MANIFEST,
+    BackupFailed,
     RestoreRefused,
+    _run,
     backup_create,
     backup_restore,
     key_fingerprint,
@@ -78,6 +86,21 @@ def _source_rows(table: str) -> list[tuple]:
         return database.execute(f'SELECT * FROM "{table}" ORDER BY 1').fetchall()  # noqa: S608
 
 
+@pytest.fixture(autouse=True)
+def backup_key(settings) -> pyrage.x25519.Identity:
+    """The backup key pair: the server knows the public half only."""
+    identity = pyrage.x25519.Identity.generate()
+    settings.BACKUP_RECIPIENTS = [str(identity.to_public())]
+    return identity
+
+
+@pytest.fixture
+def key_file(backup_key, tmp_path) -> Path:
+    path = tmp_path / "backup-key.txt"
+    path.write_text(f"# kept apart from the server\n{backup_key}\n")
+    return path
+
+
 @pytest.fixture
 def backed_up(settings, tmp_path):
     precaution = PrecautionFactory(client__studio=StudioFactory(), note=NOTE)
@@ -89,12 +112,17 @@ def backed_up(settings, tmp_path):
 
 
 def test_a_backup_restores_every_row_and_file_into_an_empty_database(
-    backed_up, empty_database, settings, tmp_path
+    backed_up, empty_database, settings, tmp_path, backup_key
 ):
     _, result = backed_up
     settings.MEDIA_ROOT = tmp_path / "fresh-media"
 
-    counts = backup_restore(folder=result.folder, database_url=empty_database)
+    counts = backup_restore(
+        folder=result.folder,
+        identities=[backup_key],
+        database_url=empty_database,
+        media_root=settings.MEDIA_ROOT,
+    )
 
     assert counts == result.manifest["row_counts"]
     assert counts["clients_precaution"] == 1
@@ -132,38 +160,189 @@ def test_the_manifest_names_key_fingerprints_and_never_the_keys(backed_up, setti
     assert NOTE not in text
 
 
-def test_restore_refuses_a_damaged_file(backed_up, empty_database):
+def test_restore_refuses_a_damaged_file(backed_up, empty_database, backup_key):
     _, result = backed_up
     database_file = next(name for name in result.manifest["files"] if name.startswith("database"))
     with (result.folder / database_file).open("ab") as file:
         file.write(b"tampered")
 
     with pytest.raises(RestoreRefused, match="checksum"):
-        backup_restore(folder=result.folder, database_url=empty_database)
+        backup_restore(folder=result.folder, identities=[backup_key], database_url=empty_database)
 
 
-def test_restore_refuses_a_schema_this_release_does_not_have(backed_up, empty_database):
+def test_restore_refuses_a_schema_this_release_does_not_have(backed_up, empty_database, backup_key):
     _, result = backed_up
     manifest = json.loads((result.folder / MANIFEST).read_text())
     manifest["schema"].append("clients.9999_from_the_future")
     (result.folder / MANIFEST).write_text(json.dumps(manifest))
 
     with pytest.raises(RestoreRefused, match="schema"):
-        backup_restore(folder=result.folder, database_url=empty_database)
+        backup_restore(folder=result.folder, identities=[backup_key], database_url=empty_database)
 
 
-def test_restore_refuses_when_the_needed_key_is_not_configured(backed_up, empty_database, settings):
+def test_restore_refuses_when_the_needed_key_is_not_configured(
+    backed_up, empty_database, settings, backup_key
+):
     _, result = backed_up
     needed = key_fingerprint(settings.FIELD_ENCRYPTION_KEYS[0])
     settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
 
     with pytest.raises(RestoreRefused, match=needed):
-        backup_restore(folder=result.folder, database_url=empty_database)
+        backup_restore(folder=result.folder, identities=[backup_key], database_url=empty_database)
 
 
-def test_restore_refuses_a_database_that_already_holds_tables(backed_up):
+def test_restore_refuses_a_database_that_already_holds_tables(backed_up, key_file):
     _, result = backed_up
 
     with pytest.raises(CommandError, match="already holds tables"):
         # No --database-url: the suite's own, migrated database.
-        call_command("restore", str(result.folder))
+        call_command("restore", str(result.folder), "--key-file", str(key_file))
+
+
+# --- Safe to store away from the keys -------------------------------------------------------
+
+
+def test_a_backup_read_without_the_backup_key_shows_nothing_personal(backed_up, settings):
+    precaution, result = backed_up
+    client = precaution.client
+    for path in result.folder.iterdir():
+        data = path.read_bytes()
+        for secret in (NOTE, client.preferred_name, client.full_name, client.email, "fernet:"):
+            assert secret.encode() not in data, (path.name, secret)
+        if path.name != MANIFEST:
+            assert data.startswith(b"age-encryption.org/v1")
+    # The field keys do not open it either: only the backup key, which the server lacks.
+    assert json.loads((result.folder / MANIFEST).read_text())["encrypted_to"] == (
+        settings.BACKUP_RECIPIENTS
+    )
+
+
+def test_backup_files_are_readable_by_their_owner_only(backed_up):
+    _, result = backed_up
+    assert stat.S_IMODE(result.folder.stat().st_mode) == 0o700
+    for path in result.folder.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+
+
+def test_sign_in_sessions_are_left_out(world, tmp_path, backup_key, empty_database, settings):
+    world.client_for(world.alice).get("/")
+    assert _source_rows("django_session")
+    result = backup_create(destination=tmp_path / "backups")
+    assert result.manifest["row_counts"]["django_session"] == 0
+    backup_restore(
+        folder=result.folder,
+        identities=[backup_key],
+        database_url=empty_database,
+        media_root=tmp_path / "restored-media",
+    )
+    assert _target_rows(empty_database, "django_session") == []
+    assert _target_rows(empty_database, "practice_user")  # the accounts themselves stay
+
+
+def test_without_a_backup_key_configured_no_backup_is_written(settings, tmp_path):
+    settings.BACKUP_RECIPIENTS = []
+    with pytest.raises(CommandError, match="BACKUP_RECIPIENTS"):
+        call_command("backup", str(tmp_path / "backups"))
+    assert not (tmp_path / "backups").exists() or not any((tmp_path / "backups").iterdir())
+
+
+def test_a_failed_backup_leaves_no_partial_folder(backed_up, tmp_path):
+    destination = tmp_path / "failing"
+    with (
+        mock.patch("practice.backup._write_media", side_effect=OSError("disk full")),
+        pytest.raises(OSError, match="disk full"),
+    ):
+        backup_create(destination=destination)
+    assert list(destination.iterdir()) == []
+
+
+def test_pg_tool_errors_are_shown_in_their_own_words():
+    with pytest.raises(BackupFailed, match=r"pg_dump failed: .*no-such-option"):
+        _run("pg_dump", ["--no-such-option"], dict(os.environ))
+
+
+def test_restore_never_writes_into_the_live_media_folder_unless_told(
+    backed_up, empty_database, backup_key, settings, tmp_path
+):
+    _, result = backed_up
+    live = Path(settings.MEDIA_ROOT) / "studios" / "abc" / "pose.png"
+    live.write_bytes(b"the live site's newer picture")
+    with pytest.raises(RestoreRefused, match="--media-root"):
+        backup_restore(folder=result.folder, identities=[backup_key], database_url=empty_database)
+    assert live.read_bytes() == b"the live site's newer picture"
+
+
+def test_restore_with_the_wrong_backup_key_is_refused(backed_up, empty_database, tmp_path):
+    _, result = backed_up
+    with pytest.raises(RestoreRefused, match="does not open this backup"):
+        backup_restore(
+            folder=result.folder,
+            identities=[pyrage.x25519.Identity.generate()],
+            database_url=empty_database,
+            media_root=tmp_path / "scratch-media",
+        )
+
+
+def test_a_missing_target_database_is_refused_in_one_line(backed_up, key_file, tmp_path):
+    if _is_sqlite():
+        pytest.skip("SQLite creates the file it is given")
+    _, result = backed_up
+    params = connection.settings_dict
+    missing = f"postgres://{params.get('USER') or ''}@{params.get('HOST') or '127.0.0.1'}:"
+    missing += f"{params.get('PORT') or 5432}/groundwork_no_such_database"
+    with pytest.raises(CommandError) as refused:
+        call_command(
+            "restore", str(result.folder), "--key-file", str(key_file), "--database-url", missing
+        )
+    message = str(refused.value)
+    assert "does not exist" in message and "\n" not in message
+
+
+def test_restore_erases_again_whoever_was_erased_after_the_backup(
+    backed_up, key_file, tmp_path, settings
+):
+    """In its own process, as an operator runs it: the restore then works on the target."""
+    if not _is_sqlite():
+        pytest.skip("the restored copy is checked as a SQLite file")
+    precaution, result = backed_up
+    client = precaution.client
+    erased_list = tmp_path / "erased.txt"
+    erased_list.write_text(f"{client.code}\n")
+    target = tmp_path / "restored.sqlite3"
+    environment = {
+        **os.environ,
+        "FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
+        "MEDIA_ROOT": str(tmp_path / "unused-media"),
+    }
+    completed = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "manage.py",
+            "restore",
+            str(result.folder),
+            "--key-file",
+            str(key_file),
+            "--database-url",
+            f"sqlite:///{target}",
+            "--media-root",
+            str(tmp_path / "restored-media"),
+            "--erased",
+            str(erased_list),
+        ],
+        env=environment,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "Erased again: 1 of 1" in completed.stdout
+    restored = sqlite3.connect(target)
+    try:
+        status, name = restored.execute(
+            "SELECT status, preferred_name FROM clients_client WHERE code = ?",
+            [client.code.hex],
+        ).fetchone()
+        assert (status, name) == ("erased", "Erased client")
+        assert restored.execute("SELECT COUNT(*) FROM clients_precaution").fetchone() == (0,)
+    finally:
+        restored.close()

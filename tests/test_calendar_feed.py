@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients import session_services as services
-from clients.calendar import _fold
 from clients.models import AuditEvent, CalendarFeed
+from clients.views import sessions as session_views
 from tests.factories import ClientFactory, SessionFactory
 
 
@@ -104,9 +104,63 @@ def test_a_teammate_who_leaves_takes_their_link_with_them(world, sessions):
     assert WebClient().get(url).status_code == 404
 
 
-def test_long_lines_are_folded_at_75_octets():
-    line = "SUMMARY:" + "Session with Zoë, " * 10
-    folded = _fold(line)
-    pieces = folded.split("\r\n ")
-    assert all(len(piece.encode()) <= 75 for piece in pieces)
-    assert "".join(pieces) == line
+def _feed_with_names(world) -> str:
+    url = _make_link(world)
+    world.client_for(world.bob).post(
+        reverse("calendar_settings", args=[world.studio.code]),
+        {"action": "names", "include_client_names": "on"},
+    )
+    return url
+
+
+def test_a_carriage_return_in_a_name_never_starts_a_line_of_its_own(world):
+    sneaky = ClientFactory(studio=world.studio, preferred_name="Ana\rATTENDEE:mailto:x@evil.test")
+    SessionFactory(studio=world.studio, teacher=world.bob, clients=[sneaky])
+    body = WebClient().get(_feed_with_names(world)).content.decode()
+    lines = body.split("\r\n")
+    assert "\r" not in "".join(lines) and "\n" not in "".join(lines)
+    assert not any(line.startswith("ATTENDEE") for line in lines)
+    unfolded = body.replace("\r\n ", "")
+    assert "SUMMARY:Session with Ana\\nATTENDEE:mailto:x@evil.test" in unfolded
+
+
+def test_long_lines_are_folded_at_75_octets(world):
+    long_name = "Zoë-" * 24  # within the 100 characters a name may have
+    SessionFactory(
+        studio=world.studio,
+        teacher=world.bob,
+        clients=[ClientFactory(studio=world.studio, preferred_name=long_name)],
+    )
+    body = WebClient().get(_feed_with_names(world)).content
+    assert all(len(line) <= 75 for line in body.split(b"\r\n"))
+    assert long_name in body.decode().replace("\r\n ", "")
+
+
+def test_the_feed_stops_when_the_teacher_is_deactivated(world, sessions):
+    url = _make_link(world)
+    world.bob.user.is_active = False
+    world.bob.user.save()
+    assert WebClient().get(url).status_code == 404
+    assert not CalendarFeed.objects.exists()
+
+
+def test_the_feed_stops_when_the_teacher_is_made_an_assistant(world, sessions):
+    url = _make_link(world)
+    world.bob.role = "assistant"
+    world.bob.save()
+    assert WebClient().get(url).status_code == 404
+    # Made an instructor again, the old link stays off: a new one is made on purpose.
+    world.bob.role = "instructor"
+    world.bob.save()
+    assert WebClient().get(url).status_code == 404
+
+
+def test_the_feed_is_rate_limited_per_address(world, sessions, monkeypatch):
+    monkeypatch.setattr(session_views, "FEED_REQUESTS_PER_IP", 3)
+    url = _make_link(world)
+    guesser = "/calendar/" + "x" * 43 + ".ics"
+    statuses = [WebClient().get(guesser).status_code for _ in range(3)]
+    assert statuses == [404, 404, 404]
+    limited = WebClient().get(url)
+    assert limited.status_code == 429 and limited["Retry-After"]
+    assert WebClient().get(url, REMOTE_ADDR="203.0.113.9").status_code == 200

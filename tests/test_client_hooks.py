@@ -6,7 +6,7 @@ from django.urls import reverse
 from clients import hooks
 from clients.export import client_record
 from clients.models import Client
-from routines.client_records import ERASED_TITLE, TAILORED_ROUTINES, routines_release_erased_client
+from routines.client_records import ERASED_TITLE, TAILORED_ROUTINES, routines_erase_for_client
 from tests.factories import ClientFactory, RoutineFactory, RoutineStepFactory
 
 
@@ -17,12 +17,12 @@ def rosa(world) -> Client:
 
 def test_routines_register_their_part_exactly_once():
     assert hooks.RECORD_SECTIONS.count(TAILORED_ROUTINES) == 1
-    assert hooks.ERASE_HOOKS.count(routines_release_erased_client) == 1
+    assert hooks.ERASE_HOOKS.count(routines_erase_for_client) == 1
     # What `ready()` does, done again: nothing is added twice.
     hooks.register_record_section(TAILORED_ROUTINES)
-    hooks.register_erase_hook(routines_release_erased_client)
+    hooks.register_erase_hook(routines_erase_for_client)
     assert len(hooks.RECORD_SECTIONS) == len(set(hooks.RECORD_SECTIONS))
-    assert hooks.ERASE_HOOKS.count(routines_release_erased_client) == 1
+    assert hooks.ERASE_HOOKS.count(routines_erase_for_client) == 1
 
 
 def test_two_sections_cannot_share_a_key():

@@ -14,11 +14,14 @@ from clients.models import Addendum, Client, Note, Precaution, Trigger
 from practice import keys
 from practice.fields import PREFIX, DecryptionError, EncryptedTextField
 from practice.keys import encrypted_fields
+from routines.models import Routine, RoutineStep
 from tests.factories import (
     AddendumFactory,
     ClientFactory,
     NoteFactory,
     PrecautionFactory,
+    RoutineFactory,
+    RoutineStepFactory,
     TriggerFactory,
 )
 
@@ -30,6 +33,9 @@ SECRETS = {
     "email": "private.person@example.org",
     "note": "Spoke about the accident for the first time today.",
     "addendum": "Correction: the accident was in 2019.",
+    "routine_notes": "She mentioned the pelvic floor surgery; keep it gentle.",
+    "cue": "Keep the left knee soft, as after the operation.",
+    "teacher_note": "Watch for dizziness: new blood pressure medication.",
 }
 
 
@@ -47,6 +53,8 @@ def record(world):
     TriggerFactory(client=client, note=SECRETS["trigger_note"], what_helps=SECRETS["what_helps"])
     note = NoteFactory(client=client, author=world.bob.user, body=SECRETS["note"])
     AddendumFactory(note=note, author=world.bob.user, body=SECRETS["addendum"])
+    routine = RoutineFactory(studio=world.studio, client=client, notes=SECRETS["routine_notes"])
+    RoutineStepFactory(routine=routine, cue=SECRETS["cue"], teacher_note=SECRETS["teacher_note"])
     return client
 
 
@@ -58,6 +66,9 @@ RAW_COLUMNS = [
     (Trigger, "what_helps", "what_helps"),
     (Note, "body", "note"),
     (Addendum, "body", "addendum"),
+    (Routine, "notes", "routine_notes"),
+    (RoutineStep, "cue", "cue"),
+    (RoutineStep, "teacher_note", "teacher_note"),
 ]
 
 
@@ -86,6 +97,8 @@ def test_every_sensitive_field_of_the_issue_is_encrypted():
     assert fields["clients.Note"] == ["body", "client_said", "try_next"]
     assert fields["clients.Addendum"] == ["body"]
     assert fields["clients.CheckIn"] == ["words"]
+    assert fields["routines.Routine"] == ["notes"]
+    assert {"cue", "teacher_note", "kept_reason"} <= set(fields["routines.RoutineStep"])
 
 
 def test_empty_values_stay_empty_and_are_not_encrypted(world):
@@ -158,6 +171,8 @@ def test_rotation_re_encrypts_everything_with_the_newest_key(world, settings):
     TriggerFactory(client=client, note=SECRETS["trigger_note"], what_helps=SECRETS["what_helps"])
     note = NoteFactory(client=client, author=world.bob.user, body=SECRETS["note"])
     AddendumFactory(note=note, author=world.bob.user, body=SECRETS["addendum"])
+    routine = RoutineFactory(studio=world.studio, client=client, notes=SECRETS["routine_notes"])
+    RoutineStepFactory(routine=routine, cue=SECRETS["cue"], teacher_note=SECRETS["teacher_note"])
 
     # A new key goes first; rows written with the old one still open.
     settings.FIELD_ENCRYPTION_KEYS = [new, old]

@@ -5,12 +5,14 @@ import base64
 import hashlib
 import io
 import re
+import threading
 from datetime import timedelta
 from unittest import mock
 
 import pypdfium2
 import pytest
 import zxingcpp
+from django.core.exceptions import ValidationError
 from django.urls import URLPattern, reverse
 from django.utils import timezone
 
@@ -279,9 +281,10 @@ def test_requests_are_rate_limited_per_address(client, token, monkeypatch):
 def test_reports_are_bounded_per_link_and_day(client, token, monkeypatch):
     monkeypatch.setattr(player_views, "REPORTS_PER_LINK_A_DAY", 2)
     url = reverse("practice_report", args=[token])
-    statuses = [client.post(url, {"hips": str(n)}).status_code for n in range(3)]
-    assert statuses == [200, 200, 400]
-    assert HomePractice.objects.reported_by_client().count() == 1
+    # Tries that are refused count too, so the link cannot be hammered with them.
+    statuses = [client.post(url, {"hips": hips}).status_code for hips in ("11", "12", "4")]
+    assert statuses == [400, 400, 400]
+    assert not HomePractice.objects.exists()
 
 
 def test_the_cache_holds_no_address_in_the_clear(client, token):
@@ -393,12 +396,30 @@ def test_a_report_joins_home_practice_with_source_client(client, link, token):
     assert event.actor is None and event.ip_address is None
 
 
-def test_a_second_report_the_same_day_replaces_the_first(client, token):
+def test_a_later_report_the_same_day_never_overwrites_the_first(client, token):
+    """Anyone holding the link (a forwarded message, a former teammate) could send one."""
     url = reverse("practice_report", args=[token])
-    client.post(url, {"hips": "6"})
-    client.post(url, {"hips": "3", "words": ""})
+    client.post(url, {"hips": "6", "words": "Her own words"})
+    response = client.post(url, {"hips": "3", "words": "Someone else's words"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "noted already, thank you" in page
+    assert "Someone else&#x27;s words" in page  # what was typed stays on the page
     report = HomePractice.objects.get()
-    assert report.hips == 3
+    assert (report.hips, report.words) == (6, "Her own words")
+    assert AuditEvent.objects.filter(record_type="home practice").count() == 1
+
+
+def test_a_first_report_racing_another_is_told_kindly_not_given_an_error(link):
+    """The check before the save sees no report; the database's one-a-day constraint does."""
+    services.practice_link_report(link=link, hips=5, words="first")
+    with (
+        mock.patch.object(HomePractice.objects.none().__class__, "exists", return_value=False),
+        pytest.raises(ValidationError) as refused,
+    ):
+        services.practice_link_report(link=link, hips=2, words="second")
+    assert refused.value.code == "already_reported"
+    assert HomePractice.objects.get().words == "first"
 
 
 def test_a_report_may_be_empty_but_not_out_of_range(client, token):
@@ -531,3 +552,43 @@ def test_the_clients_words_are_encrypted_at_rest(client, token):
         (raw,) = cursor.fetchone()
     assert raw and "stairs" not in raw
     assert HomePractice.objects.get().words == "Felt lighter on the stairs"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_first_reports_keep_one_and_answer_both(world):
+    """On PostgreSQL, two requests at once: both pass the check, the database keeps one."""
+    from django.db import connection, connections
+    from django.db.models import QuerySet
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a database that runs two transactions at once")
+    routine = RoutineFactory(studio=world.studio, client=ClientFactory(studio=world.studio))
+    link = services.practice_link_enable(routine=routine, by=world.alice.user)
+    both_checked = threading.Barrier(2)
+    real_exists = QuerySet.exists
+
+    def exists_then_wait(queryset):
+        found = real_exists(queryset)
+        if queryset.model is HomePractice:
+            both_checked.wait(timeout=10)
+        return found
+
+    outcomes: list[str] = []
+
+    def report(words: str) -> None:
+        try:
+            services.practice_link_report(link=link, hips=4, words=words)
+            outcomes.append("kept")
+        except ValidationError as error:
+            outcomes.append(error.code)
+        finally:
+            connections.close_all()
+
+    with mock.patch.object(QuerySet, "exists", exists_then_wait):
+        threads = [threading.Thread(target=report, args=(w,)) for w in ("one", "two")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=20)
+    assert sorted(outcomes) == ["already_reported", "kept"]
+    assert HomePractice.objects.count() == 1

@@ -385,7 +385,7 @@ def test_home_practice_is_one_figure_a_week_with_its_source(world, rosa):
     assert record.source == HomePractice.Source.TEACHER and record.recorded_by == world.bob.user
     # The client's own "I practised today" (the practice link) joins the same model as a row
     # of its own, with its source, and never overwrites the teacher's weekly figure.
-    report, _ = services.home_practice_report(client=rosa, on=date(2025, 5, 6), hips=4, words="")
+    report = services.home_practice_report(client=rosa, on=date(2025, 5, 6), hips=4, words="")
     record.refresh_from_db()
     assert (record.days, record.source) == (4, "teacher")
     assert (report.source, report.week_starting) == ("client", date(2025, 5, 5))

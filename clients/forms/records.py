@@ -59,6 +59,17 @@ class EraseForm(forms.Form):
     """Erasure cannot be undone: the owner types the client's preferred name to confirm."""
 
     confirm_name = forms.CharField(max_length=100, label="Type their preferred name to confirm")
+    routines = forms.ChoiceField(
+        label="Routines tailored for them",
+        choices=[
+            ("keep", "Keep them without anything written for this person"),
+            ("delete", "Delete them"),
+        ],
+        initial="keep",
+        # Left out (no routines to choose about, or an older page): they are kept.
+        required=False,
+        widget=forms.RadioSelect,
+    )
 
     def __init__(self, *args, client: Client, **kwargs) -> None:
         super().__init__(*args, **kwargs)

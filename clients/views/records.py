@@ -162,7 +162,12 @@ def client_erase(request: StudioRequest, client_code: str) -> HttpResponse:
     client = get_client_for_studio(request, client_code)
     form = EraseForm(request.POST or None, client=client)
     if request.method == "POST" and form.is_valid():
-        services.client_erase(client=client, by=request.user, request=request)
+        services.client_erase(
+            client=client,
+            by=request.user,
+            delete_routines=form.cleaned_data["routines"] == "delete",
+            request=request,
+        )
         # No name in the message: it would sit in the session after the person is gone.
         messages.success(
             request, "The record is erased. Only a dated tombstone and the audit trail remain."

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from clients import audit
 from clients import session_services as services
 from clients.access import get_client_for_studio
-from clients.calendar import feed_sessions, feed_text
+from clients.calendar import feed_is_usable, feed_sessions, feed_text
 from clients.chooser import mark_namesakes
 from clients.forms.sessions import (
     CLIENT_SEARCH_LIMIT,
@@ -41,12 +41,16 @@ from clients.forms.sessions import (
 from clients.models import Addendum, AuditEvent, CalendarFeed, CheckIn, Client, Note, Session
 from clients.progress import client_progress
 from clients.sessions import HomePractice
+from practice import ratelimit
 from practice.access import StudioRequest, studio_can, studio_view
 from practice.feedback import report_outcome
 from practice.once import submit_once
 
 Action = AuditEvent.Action
 PAGE_SIZE = 25
+# A calendar app polls every few minutes at most; like the practice link, per address.
+FEED_REQUESTS_PER_IP = 120
+FEED_WINDOW_SECONDS = 10 * 60
 SESSION_FIELDS = ("teacher", "starts_at", "duration_minutes", "place")
 
 
@@ -427,9 +431,20 @@ def calendar_settings(request: StudioRequest) -> HttpResponse:
 @require_GET
 def calendar_feed(request, token: str) -> HttpResponse:
     """Calendar apps cannot sign in: the secret link is the key. Nothing here is sensitive
-    beyond times, places and (only if the teacher chose so) first names."""
+    beyond times, places and (only if the teacher chose so) first names. Rate-limited per
+    address like the practice link, so the link cannot be guessed at or hammered."""
+    who = audit.client_ip(request) or "unknown"
+    if not ratelimit.allow(
+        "calendar", who, limit=FEED_REQUESTS_PER_IP, window_seconds=FEED_WINDOW_SECONDS
+    ):
+        response = HttpResponse("Too many requests; try again later.", status=429)
+        response["Retry-After"] = str(FEED_WINDOW_SECONDS)
+        return response
     feed = CalendarFeed.find_by_token(token)
     if feed is None:
+        raise Http404("No such calendar")
+    if not feed_is_usable(feed):
+        feed.delete()  # it stops for good: made an instructor again, they make a new link
         raise Http404("No such calendar")
     body = feed_text(feed, feed_sessions(feed))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -20,6 +20,7 @@ from practice.once import submit_once
 from routines import services
 from routines.access import get_routine_for_studio
 from routines.advisories import (
+    audit_safety_view,
     builder_safety_context,
     may_see_advisories,
     picker_poses,
@@ -428,6 +429,9 @@ def step_picker(request: StudioRequest, routine_code: str) -> HttpResponse:
     query = request.GET.get("q", "")
     if not request.htmx:
         return redirect(f"{routine.get_absolute_url()}?{request.GET.urlencode()}#picker")
+    if may_see_advisories(request):
+        # Results checked (and, with the filter on, narrowed) against the client's record.
+        audit_safety_view(request, routine.client, "pose picker")
     context = {
         "routine": routine,
         "picker_query": query,
@@ -481,6 +485,16 @@ def _step_editor_response(
         version = max(int(request.GET.get("version", "")), 1)
     except ValueError:
         version = routine.version
+    if routine.client is not None:
+        # The editor shows what was written for the client and the step's safety reasons.
+        audit.audit_client(
+            request,
+            routine.client,
+            AuditEvent.Action.VIEW,
+            "routine",
+            "step of a tailored routine opened",
+            record_code=routine.code,
+        )
     form, alternatives = _step_editor(request.studio, step, version)
     context = {"routine": routine, "step": step, "form": form, "alternatives": alternatives}
     return render(request, "routines/routine_detail.html#step-editor", context)

@@ -87,7 +87,16 @@ def routine_handout_pdf(request: StudioRequest, routine_code: str) -> HttpRespon
     options = _print_options(request)
     safety, _ = handouts.print_safety(routine)
     if safety and safety.summary.unresolved and request.GET.get("confirmed") != "1":
-        # Nothing is printed (or audited) until the person confirms they mean it.
+        # Nothing is printed until the person confirms they mean it; the question names the
+        # client and counts their conflicts, so it is a view of the record.
+        audit.audit_client(
+            request,
+            routine.client,
+            Action.VIEW,
+            "routine",
+            "print confirmation for a tailored routine shown",
+            record_code=routine.code,
+        )
         confirmed_query = request.GET.copy()
         confirmed_query["confirmed"] = "1"
         context = {

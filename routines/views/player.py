@@ -20,7 +20,9 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from clients import audit
 from clients.audit import client_ip
+from clients.models import AuditEvent
 from practice import ratelimit
 from practice.access import StudioRequest, studio_can, studio_view
 from practice.feedback import report_outcome
@@ -176,6 +178,15 @@ def routine_player(request: StudioRequest, routine_code: str) -> HttpResponse:
     """The same player for the teacher in a session, with their own notes beside each step."""
     routine = get_routine_for_studio(request, routine_code)
     studio = request.studio
+    if routine.client is not None:
+        audit.audit_client(
+            request,
+            routine.client,
+            AuditEvent.Action.VIEW,
+            "routine",
+            "tailored routine played",
+            record_code=routine.code,
+        )
 
     def figure(step) -> str:
         return reverse("pose_image", args=[studio.code, step.pose.code])

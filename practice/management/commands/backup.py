@@ -1,21 +1,45 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandParser
+import pyrage
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from practice.backup import backup_create
+from practice.backup import BackupFailed, backup_create
 
 
 class Command(BaseCommand):
     help = (
         "Write a consistent backup (database, uploaded files, manifest) into a new folder "
-        "inside DESTINATION. The manifest names the encryption keys needed, never the keys."
+        "inside DESTINATION, encrypted to the backup key(s) in BACKUP_RECIPIENTS. The manifest "
+        "names the field encryption keys needed, never the keys. --new-key makes a backup key."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("destination", type=Path, help="folder that receives the backup")
+        parser.add_argument(
+            "destination", type=Path, nargs="?", help="folder that receives the backup"
+        )
+        parser.add_argument(
+            "--new-key",
+            action="store_true",
+            help="print a new backup key pair instead: the public half for BACKUP_RECIPIENTS, "
+            "the private half to keep apart from the server",
+        )
 
-    def handle(self, *args, destination: Path, **options) -> None:
-        result = backup_create(destination=destination)
+    def handle(self, *args, destination: Path | None, new_key: bool, **options) -> None:
+        if new_key:
+            identity = pyrage.x25519.Identity.generate()
+            self.stdout.write(f"# public key: {identity.to_public()}")
+            self.stdout.write(
+                "# Set BACKUP_RECIPIENTS to the public key. Keep this whole text as the "
+                "backup key file, away from the server: only a restore needs it."
+            )
+            self.stdout.write(str(identity))
+            return
+        if destination is None:
+            raise CommandError("Name the folder that receives the backup.")
+        try:
+            result = backup_create(destination=destination)
+        except BackupFailed as failure:
+            raise CommandError(f"Backup failed: {failure}") from None
         rows = sum(result.manifest["row_counts"].values())
         tables = len(result.manifest["row_counts"])
         self.stdout.write(f"Backed up {tables} tables ({rows} rows) to {result.folder}")
