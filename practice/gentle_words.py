@@ -184,18 +184,20 @@ def gentle_notes(text: str) -> list[GentleNote]:
     text = text[:CHECKED_LENGTH]
     # Curly apostrophes count as straight ones; the replacement keeps every position.
     checked = _SOFTENED.sub(_blank, text.replace("\u2019", "'"))
-    found: list[tuple[int, int, GentleNote]] = []
+    found: list[tuple[int, GentleNote]] = []
+    # One mark per character already named by a note: a later, shorter phrase inside it is not
+    # named again, and the check stays linear in the text's length.
+    taken = bytearray(len(checked))
     for pattern, suggestion in _DIRECTIVE:
         for match in pattern.finditer(checked):
             start, end = match.span()
             # Leading punctuation that only anchors a sentence start is not part of the words.
             while start < end and not checked[start].isalnum():
                 start += 1
-            if any(start < taken_end and taken_start < end for taken_start, taken_end, _ in found):
+            if taken.find(1, start, end) != -1:
                 continue
+            taken[start:end] = b"\x01" * (end - start)
             what = match.groupdict().get("what")
             words = text[start:end].strip()
-            found.append(
-                (start, end, GentleNote(words=words, suggestion=suggestion.format(what=what)))
-            )
-    return [note for _, _, note in sorted(found, key=lambda item: item[0])]
+            found.append((start, GentleNote(words=words, suggestion=suggestion.format(what=what))))
+    return [note for _, note in sorted(found, key=lambda item: item[0])]

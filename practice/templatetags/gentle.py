@@ -24,7 +24,7 @@ def gentle_field(context: template.Context, field: BoundField, group: bool = Fal
     when the page opens (no JavaScript needed), and again as the teacher types (htmx, half a
     second after typing rests). `group` renders the label, help and errors with it."""
     request = context["request"]
-    note_id = f"gentle-{field.auto_id or field.html_name}"
+    note_id = f"gentle-{field.id_for_label or field.html_name}"
     url = reverse("wording_note", args=[request.studio.code])
     field.field.widget.attrs.update(
         {
