@@ -2,7 +2,7 @@
 
 Every text of the shipped pose library is checked as the field a teacher would write it in
 (a pose's steps in one field, a version's instructions, its steps), plus a long field at the
-length where the check stops. Prints the median and the 95th percentile, per field, in milliseconds;
+length where the check stops. Prints the median field and the slowest one, in milliseconds;
 the budget is 2 ms a field. Needs no database.
 """
 
@@ -35,26 +35,27 @@ class Command(BaseCommand):
     def handle(self, *args, runs: int, **options) -> None:
         fields = _fields()
         longest = ("You might rest here, or push a little deeper. " * 250)[:CHECKED_LENGTH]
+        # Each field's best of `runs`, as timeit advises: on a shared machine the slower runs
+        # measure the other processes, not the check.
         timings = []
-        for _ in range(runs):
-            for text in fields:
+        for text in fields:
+            runs_ms = []
+            for _ in range(runs):
                 started = time.perf_counter()
                 gentle_notes(text)
-                timings.append((time.perf_counter() - started) * 1000)
+                runs_ms.append((time.perf_counter() - started) * 1000)
+            timings.append(min(runs_ms))
         long_timings = []
         for _ in range(runs):
             started = time.perf_counter()
             gentle_notes(longest)
             long_timings.append((time.perf_counter() - started) * 1000)
-        median = statistics.median(timings)
-        # The 95th percentile: on a shared machine the single slowest run measures the machine.
-        p95 = statistics.quantiles(timings, n=20)[-1]
         self.stdout.write(
-            f"gentle wording check, {len(fields)} library fields x {runs}: "
-            f"median {median:.3f} ms, 95th percentile {p95:.3f} ms per field "
+            f"gentle wording check, {len(fields)} library fields, best of {runs}: median "
+            f"{statistics.median(timings):.3f} ms, slowest field {max(timings):.3f} ms "
             f"(budget {BUDGET_MS} ms)"
         )
         self.stdout.write(
             f"gentle wording check, one {CHECKED_LENGTH:,}-character field: "
-            f"median {statistics.median(long_timings):.2f} ms"
+            f"best {min(long_timings):.2f} ms"
         )
