@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from clients.models import AuditEvent
 from practice.gentle_words import CHECKED_LENGTH, gentle_notes
-from routines.models import HandoutSettings, RoutineStep
+from routines.models import HandoutSettings, Modification, RoutineStep
 from tests.factories import (
     ClientFactory,
     ModificationFactory,
@@ -210,3 +210,20 @@ def test_the_session_notes_part_for_the_client_shows_its_note(world):
     page = world.client_for(world.alice).get(url).text
     assert "No pain, no gain" in page and NOTE in page
     assert world.client_for(world.ada).get(url).status_code == 403
+
+
+def test_a_modification_with_such_words_is_saved_and_its_edit_page_shows_the_note(world):
+    pose = PoseFactory(studio=world.studio, attributes=["supine"])
+    url = reverse("modification_create", args=[world.studio.code, pose.code])
+    data = {
+        "name": "Knees hugged in",
+        "instructions": "Hold it and go deeper.",
+        "steps": "Lie on your back.\nYou must hug your knees.\nWhenever you like, let go.",
+        "props": [],
+    }
+    client = world.client_for(world.bob)
+    assert client.post(url, data).status_code == 302  # a note, never a refusal
+    modification = Modification.objects.get(studio=world.studio, name="Knees hugged in")
+    edit = reverse("modification_edit", args=[world.studio.code, pose.code, modification.code])
+    page = client.get(edit).text
+    assert "Hold it" in page and "You must" in page and page.count(NOTE) == 3
