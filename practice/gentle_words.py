@@ -37,115 +37,115 @@ DIRECTIVE: list[tuple[str, str]] = [
     # Telling someone to relax tends to tense a body that does not feel safe.
     (
         r"\brelax(?:ing)? (?P<what>your (?:\w+ )?\w+)",
-        "perhaps 'you might let {what} soften, if you like'",
+        "perhaps “you might let {what} soften, if you like”",
     ),
-    (r"\brelax\w*!?", "perhaps 'you might let yourself settle, if that feels right'"),
+    (r"\brelax\w*!?", "perhaps “you might let yourself settle, if that feels right”"),
     # Goal-chasing: going further than is kind is how people get hurt at home.
     (
         r"\b(?:push|press|sink|go|get|stretch|reach|fold|lean|move|breathe|work) "
         r"(?:a (?:little|bit) )?(?:further|farther|deeper|harder|lower)\b",
-        "perhaps 'you might stay where it feels kind, or ease back a little'",
+        "perhaps “you might stay where it feels kind, or ease back a little”",
     ),
     (
         r"\bpush(?:ing|es)? (?:through|past|yourself|it)\b",
-        "perhaps 'you might ease off whenever you like'",
+        "perhaps “you might ease off whenever you like”",
     ),
-    (r"\bpush\w*", "perhaps 'if you like, press gently' or 'stay where you are'"),
-    (r"\bdeeper\b", "perhaps 'only as far as feels comfortable'"),
-    (r"\b(?:further|farther) (?:into|down|in)\b", "perhaps 'only as far as feels comfortable'"),
+    (r"\bpush\w*", "perhaps “if you like, press gently” or “stay where you are”"),
+    (r"\bdeeper\b", "perhaps “only as far as feels comfortable”"),
+    (r"\b(?:further|farther) (?:into|down|in)\b", "perhaps “only as far as feels comfortable”"),
     (
         r"\bas (?:far|deep|low|high|wide|long) as (?:you (?:possibly )?can|possible)\b",
-        "perhaps 'only as far as feels comfortable'",
+        "perhaps “only as far as feels comfortable”",
     ),
-    (r"\ball the way\b", "perhaps 'only as far as feels comfortable'"),
-    (r"\bforc(?:e|es|ed|ing)\b", "perhaps 'only as far as feels comfortable'"),
+    (r"\ball the way\b", "perhaps “only as far as feels comfortable”"),
+    (r"\bforc(?:e|es|ed|ing)\b", "perhaps “only as far as feels comfortable”"),
     (
         r"\b(?:come|get|step|move|go) (?:out of|beyond|past) your comfort zone\b",
         "comfort is welcome here: you might stay where you feel at ease",
     ),
     (r"\bcomfort zone\b", "comfort is welcome here: you might stay where you feel at ease"),
-    (r"\bno pain,? no gain\b", "perhaps 'ease is welcome; sharp pain is a signal to come out'"),
+    (r"\bno pain,? no gain\b", "perhaps “ease is welcome; sharp pain is a signal to come out”"),
     (
         r"\b(?:ignore|fight|breathe through|work through) (?:the |any |that )?"
         r"(?:pain|discomfort|shaking|burn|it)\b",
-        "perhaps 'notice it, and ease off or stop whenever you like'",
+        "perhaps “notice it, and ease off or stop whenever you like”",
     ),
-    (r"\bfeel the burn\b", "perhaps 'you might notice warmth, or nothing in particular'"),
+    (r"\bfeel the burn\b", "perhaps “you might notice warmth, or nothing in particular”"),
     # Prescribed sensations: whatever the client feels, or does not feel, is fine.
     (
         r"\byou(?: should| must| will|'ll| are going to| ought to) (?:feel|notice|sense)\b",
-        "perhaps 'you might notice…, or something else, or nothing at all'",
+        "perhaps “you might notice…, or something else, or nothing at all”",
     ),
-    (r"\b(?:feel|find) the stretch\b", "perhaps 'you might notice a stretch, or not'"),
+    (r"\b(?:feel|find) the stretch\b", "perhaps “you might notice a stretch, or not”"),
     # Obligation words.
     (
         r"\byou(?: must| need to| have to|'ve got to| got to| ought to)\b",
-        "perhaps 'you might…' or 'if you like…'",
+        "perhaps “you might…” or “if you like…”",
     ),
-    (r"\bshould(?:n't)?\b", "perhaps 'you might…' or 'if you like…'"),
-    (r"\bmust(?:n't)?\b", "perhaps 'you might…' or 'if you like…'"),
-    (r"\bneeds? to\b", "perhaps 'you might…' or 'if you like…'"),
-    (r"\b(?:have to|ought to)\b", "perhaps 'you might…' or 'if you like…'"),
-    (r"\bmake sure\b", "perhaps 'you might check that…'"),
-    (r"(?:^|[.!?;:]\s*)try to\b", "perhaps 'you might…'"),
-    (r"\btry harder\b", "perhaps 'you might do less, if you like'"),
+    (r"\bshould(?:n't)?\b", "perhaps “you might…” or “if you like…”"),
+    (r"\bmust(?:n't)?\b", "perhaps “you might…” or “if you like…”"),
+    (r"\bneeds? to\b", "perhaps “you might…” or “if you like…”"),
+    (r"\b(?:have to|ought to)\b", "perhaps “you might…” or “if you like…”"),
+    (r"\bmake sure\b", "perhaps “you might check that…”"),
+    (r"(?:^|[.!?;:]\s*)try to\b", "perhaps “you might…”"),
+    (r"\btry harder\b", "perhaps “you might do less, if you like”"),
     # Holding still on command; "you could hold your shins" is a way to rest and not flagged.
     (
         r"\bhold (?:it|this|that|on|still|tight|there|for"
         r"|the (?:pose|stretch|position|shape)|your breath)\b",
-        "perhaps 'if you like, stay here for a few breaths'",
+        "perhaps “if you like, stay here for a few breaths”",
     ),
     (
         r"(?<!or )(?<!could )(?<!might )\b(?:stay|keep|be|sit|lie) still\b",
-        "perhaps 'you're welcome to move whenever you like'",
+        "perhaps “you're welcome to move whenever you like”",
     ),
     (
         r"\b(?:don't|do not) (?:move|fidget|stop|come out|give up|let go)\b",
-        "perhaps 'you're welcome to move or come out whenever you like'",
+        "perhaps “you're welcome to move or come out whenever you like”",
     ),
-    (r"\bstop (?:fidgeting|wriggling)\b", "perhaps 'you're welcome to move whenever you like'"),
+    (r"\bstop (?:fidgeting|wriggling)\b", "perhaps “you're welcome to move whenever you like”"),
     # A sentence that starts with "Don't" or "Never" is a prohibition; say what they may do.
     (
         r"(?:^|[.!?;:,\u2014\u2013]\s*)(?:and |but |just )?"
         r"(?:don't|do not|dont|never) (?!worry if)\w+",
-        "perhaps say what they might do instead, such as 'you might keep a soft bend'",
+        "perhaps say what they might do instead, such as “you might keep a soft bend”",
     ),
     # Drill and effort words.
     (
         r"\b(?:squeeze|clench|tighten|brace|suck in)\w*\b",
-        "perhaps 'you might gently draw in, if that feels right'",
+        "perhaps “you might gently draw in, if that feels right”",
     ),
     (
         r"\block(?:ed)? (?:your|the|them|it)\b|\bkeep (?:\w+ ){0,2}locked\b",
-        "perhaps 'you might keep a soft bend'",
+        "perhaps “you might keep a soft bend”",
     ),
-    (r"\bengage your\b", "perhaps 'you might notice your belly as you breathe'"),
+    (r"\bengage your\b", "perhaps “you might notice your belly as you breathe”"),
     (
         r"\bkeep (?:your \w+ )?(?:straight|tight|engaged|up|still)\b",
-        "perhaps 'you might…, if it feels comfortable'",
+        "perhaps “you might…, if it feels comfortable”",
     ),
     (
         r"\b(?:come on|keep going|no excuses|don't give up|one more"
         r"|you can do (?:it|better)|stay with it)\b",
-        "perhaps 'you can stop or rest at any time'",
+        "perhaps “you can stop or rest at any time”",
     ),
-    (r"\b(?:now|immediately|right now)!", "perhaps 'when you're ready'"),
+    (r"\b(?:now|immediately|right now)!", "perhaps “when you're ready”"),
     (
         r"\bon (?:my|the) count\b",
-        "counting aloud can feel like a drill: perhaps 'at your own pace'",
+        "counting aloud can feel like a drill: perhaps “at your own pace”",
     ),
     (
         r"(?<!might )(?<!could )(?<!can )(?<!or )\bclose your eyes\b",
-        "perhaps 'your eyes can stay open, or close if you like'",
+        "perhaps “your eyes can stay open, or close if you like”",
     ),
     # Judgments and ranking: there is no better or worse way to be in a pose.
     (
         r"\b(?:correct(?:ly)?|perfect(?:ly)?|wrong|properly|the right way)\b",
-        "there is no right or wrong way: perhaps 'whatever feels right for you'",
+        "there is no right or wrong way: perhaps “whatever feels right for you”",
     ),
     (
         r"\b(?:good job|well done|good girl|good boy)\b",
-        "praise can feel like being watched: perhaps 'thank you' or nothing at all",
+        "praise can feel like being watched: perhaps “thank you” or nothing at all",
     ),
     (
         r"\b(?:advanced|beginners?|(?:harder|easier) (?:version|variation|option|pose)s?"
@@ -156,7 +156,7 @@ DIRECTIVE: list[tuple[str, str]] = [
     (
         r"\b(?:heals?|healing|cures?|detox\w*|releases? (?:your |stored )?trauma"
         r"|fix(?:es)? your)\b",
-        "perhaps 'some people find this soothing'",
+        "perhaps “some people find this soothing”",
     ),
     # An exclamation mark turns a line into a command ("Relax!", "Breathe!").
     (r"\b\w+!", "a full stop reads calmer than an exclamation mark"),

@@ -57,7 +57,7 @@ def test_the_tricky_invitations_the_issue_names_get_no_note(cue):
 def test_a_note_names_the_words_found_and_offers_a_kinder_wording():
     (note,) = gentle_notes("Relax your shoulders.")
     assert note.words == "Relax your shoulders"
-    assert note.suggestion == "perhaps 'you might let your shoulders soften, if you like'"
+    assert note.suggestion == "perhaps “you might let your shoulders soften, if you like”"
 
 
 def test_notes_come_in_the_order_of_the_text_and_keep_the_teachers_apostrophes():
