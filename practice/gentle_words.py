@@ -39,70 +39,94 @@ DIRECTIVE: list[tuple[str, str]] = [
         r"\brelax(?:ing)? (?P<what>your (?:\w+ )?\w+)",
         "perhaps “you might let {what} soften, if you like”",
     ),
+    # The bare "Relax!" (and "relaxing"), the phrase guides warn about first.
     (r"\brelax\w*!?", "perhaps “you might let yourself settle, if that feels right”"),
-    # Goal-chasing: going further than is kind is how people get hurt at home.
+    # "Push further", "go deeper": chasing range is how people get hurt alone at home.
     (
         r"\b(?:push|press|sink|go|get|stretch|reach|fold|lean|move|breathe|work) "
         r"(?:a (?:little|bit) )?(?:further|farther|deeper|harder|lower)\b",
         "perhaps “you might stay where it feels kind, or ease back a little”",
     ),
+    # "Push through it" overrides the body's signals.
     (
         r"\bpush(?:ing|es)? (?:through|past|yourself|it)\b",
         "perhaps “you might ease off whenever you like”",
     ),
+    # Any other push: effort where the practice offers ease.
     (r"\bpush\w*", "perhaps “if you like, press gently” or “stay where you are”"),
+    # Depth as a goal ranks one way of doing the pose above another.
     (r"\bdeeper\b", "perhaps “only as far as feels comfortable”"),
+    # "Further into the stretch"; "further from the wall" is a place, not flagged.
     (r"\b(?:further|farther) (?:into|down|in)\b", "perhaps “only as far as feels comfortable”"),
+    # "As far as you can" asks for the limit rather than for comfort.
     (
         r"\bas (?:far|deep|low|high|wide|long) as (?:you (?:possibly )?can|possible)\b",
         "perhaps “only as far as feels comfortable”",
     ),
+    # "All the way" sets an end point the body may not want.
     (r"\ball the way\b", "perhaps “only as far as feels comfortable”"),
+    # Force is the opposite of choice.
     (r"\bforc(?:e|es|ed|ing)\b", "perhaps “only as far as feels comfortable”"),
+    # "Come out of your comfort zone": here, comfort is the point.
     (
         r"\b(?:come|get|step|move|go) (?:out of|beyond|past) your comfort zone\b",
         "comfort is welcome here: you might stay where you feel at ease",
     ),
+    # Any other talk of leaving comfort behind.
     (r"\bcomfort zone\b", "comfort is welcome here: you might stay where you feel at ease"),
+    # Pain is a signal to stop, never a price to pay.
     (r"\bno pain,? no gain\b", "perhaps “ease is welcome; sharp pain is a signal to come out”"),
+    # "Breathe through the pain", "ignore the shaking": override the body's signals.
     (
         r"\b(?:ignore|fight|breathe through|work through) (?:the |any |that )?"
         r"(?:pain|discomfort|shaking|burn|it)\b",
         "perhaps “notice it, and ease off or stop whenever you like”",
     ),
+    # Names a sensation to chase.
     (r"\bfeel the burn\b", "perhaps “you might notice warmth, or nothing in particular”"),
-    # Prescribed sensations: whatever the client feels, or does not feel, is fine.
+    # "You should feel…": whatever the client feels, or does not feel, is fine.
     (
         r"\byou(?: should| must| will|'ll| are going to| ought to) (?:feel|notice|sense)\b",
         "perhaps “you might notice…, or something else, or nothing at all”",
     ),
+    # Prescribes a sensation as an order.
     (r"\b(?:feel|find) the stretch\b", "perhaps “you might notice a stretch, or not”"),
-    # Obligation words.
+    # "You must", "you need to": obligations, where the practice offers choices.
     (
         r"\byou(?: must| need to| have to|'ve got to| got to| ought to)\b",
         "perhaps “you might…” or “if you like…”",
     ),
+    # "Your knee should…": a rule about the body, heard as a judgment.
     (r"\bshould(?:n't)?\b", "perhaps “you might…” or “if you like…”"),
+    # Any other must.
     (r"\bmust(?:n't)?\b", "perhaps “you might…” or “if you like…”"),
+    # "The breath needs to be slow": a requirement; "no need to" was taken out above.
     (r"\bneeds? to\b", "perhaps “you might…” or “if you like…”"),
+    # Obligation without a "you"; "you don't have to" was taken out above.
     (r"\b(?:have to|ought to)\b", "perhaps “you might…” or “if you like…”"),
+    # "Make sure" puts the client on watch for mistakes.
     (r"\bmake sure\b", "perhaps “you might check that…”"),
+    # "Try to touch your toes" sets a goal; "you might try" does not.
     (r"(?:^|[.!?;:]\s*)try to\b", "perhaps “you might…”"),
+    # Effort as a virtue.
     (r"\btry harder\b", "perhaps “you might do less, if you like”"),
-    # Holding still on command; "you could hold your shins" is a way to rest and not flagged.
+    # "Hold it": holding on command; "you could hold your shins" is a way to rest.
     (
         r"\bhold (?:it|this|that|on|still|tight|there|for"
         r"|the (?:pose|stretch|position|shape)|your breath)\b",
         "perhaps “if you like, stay here for a few breaths”",
     ),
+    # "Stay still" as an order; "rock, or stay still" is a choice, not flagged.
     (
         r"(?<!or )(?<!could )(?<!might )\b(?:stay|keep|be|sit|lie) still\b",
         "perhaps “you're welcome to move whenever you like”",
     ),
+    # "Don't move", "don't come out": taking away the way out.
     (
         r"\b(?:don't|do not) (?:move|fidget|stop|come out|give up|let go)\b",
         "perhaps “you're welcome to move or come out whenever you like”",
     ),
+    # Correcting how someone moves.
     (r"\bstop (?:fidgeting|wriggling)\b", "perhaps “you're welcome to move whenever you like”"),
     # A sentence that starts with "Don't" or "Never" is a prohibition; say what they may do.
     (
@@ -110,55 +134,64 @@ DIRECTIVE: list[tuple[str, str]] = [
         r"(?:don't|do not|dont|never) (?!worry if)\w+",
         "perhaps say what they might do instead, such as “you might keep a soft bend”",
     ),
-    # Drill and effort words.
+    # Squeeze, clench, brace: gripping, where the practice invites softening.
     (
         r"\b(?:squeeze|clench|tighten|brace|suck in)\w*\b",
         "perhaps “you might gently draw in, if that feels right”",
     ),
+    # "Lock your elbows": a drill cue, and hard on the joints.
     (
         r"\block(?:ed)? (?:your|the|them|it)\b|\bkeep (?:\w+ ){0,2}locked\b",
         "perhaps “you might keep a soft bend”",
     ),
+    # "Engage your core": gym language that asks for effort.
     (r"\bengage your\b", "perhaps “you might notice your belly as you breathe”"),
+    # "Keep your legs straight": a fixed shape instead of a comfortable one.
     (
         r"\bkeep (?:your \w+ )?(?:straight|tight|engaged|up|still)\b",
         "perhaps “you might…, if it feels comfortable”",
     ),
+    # Coaching phrases that push past the wish to stop.
     (
         r"\b(?:come on|keep going|no excuses|don't give up|one more"
         r"|you can do (?:it|better)|stay with it)\b",
         "perhaps “you can stop or rest at any time”",
     ),
+    # "Now!": urgency, like a raised voice on paper.
     (r"\b(?:now|immediately|right now)!", "perhaps “when you're ready”"),
+    # Counting on command can bring back drills (a trigger some clients name).
     (
         r"\bon (?:my|the) count\b",
         "counting aloud can feel like a drill: perhaps “at your own pace”",
     ),
+    # "Close your eyes" as an order; eyes open is always offered.
     (
         r"(?<!might )(?<!could )(?<!can )(?<!or )\bclose your eyes\b",
         "perhaps “your eyes can stay open, or close if you like”",
     ),
-    # Judgments and ranking: there is no better or worse way to be in a pose.
+    # Correct, perfect, wrong: a verdict on the body; there is no right way.
     (
         r"\b(?:correct(?:ly)?|perfect(?:ly)?|wrong|properly|the right way)\b",
         "there is no right or wrong way: perhaps “whatever feels right for you”",
     ),
+    # Praise tells the client they are being watched and graded.
     (
         r"\b(?:good job|well done|good girl|good boy)\b",
         "praise can feel like being watched: perhaps “thank you” or nothing at all",
     ),
+    # Ranking versions as easier or harder; every version is equal.
     (
         r"\b(?:advanced|beginners?|(?:harder|easier) (?:version|variation|option|pose)s?"
         r"|too easy|full expression|level up)\b",
         "every version is equal: perhaps name the version by its shape or props",
     ),
-    # Promises: the handouts are not medical advice and promise no healing.
+    # Promises of healing: the handouts are not medical advice.
     (
         r"\b(?:heals?|healing|cures?|detox\w*|releases? (?:your |stored )?trauma"
         r"|fix(?:es)? your)\b",
         "perhaps “some people find this soothing”",
     ),
-    # An exclamation mark turns a line into a command ("Relax!", "Breathe!").
+    # An exclamation mark turns a line into a command ("Breathe!").
     (r"\b\w+!", "a full stop reads calmer than an exclamation mark"),
 ]
 
