@@ -54,6 +54,7 @@ test: lint
 bench: sync
 	$(MANAGE) bench_handouts
 	$(MANAGE) bench_pages
+	$(MANAGE) bench_wording
 	$(MANAGE) pose_figures
 
 SOAK_SECONDS ?= 120

@@ -32,6 +32,7 @@ ABILITIES: list[tuple[str, str]] = [
     ("handouts.print", "print handouts and consent forms"),
     ("practice_links.manage", "turn a client's practice link on, renew it or turn it off"),
     ("handouts.print_teacher_sheet", "print teacher sheets"),
+    ("wording.check", "see gentle wording suggestions as they write for clients"),
     ("studio.manage_team", "invite people, change roles and remove members"),
     ("studio.change_settings", "change studio settings, including two-factor for everyone"),
     ("consent.manage_text", "write the consent text"),

@@ -31,3 +31,5 @@ rules.add_rule("studio.manage_team", is_owner)
 rules.add_rule("studio.change_settings", is_owner)
 # Seeing a background job at all; its own `permission` then decides (practice/job_views.py).
 rules.add_rule("jobs.view", is_member)
+# Gentle wording notes beside the fields of client-facing text: for those who write it.
+rules.add_rule("wording.check", is_owner | is_instructor)

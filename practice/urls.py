@@ -23,6 +23,7 @@ studio_patterns = [
     path("team/members/<uuid:member_code>/role/", views.member_role, name="member_role"),
     path("team/members/<uuid:member_code>/remove/", views.member_remove, name="member_remove"),
     path("settings/", views.studio_settings, name="studio_settings"),
+    path("wording/", views.wording_note, name="wording_note"),
     path("library/", include("routines.pose_urls")),
     path("routines/", include("routines.urls")),
     path("clients/", include("clients.urls")),

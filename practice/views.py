@@ -26,6 +26,7 @@ from practice.adapter import (
     pending_invitation,
 )
 from practice.forms import InvitationForm, RoleForm, StudioCreateForm, StudioSettingsForm
+from practice.gentle_words import gentle_notes
 from practice.middleware import LAST_STUDIO_SESSION_KEY
 from practice.models import Invitation, Membership, WorkerHeartbeat
 from practice.once import submit_once
@@ -292,3 +293,13 @@ class InvitedSignupView(SignupView):
 
 
 signup = InvitedSignupView.as_view()
+
+
+@require_POST
+@studio_view("wording.check")
+def wording_note(request: StudioRequest) -> HttpResponse:
+    """The gentle note for one field's text as the teacher types (htmx). The text is only
+    read: nothing of it is saved, audited or logged."""
+    field = request.GET.get("field", "")
+    text = request.POST.get(field, "") if field else ""
+    return render(request, "practice/_gentle_note.html#notes", {"notes": gentle_notes(text)})

@@ -87,6 +87,8 @@ ROLE_TABLE: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "member_role": (OWNER, ACTION),
     "member_remove": (OWNER, ACTION),
     "studio_settings": (OWNER, FORM),
+    # The gentle note for text being typed: for those who write what clients read.
+    "wording_note": (TEACHERS, ACTION),
     "pose_list": (EVERYONE, READ),
     "pose_create": (TEACHERS, FORM),
     "pose_figure_preview": (TEACHERS, READ),

@@ -1,6 +1,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from http import HTTPStatus
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -15,6 +16,7 @@ from django_htmx.http import reswap, retarget
 from clients import audit
 from clients.models import AuditEvent
 from practice.access import StudioRequest, studio_can, studio_view
+from practice.gentle_words import gentle_notes
 from practice.models import Studio
 from practice.once import submit_once
 from routines import services
@@ -520,7 +522,20 @@ def step_edit(request: StudioRequest, routine_code: str, step_code: str) -> Http
         by=request.user,
         **form.step_changes(),
     )
-    return _change_response(request, routine, change, keep=str(step.code))
+    if not gentle_notes(form.cleaned_data["cue"]):
+        return _change_response(request, routine, change, keep=str(step.code))
+    # The cue was saved, and its gentle note stays in sight: the step's editor opens again.
+    reopen = partial(_reopened, request.studio, routine, step)
+    response = _change_response(request, routine, change, keep=str(step.code), after=reopen)
+    if not request.htmx and response.status_code == HTTPStatus.FOUND:
+        return redirect(f"{routine.get_absolute_url()}?edit={step.code}#edit-{step.code}")
+    return response
+
+
+def _reopened(studio: Studio, routine: Routine, step: RoutineStep) -> dict:
+    routine.refresh_from_db(fields=["version"])
+    form, _ = _step_editor(studio, step, routine.version)
+    return {"bound_forms": {str(step.code): form}}
 
 
 @require_POST
