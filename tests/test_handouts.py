@@ -112,16 +112,34 @@ def test_the_handout_never_prints_private_details(world, tailored):
         assert private.lower() not in text.lower(), private
 
 
-def test_the_chosen_modification_adds_to_the_usual_steps(world, tailored):
+def test_a_chosen_version_is_printed_in_place_of_the_pose(world, tailored):
     step = tailored.steps.get(pose__slug="childs-pose")
     step.modification = step.pose.modifications.get(slug="bolster-under-torso")
     step.save()
     text = " ".join(_text(_download(world, world.bob, "routine_handout", tailored).content).split())
-    # The pose's own steps say how to come into the shape; the version follows them.
-    assert "big toes together" in text
-    assert "Your version: Bolster under the torso" in text
-    assert text.index("big toes together") < text.index("Your version")
-    assert "you fold forward with your hips toward your heels" in text
+    # The version is the step: its name heads it, the pose is named only as what it varies,
+    # and the pose's own lines are not printed for it.
+    assert "Bolster under the torso" in text
+    assert "A version of Child's pose" in text
+    assert "big toes together" not in text
+    assert "you fold forward with your hips toward your heels" not in text
+
+
+def test_a_version_with_its_own_lines_prints_them_and_not_the_pose_lines(world, tailored):
+    step = tailored.steps.get(pose__slug="childs-pose")
+    version = step.pose.modifications.get(slug="bolster-under-torso")
+    version.steps = [
+        "If you like, set a bolster lengthwise on your mat.",
+        "You might lower your chest onto it, as slowly as you like.",
+        "Whenever you like, press your hands down and come back up.",
+    ]
+    version.save()
+    step.modification = version
+    step.save()
+    text = " ".join(_text(_download(world, world.bob, "routine_handout", tailored).content).split())
+    assert "set a bolster lengthwise on your mat" in text
+    assert text.index("A version of Child's pose") < text.index("set a bolster lengthwise")
+    assert "big toes together" not in text
 
 
 def test_fonts_are_embedded_and_the_pdf_is_tagged_with_metadata(world, tailored):
