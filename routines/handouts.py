@@ -89,7 +89,8 @@ POSITION_WORDS = {
 OFF_THE_FLOOR = {Position.STANDING, Position.CHAIR}
 # Figure props a client gathers, in the words of the prop vocabulary.
 FIGURE_PROPS = {"bolster", "blanket", "block", "strap", "chair", "wall", "cushion"}
-PRACTICE_LOG_DAYS = 14
+# The practice log: two weeks of days.
+LOG_WEEK = 7
 
 
 @dataclass(frozen=True)
@@ -97,23 +98,20 @@ class StepWords:
     name: str
     # The pose a chosen version belongs to: "a version of Knees to chest".
     version_of: str
-    summary: str
     lines: list[str]
 
 
 def step_words(step: RoutineStep) -> StepWords:
     """The step as the client reads it. A chosen version is the step itself: its own name and
-    lines, the pose named only as what it is a version of. The pose's own lines and summary are
-    never given for it: they may describe the very movement the version exists to leave out.
+    lines, the pose named only as what it is a version of. The pose's own lines are never
+    given for it: they may describe the very movement the version exists to leave out.
     A version without lines of its own gives its instructions as its one line."""
     pose, modification = step.pose, step.modification
     if modification is None:
-        return StepWords(pose.name, "", pose.summary, list(pose.steps))
-    if modification.steps:
-        return StepWords(
-            modification.name, pose.name, modification.instructions, list(modification.steps)
-        )
-    return StepWords(modification.name, pose.name, "", [modification.instructions])
+        return StepWords(pose.name, "", list(pose.steps))
+    return StepWords(
+        modification.name, pose.name, list(modification.steps) or [modification.instructions]
+    )
 
 
 @dataclass
@@ -129,7 +127,6 @@ class HandoutStep:
     cue: str
     # Only the teacher sheet fills these: the client's handout never names a reason.
     teacher_note: str = ""
-    summary: str = ""
     figure: SafeString | str = ""
     small_figure: SafeString | str = ""
     # Two shapes side by side (cat and cow) need a wider place beside the steps.
@@ -221,7 +218,6 @@ def _steps(
             version_of=words.version_of,
             image_url=media_url(image) if image else "",
             instructions=words.lines,
-            summary=words.summary,
             position=POSITION_WORDS[position],
             on_the_floor=position not in OFF_THE_FLOOR,
             props=labels(Prop, _props(step)),
@@ -333,7 +329,10 @@ def handout_context(
         "steps": rows,
         "overview": _overview(rows),
         "what_you_need": needs,
-        "practice_log_days": range(1, PRACTICE_LOG_DAYS + 1) if options.practice_log else [],
+        # Day 1 beside day 8, day 7 beside day 14: two weeks side by side.
+        "practice_log_rows": [(day, day + LOG_WEEK) for day in range(1, LOG_WEEK + 1)]
+        if options.practice_log
+        else [],
         "estimated_minutes": max(1, round(estimated_seconds(steps) / 60)),
         "home_practice": HOME_PRACTICE,
         "other_supports": OTHER_SUPPORTS,
