@@ -116,3 +116,45 @@ def test_a_five_step_a4_handout_is_at_most_four_pages(rosa):
 
 def test_an_eight_step_a4_handout_is_at_most_six_pages(eight):
     assert len(_printed(eight, "A4", False).pages) <= 6
+
+
+def _widths_mm(html: str, studio) -> dict[str, list[float]]:
+    """The laid-out width of every step figure and overview thumbnail, in millimetres, from
+    WeasyPrint's own boxes (the same stylesheet and fetcher as the PDF)."""
+    from weasyprint import HTML
+
+    from routines.handouts import ASSET_ORIGIN
+    from routines.pdf import StudioURLFetcher, _print_setup
+
+    font_config, stylesheet = _print_setup()
+    document = HTML(string=html, base_url=ASSET_ORIGIN, url_fetcher=StudioURLFetcher(studio))
+    rendered = document.render(stylesheets=[stylesheet], font_config=font_config)
+    widths: dict[str, list[float]] = {"step-figure": [], "overview-figure": []}
+
+    def walk(box) -> None:
+        classes = (box.element.get("class") or "").split() if box.element is not None else []
+        for name in widths:
+            if name in classes and box.element_tag != "svg" and box.width:
+                widths[name].append(box.width * 25.4 / 96)
+        for child in getattr(box, "children", []):
+            walk(child)
+
+    for page in rendered.pages:
+        walk(page._page_box)
+    return widths
+
+
+@pytest.mark.parametrize(("large", "step_mm"), [(False, 55), (True, 70)])
+def test_figures_are_large_enough_to_read_on_paper(eight, large, step_mm):
+    html = handouts.handout_html(eight, PrintOptions(large_print=large), None)
+    widths = _widths_mm(html, eight.studio)
+    assert len(widths["step-figure"]) == len(widths["overview-figure"]) == len(EIGHT_STEPS)
+    assert min(widths["step-figure"]) >= step_mm - 0.5, widths
+    assert min(widths["overview-figure"]) >= 28 - 0.5, widths
+
+
+def test_the_overview_gives_each_steps_hold_beside_its_thumbnail(eight):
+    html = handouts.handout_html(eight, PrintOptions(), None)
+    overview = html.split('class="overview"', 1)[1].split("</section>", 1)[0]
+    assert overview.count('class="overview-figure') == len(EIGHT_STEPS)
+    assert overview.count("about 5 breaths") >= 1
