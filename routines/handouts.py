@@ -38,6 +38,7 @@ from routines.models import (
     RoutineStep,
     estimated_seconds,
 )
+from routines.practice_links import typed_address
 from routines.qr import qr_svg
 from routines.safety import Advisory
 from routines.vocabulary import Position, Prop, Sides, labels
@@ -339,6 +340,7 @@ def handout_context(
         # Numbers only (check-in numbers, days practised): never their words or notes.
         "progress": client_progress(client) if client and options.progress else None,
         "practice_url": practice_url,
+        "practice_address": typed_address(practice_url),
         "practice_qr": qr_svg(practice_url) if practice_url else "",
     }
 
