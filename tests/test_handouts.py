@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
+from clients.demo import CONSENT_TEXT as DEMO_CONSENT_TEXT
 from clients.models import AuditEvent
 from clients.vocabulary import TouchConsent
 from routines import handouts
@@ -25,6 +26,7 @@ from tests.factories import (
     TriggerFactory,
     library_pose,
 )
+from tests.readability import reading_ease
 
 pytestmark = pytest.mark.django_db
 STEP_SLUGS = ["belly-breathing", "butterfly", "childs-pose", "reclined-figure-four"]
@@ -275,6 +277,31 @@ def test_the_consent_form_prints_the_current_version_blank_or_for_a_client(world
         reverse("client_consent_form", args=[world.studio.code, tailored.client.code])
     )
     assert "Rosa Delgado" in _text(filled.content)
+
+
+def test_the_consent_form_offers_the_touch_choice_and_an_optional_emergency_contact(world):
+    ConsentDocumentFactory(studio=world.studio, version=1, text=DEMO_CONSENT_TEXT)
+    pdf = world.client_for(world.bob).get(reverse("consent_form", args=[world.studio.code]))
+    text = _text(pdf.content)
+    # Tick boxes for the three choices the studio records for touch.
+    assert len(TouchConsent.choices) == 3
+    for choice in (
+        "Yes: hands-on help is welcome.",
+        "No: please do not touch me.",
+        "Ask me each time.",
+    ):
+        assert choice in text, choice
+    html = handouts.consent_form_html(world.studio, None, None, handouts.PrintOptions())
+    assert html.split('class="choices"')[1].count('class="box"') == 3
+    assert "Someone to call in an emergency (if you like)" in text
+
+
+def test_the_consent_form_reads_as_easily_as_the_handouts(world):
+    """Flesch reading ease of every word on the printed form: the studio's text (the demo's
+    here) and the form's own lines, read back from the PDF."""
+    ConsentDocumentFactory(studio=world.studio, version=1, text=DEMO_CONSENT_TEXT)
+    pdf = world.client_for(world.bob).get(reverse("consent_form", args=[world.studio.code]))
+    assert reading_ease(_text(pdf.content)) >= 80
 
 
 def test_owner_handout_settings_change_the_handout(world, tailored):
