@@ -21,15 +21,16 @@ from practice.models import Membership, Studio
 # One paragraph a line: printed forms keep the owner's line breaks.
 CONSENT_TEXT = "\n\n".join(
     [
-        "Taking part is your choice, every time. Every pose and practice is an invitation: "
-        "you can skip anything, change it, rest, or stop at any moment, without giving a reason.",
-        "Please tell your teacher about injuries, surgery, pregnancy or changes in your health, "
-        "and check with your doctor or physiotherapist before you begin if you have any "
-        "concerns. Yoga here is not medical care or therapy and does not replace it; we cannot "
-        "promise any particular result.",
-        "Your teacher will not touch you unless you have said that is welcome, and you can "
-        "change your answer at any time. What you share is kept private, seen only by the "
-        "teachers who need it, and you can ask for a copy of your record or for it to be erased.",
+        "Taking part is your choice, every time. Every pose and practice is an invitation. "
+        "You can skip anything, change it, rest, or stop at any moment. You never need to say "
+        "why.",
+        "Please tell your teacher about injuries, surgery, pregnancy or changes in your health. "
+        "If you have any worries, check with your doctor or physio before you begin. Yoga here "
+        "is not medical care or therapy, and it does not replace them. We cannot promise any "
+        "result.",
+        "Your teacher will not touch you unless you have said that is welcome. You can change "
+        "your answer at any time. What you share is kept private. Only the teachers who need it "
+        "can see it. You can ask for a copy of your record, or ask us to erase it.",
     ]
 )
 

@@ -34,12 +34,13 @@ DEMO_ROUTINES = [
         False,
         "",
         [
-            ("longer-exhale-breathing", "", ""),
+            # Every step stays on the chair: the breathing ones in their chair versions.
+            ("longer-exhale-breathing", "chair-eyes-open", ""),
             ("chair-hip-march", "", "Any pace is fine."),
             ("chair-figure-four", "", ""),
             ("chair-forward-hinge", "", ""),
             ("seated-chair-twist", "", "Turn only as far as feels comfortable."),
-            ("grounding-noticing", "", ""),
+            ("belly-breathing", "chair-feet-grounded", "You might notice your feet on the floor."),
         ],
     ),
     (

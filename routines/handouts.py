@@ -38,6 +38,7 @@ from routines.models import (
     RoutineStep,
     estimated_seconds,
 )
+from routines.practice_links import typed_address
 from routines.qr import qr_svg
 from routines.safety import Advisory
 from routines.vocabulary import Position, Prop, Sides, labels
@@ -73,7 +74,9 @@ class PrintOptions:
         )
 
 
-# How a client reads each position in the overview ("Steps 3-5: lying on your back").
+# How a client reads each position in the overview ("Steps 3-5: lying on your back"). A seated
+# shape drawn on a chair reads as the chair (see _position), so "on the floor" is only said of
+# a seat the figure puts on the floor.
 POSITION_WORDS = {
     Position.STANDING: "standing",
     Position.SEATED: "sitting on the floor",
@@ -81,10 +84,35 @@ POSITION_WORDS = {
     Position.SUPINE: "lying on your back",
     Position.PRONE: "lying on your front",
     Position.CHAIR: "sitting on a chair",
+    Position.SIDE_LYING: "lying on your side",
 }
+# Positions that need no mat: a routine of only these lists none in "What you'll need".
+OFF_THE_FLOOR = {Position.STANDING, Position.CHAIR}
 # Figure props a client gathers, in the words of the prop vocabulary.
 FIGURE_PROPS = {"bolster", "blanket", "block", "strap", "chair", "wall", "cushion"}
-PRACTICE_LOG_DAYS = 14
+# The practice log: two weeks of days.
+LOG_WEEK = 7
+
+
+@dataclass(frozen=True)
+class StepWords:
+    name: str
+    # The pose a chosen version belongs to: "a version of Knees to chest".
+    version_of: str
+    lines: list[str]
+
+
+def step_words(step: RoutineStep) -> StepWords:
+    """The step as the client reads it. A chosen version is the step itself: its own name and
+    lines, the pose named only as what it is a version of. The pose's own lines are never
+    given for it: they may describe the very movement the version exists to leave out.
+    A version without lines of its own gives its instructions as its one line."""
+    pose, modification = step.pose, step.modification
+    if modification is None:
+        return StepWords(pose.name, "", list(pose.steps))
+    return StepWords(
+        modification.name, pose.name, list(modification.steps) or [modification.instructions]
+    )
 
 
 @dataclass
@@ -93,22 +121,19 @@ class HandoutStep:
     name: str
     image_url: str
     instructions: list[str]
-    modification_name: str
+    version_of: str
     breath_cue: str
     hold: str
     sides: str
     cue: str
     # Only the teacher sheet fills these: the client's handout never names a reason.
     teacher_note: str = ""
-    summary: str = ""
-    # The chosen version adds to the pose's steps: its words and its own figure.
-    version_instructions: str = ""
     figure: SafeString | str = ""
-    version_figure: SafeString | str = ""
     small_figure: SafeString | str = ""
     # Two shapes side by side (cat and cow) need a wider place beside the steps.
     figure_wide: bool = False
     position: str = ""
+    on_the_floor: bool = True
     props: list[str] = field(default_factory=list)
     pose_teacher_notes: str = ""
     advisories: list[Advisory] = field(default_factory=list)
@@ -129,6 +154,8 @@ def _position(step: RoutineStep) -> str:
         return Position.CHAIR
     if modification is not None and "supine" in modification.adds:
         return Position.SUPINE
+    if modification is not None and "prone" in modification.adds:
+        return Position.PRONE
     return step.pose.position
 
 
@@ -164,34 +191,36 @@ def _steps(
     for number, step in enumerate(steps, start=1):
         pose = step.pose
         modification = step.modification
-        # A studio's uploaded picture stands in for a pose that has no figure of its own.
-        use_upload = options.illustrations and uploads and pose.image and not pose.figure
+        # A studio's uploaded picture stands in for a pose that has no figure of its own; it
+        # shows the pose, so a chosen version is drawn from its own figure instead.
+        use_upload = (
+            options.illustrations
+            and uploads
+            and pose.image
+            and not pose.figure
+            and modification is None
+        )
         image = pose.image.name if use_upload else ""
         figures = {}
         if options.illustrations and not image:
+            # The step's figure is the version's own shape: the pose's is never drawn for it.
+            shape = pose_figure(pose, modification)
+            title = figure_title(pose, modification)
             figures = {
-                "figure": figure_html(pose_figure(pose), figure_title(pose)),
-                "version_figure": figure_html(
-                    pose_figure(pose, modification), figure_title(pose, modification)
-                )
-                if modification is not None and modification.figure
-                else "",
-                "figure_wide": bool(pose_figure(pose, modification).get("end")),
-                "small_figure": figure_html(
-                    pose_figure(pose, modification), figure_title(pose, modification), "thumb"
-                ),
+                "figure": figure_html(shape, title),
+                "figure_wide": bool(shape.get("end")),
+                "small_figure": figure_html(shape, title, "thumb"),
             }
+        words = step_words(step)
+        position = _position(step)
         row = HandoutStep(
             number=number,
-            name=pose.name,
+            name=words.name,
+            version_of=words.version_of,
             image_url=media_url(image) if image else "",
-            # The pose's own steps come first: the chosen version adds to them, so a
-            # client at home still learns how to come into the shape.
-            instructions=pose.steps,
-            modification_name=modification.name if modification else "",
-            version_instructions=modification.instructions if modification else "",
-            summary=pose.summary,
-            position=POSITION_WORDS[_position(step)],
+            instructions=words.lines,
+            position=POSITION_WORDS[position],
+            on_the_floor=position not in OFF_THE_FLOOR,
             props=labels(Prop, _props(step)),
             **figures,
             breath_cue=pose.breath_cue,
@@ -289,7 +318,9 @@ def handout_context(
     client: Client | None = routine.client
     steps = _routine_steps(routine)
     rows = _steps(steps, options, uploads=uploads)
-    needs = sorted({prop for row in rows for prop in row.props})
+    # A mat only when some step is on the floor: a chair routine sends no one down to it.
+    mat = ["a mat or a soft rug"] if any(row.on_the_floor for row in rows) else []
+    needs = mat + sorted({prop.lower() for row in rows for prop in row.props})
     return {
         **_common_context(routine.studio, options, routine.title),
         "routine": routine,
@@ -299,13 +330,17 @@ def handout_context(
         "steps": rows,
         "overview": _overview(rows),
         "what_you_need": needs,
-        "practice_log_days": range(1, PRACTICE_LOG_DAYS + 1) if options.practice_log else [],
+        # Day 1 beside day 8, day 7 beside day 14: two weeks side by side.
+        "practice_log_rows": [(day, day + LOG_WEEK) for day in range(1, LOG_WEEK + 1)]
+        if options.practice_log
+        else [],
         "estimated_minutes": max(1, round(estimated_seconds(steps) / 60)),
         "home_practice": HOME_PRACTICE,
         "other_supports": OTHER_SUPPORTS,
         # Numbers only (check-in numbers, days practised): never their words or notes.
         "progress": client_progress(client) if client and options.progress else None,
         "practice_url": practice_url,
+        "practice_address": typed_address(practice_url),
         "practice_qr": qr_svg(practice_url) if practice_url else "",
     }
 

@@ -8,7 +8,7 @@ the teacher's notes.
 
 from dataclasses import dataclass, field
 
-from routines.handouts import _sides_text
+from routines.handouts import _sides_text, step_words
 from routines.models import SECONDS_PER_BREATH, Modification, Pose, Routine, RoutineStep
 from routines.vocabulary import Sides
 
@@ -20,7 +20,8 @@ class PlayerStep:
     modification: Modification | None
     name: str
     instructions: list[str]
-    modification_name: str
+    # The pose a chosen version belongs to: "a version of Knees to chest".
+    version_of: str
     breath_cue: str
     cue: str
     hold: str
@@ -56,19 +57,16 @@ def player_steps(routine: Routine, *, figure_url, for_teacher: bool) -> list[Pla
             if for_teacher
             else []
         )
+        # As on the handout: a chosen version is the step, with its own lines and figure.
+        words = step_words(step)
         rows.append(
             PlayerStep(
                 number=number,
                 pose=pose,
                 modification=modification,
-                name=pose.name,
-                # As on the handout: the pose's own steps, then the version chosen for this
-                # person adds to them ("Your version: …"), so the shape is never left unsaid.
-                instructions=[
-                    *pose.steps,
-                    *([f"Your version: {modification.instructions}"] if modification else []),
-                ],
-                modification_name=modification.name if modification else "",
+                name=words.name,
+                instructions=words.lines,
+                version_of=words.version_of,
                 breath_cue=pose.breath_cue,
                 cue=step.cue,
                 hold=hold,
@@ -78,7 +76,9 @@ def player_steps(routine: Routine, *, figure_url, for_teacher: bool) -> list[Pla
                 two_sides=step.sides == Sides.BOTH,
                 # A drawn figure is inline SVG; only a studio pose kept as an uploaded picture
                 # needs a URL.
-                figure_url=figure_url(step) if pose.image and not pose.figure else "",
+                figure_url=figure_url(step)
+                if pose.image and not pose.figure and modification is None
+                else "",
                 teacher_notes=[note for note in notes if note],
             )
         )

@@ -26,13 +26,35 @@ from clients.models import Client
 from routines.models import Routine
 
 LINK_DAYS = 90
-# What `token()` makes: 43 characters of URL-safe base64 (256 bits).
-TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
+# What `token()` makes: a code short enough to type from paper, 13 letters and digits of
+# base32 (RFC 4648: no 0, 1, 8 or 9 to mistake for O, I or B) carrying 64 random bits. Each
+# guess costs a request under the per-IP rate limit (views/player.py), so 2**64 codes stay
+# out of reach. Case, spaces and dashes do not matter when typed.
+CODE_BYTES = 8
+CODE_PATTERN = re.compile(r"[A-Z2-7]{13}")
+# Links made before codes were short carry 43 characters of URL-safe base64 (256 bits);
+# those already printed keep working, and keep printing, until they are turned off.
+LONG_TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
+# What people mistype for a base32 letter: zero for O, one for I, eight for B.
+_TYPED_LOOKALIKES = str.maketrans({"0": "O", "1": "I", "8": "B", "-": None, " ": None})
 _KEY_SALT = "groundwork.routines.practice_link"
 
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def typed_address(url: str) -> str:
+    """The link as printed for typing: no scheme (browsers add it) and no closing slash."""
+    return url.split("://", 1)[-1].rstrip("/")
+
+
+def canonical_token(typed: str) -> str | None:
+    """The token as issued, from what was scanned or typed; None for anything else."""
+    if LONG_TOKEN_PATTERN.fullmatch(typed):
+        return typed
+    code = typed.upper().translate(_TYPED_LOOKALIKES)
+    return code if CODE_PATTERN.fullmatch(code) else None
 
 
 class PracticeLinkQuerySet(models.QuerySet["PracticeLink"]):
@@ -73,14 +95,22 @@ class PracticeLink(models.Model):
         self.created_at, self.expires_at, self.revoked_at = now, now + timedelta(LINK_DAYS), None
         self.opened_count, self.last_opened_at = 0, None
 
+    def _digest(self) -> bytes:
+        return salted_hmac(_KEY_SALT, self.salt, algorithm="sha256").digest()
+
     def _derive(self) -> str:
-        digest = salted_hmac(_KEY_SALT, self.salt, algorithm="sha256").digest()
-        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+        return base64.b32encode(self._digest()[:CODE_BYTES]).rstrip(b"=").decode()
+
+    def _derive_long(self) -> str:
+        return base64.urlsafe_b64encode(self._digest()).rstrip(b"=").decode()
 
     def token(self) -> str | None:
-        """The token to print, or None when the server's key has changed since it was made."""
-        token = self._derive()
-        return token if hmac.compare_digest(hash_token(token), self.token_hash) else None
+        """The token to print, or None when the server's key has changed since it was made.
+        A link made before codes were short prints its long token as before."""
+        for token in (self._derive(), self._derive_long()):
+            if hmac.compare_digest(hash_token(token), self.token_hash):
+                return token
+        return None
 
     def is_live(self, now=None) -> bool:
         now = now or timezone.now()
@@ -96,7 +126,8 @@ class PracticeLink(models.Model):
     @classmethod
     def find_live(cls, token: str) -> "PracticeLink | None":
         """The live link for `token`, or None for anything else (wrong, revoked, expired)."""
-        if not TOKEN_PATTERN.fullmatch(token):
+        token = canonical_token(token)
+        if token is None:
             return None
         wanted = hash_token(token)
         link = (

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
+from clients.demo import CONSENT_TEXT as DEMO_CONSENT_TEXT
 from clients.models import AuditEvent
 from clients.vocabulary import TouchConsent
 from routines import handouts
@@ -25,6 +26,7 @@ from tests.factories import (
     TriggerFactory,
     library_pose,
 )
+from tests.readability import reading_ease
 
 pytestmark = pytest.mark.django_db
 STEP_SLUGS = ["belly-breathing", "butterfly", "childs-pose", "reclined-figure-four"]
@@ -112,16 +114,34 @@ def test_the_handout_never_prints_private_details(world, tailored):
         assert private.lower() not in text.lower(), private
 
 
-def test_the_chosen_modification_adds_to_the_usual_steps(world, tailored):
+def test_a_chosen_version_is_printed_in_place_of_the_pose(world, tailored):
     step = tailored.steps.get(pose__slug="childs-pose")
     step.modification = step.pose.modifications.get(slug="bolster-under-torso")
     step.save()
     text = " ".join(_text(_download(world, world.bob, "routine_handout", tailored).content).split())
-    # The pose's own steps say how to come into the shape; the version follows them.
-    assert "big toes together" in text
-    assert "Your version: Bolster under the torso" in text
-    assert text.index("big toes together") < text.index("Your version")
-    assert "you fold forward with your hips toward your heels" in text
+    # The version is the step: its name heads it, the pose is named only as what it varies,
+    # and the pose's own lines are not printed for it.
+    assert "Bolster under the torso" in text
+    assert "A version of Child's pose" in text
+    assert "big toes together" not in text
+    assert "you fold forward with your hips toward your heels" not in text
+
+
+def test_a_version_with_its_own_lines_prints_them_and_not_the_pose_lines(world, tailored):
+    step = tailored.steps.get(pose__slug="childs-pose")
+    version = step.pose.modifications.get(slug="bolster-under-torso")
+    version.steps = [
+        "If you like, set a bolster lengthwise on your mat.",
+        "You might lower your chest onto it, as slowly as you like.",
+        "Whenever you like, press your hands down and come back up.",
+    ]
+    version.save()
+    step.modification = version
+    step.save()
+    text = " ".join(_text(_download(world, world.bob, "routine_handout", tailored).content).split())
+    assert "set a bolster lengthwise on your mat" in text
+    assert text.index("A version of Child's pose") < text.index("set a bolster lengthwise")
+    assert "big toes together" not in text
 
 
 def test_fonts_are_embedded_and_the_pdf_is_tagged_with_metadata(world, tailored):
@@ -257,6 +277,31 @@ def test_the_consent_form_prints_the_current_version_blank_or_for_a_client(world
         reverse("client_consent_form", args=[world.studio.code, tailored.client.code])
     )
     assert "Rosa Delgado" in _text(filled.content)
+
+
+def test_the_consent_form_offers_the_touch_choice_and_an_optional_emergency_contact(world):
+    ConsentDocumentFactory(studio=world.studio, version=1, text=DEMO_CONSENT_TEXT)
+    pdf = world.client_for(world.bob).get(reverse("consent_form", args=[world.studio.code]))
+    text = _text(pdf.content)
+    # Tick boxes for the three choices the studio records for touch.
+    assert len(TouchConsent.choices) == 3
+    for choice in (
+        "Yes: hands-on help is welcome.",
+        "No: please do not touch me.",
+        "Ask me each time.",
+    ):
+        assert choice in text, choice
+    html = handouts.consent_form_html(world.studio, None, None, handouts.PrintOptions())
+    assert html.split('class="choices"')[1].count('class="box"') == 3
+    assert "Someone to call in an emergency (if you like)" in text
+
+
+def test_the_consent_form_reads_as_easily_as_the_handouts(world):
+    """Flesch reading ease of every word on the printed form: the studio's text (the demo's
+    here) and the form's own lines, read back from the PDF."""
+    ConsentDocumentFactory(studio=world.studio, version=1, text=DEMO_CONSENT_TEXT)
+    pdf = world.client_for(world.bob).get(reverse("consent_form", args=[world.studio.code]))
+    assert reading_ease(_text(pdf.content)) >= 80
 
 
 def test_owner_handout_settings_change_the_handout(world, tailored):

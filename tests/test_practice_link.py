@@ -13,6 +13,7 @@ import pypdfium2
 import pytest
 import zxingcpp
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import URLPattern, reverse
 from django.utils import timezone
 
@@ -112,9 +113,9 @@ def _player(token: str) -> str:
 # --- Token security ----------------------------------------------------------------------
 
 
-def test_a_token_carries_256_random_bits_and_every_link_gets_its_own(world, routine, token):
-    assert re.fullmatch(r"[A-Za-z0-9_-]{43}", token)
-    assert len(base64.urlsafe_b64decode(token + "=")) == 32
+def test_a_code_carries_64_random_bits_and_every_link_gets_its_own(world, routine, token):
+    assert re.fullmatch(r"[A-Z2-7]{13}", token)
+    assert len(base64.b32decode(token + "===")) == 8  # 64 bits
     other_routine = RoutineFactory(studio=world.studio, client=routine.client)
     other = services.practice_link_enable(routine=other_routine, by=world.bob.user)
     assert other.token() != token
@@ -217,11 +218,39 @@ def test_wrong_and_malformed_tokens_get_the_same_kind_404(client, token):
         token[:-1] + ("A" if token[-1] != "A" else "B"),
         "short",
         "x" * 300,
-        token.lower(),
+        token[:12],
     ]:
         response = client.get(_player(wrong))
         assert response.status_code == 404
         assert "This practice link is not open" in response.content.decode()
+
+
+def test_a_typed_code_may_be_lower_case_grouped_or_with_lookalike_digits(client, token):
+    grouped = f"{token[:4]}-{token[4:8]} {token[8:]}".lower()
+    lookalike = token.replace("O", "0").replace("I", "1").replace("B", "8")
+    for typed in (token.lower(), grouped, lookalike):
+        assert client.get(_player(typed)).status_code == 200, typed
+
+
+def test_the_printed_address_is_short_enough_to_type_and_opens_the_player(world, client, link):
+    teacher = world.client_for(world.bob)
+    url = reverse("routine_handout", args=[world.studio.code, link.routine.code])
+    pdf = teacher.get(url + "?illustrations=0&confirmed=1").content
+    text = " ".join(page.get_textpage().get_text_range() for page in pypdfium2.PdfDocument(pdf))
+    address = re.search(r"testserver/p/[A-Z2-7]+", text).group(0)
+    assert len(address) <= 32
+    # Typed as printed: the browser adds the scheme, Django the closing slash.
+    response = client.get(address.removeprefix("testserver"), follow=True)
+    assert response.status_code == 200
+    assert link.routine.title in response.content.decode()
+
+
+def test_a_link_made_before_codes_were_short_still_opens_and_prints(world, client, link):
+    long_token = link._derive_long()
+    PracticeLink.objects.filter(pk=link.pk).update(token_hash=hash_token(long_token))
+    link.refresh_from_db()
+    assert link.token() == long_token
+    assert client.get(_player(long_token)).status_code == 200
 
 
 def test_the_decision_is_a_constant_time_comparison(token):
@@ -467,6 +496,9 @@ def test_the_handouts_qr_code_decodes_to_the_link(world, link, token):
         found += [code.text for code in zxingcpp.read_barcodes(image)]
     expected = "http://testserver" + _player(token)
     assert found == [expected]
+    # The decoded address opens the player.
+    opened = Client().get(found[0].removeprefix("http://testserver"))
+    assert opened.status_code == 200 and link.routine.title in opened.content.decode()
     # And the printed address is the same.
     from pypdf import PdfReader
 
