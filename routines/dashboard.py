@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from clients.models import (
@@ -22,9 +22,14 @@ from clients.models import (
     Session,
     Trigger,
 )
+from clients.safety_rules import PREFERENCE_MATCHES
 from clients.session_services import TEACHING_ROLES, studio_today
 from practice.models import Membership, Studio
-from routines.advisories import routine_safety
+from routines.advisories import (
+    CHECKED_MODIFICATION_FIELDS,
+    CHECKED_POSE_FIELDS,
+    routine_safety,
+)
 from routines.models import Routine, RoutineStep
 
 LIST_SIZE = 8
@@ -159,10 +164,26 @@ def _sessions_for(studio: Studio, membership: Membership) -> QuerySet[Session]:
 
 
 def _my_clients(studio: Studio, membership: Membership) -> QuerySet[Client]:
-    """Instructors look after their care team's clients; owners and assistants the studio's."""
+    """Whose to-dos are hers: owners and assistants look after the studio's active clients; an
+    instructor, those on her care team and those she built a routine for that is in use.
+
+    Not every client she ever added: the creator joins the care team and may leave it, and
+    leaving is how she says a client is no longer hers, so the list honours it. A routine she
+    built (draft or ready) is her work until it is archived: its client's conflicts, ending
+    precautions, consent and absence stay on her list with it, whoever's care team they are in.
+    Both sets are subqueries the database reads once, not joins: a client in both is listed once.
+    """
     clients = Client.objects.for_studio(studio).active()
     if membership.role == Membership.Role.INSTRUCTOR:
-        clients = clients.filter(care_team=membership)
+        care_team = Client.care_team.through.objects.filter(membership=membership)
+        built = (
+            Routine.objects.filter(studio=studio, created_by_id=membership.user_id)
+            .exclude(status=Routine.Status.ARCHIVED)
+            .exclude(client=None)
+        )
+        clients = clients.filter(
+            Q(pk__in=care_team.values("client_id")) | Q(pk__in=built.values("client_id"))
+        )
     return clients
 
 
@@ -196,20 +217,20 @@ def consent_to_resign(studio: Studio, membership: Membership) -> Bounded:
 
 
 def not_seen(studio: Studio, membership: Membership) -> Bounded:
-    """Clients whose last held session is over NOT_SEEN_WEEKS ago, with nothing planned."""
+    """Clients whose last held session is over NOT_SEEN_WEEKS ago, with nothing planned.
+
+    `last_seen_at` is kept on the client (clients_refresh_last_seen), so the database walks
+    one index from the longest absence and stops once the list is full."""
     now = timezone.now()
     planned = Session.objects.filter(
         clients=OuterRef("pk"), status=Session.Status.PLANNED, starts_at__gte=now
     )
-    clients = (
-        _my_clients(studio, membership)
-        .annotate(
-            last_seen=Max("sessions__starts_at", filter=Q(sessions__status=Session.Status.HELD)),
-            has_planned=Exists(planned),
-        )
-        .filter(last_seen__lt=now - timedelta(weeks=NOT_SEEN_WEEKS), has_planned=False)
+    clients = _my_clients(studio, membership).filter(
+        last_seen_at__lt=now - timedelta(weeks=NOT_SEEN_WEEKS)
     )
-    return Bounded.of(clients.select_related("studio").order_by("last_seen", "pk"))
+    return Bounded.of(
+        clients.filter(~Exists(planned)).select_related("studio").order_by("last_seen_at", "pk")
+    )
 
 
 def draft_routines(studio: Studio, membership: Membership) -> Bounded:
@@ -219,6 +240,13 @@ def draft_routines(studio: Studio, membership: Membership) -> Bounded:
         .select_related("studio", "client")
         .order_by("-updated_at", "pk")
     )
+
+
+# What the checker reads, and no more: a client's contact details, a precaution's note and a
+# trigger's words are encrypted, and decrypting them for thirty routines would cost more than
+# the check itself; a pose's instructions and figure are JSON the check never opens.
+CHECKED_CLIENT_FIELDS = ("code", "studio", "preferred_name", "touch_consent", *PREFERENCE_MATCHES)
+CHECKED_STEP_FIELDS = ("routine", "position", "sides", "kept_conflicts", "kept_reason")
 
 
 def safety_conflicts(studio: Studio, membership: Membership) -> Checked:
@@ -234,16 +262,29 @@ def safety_conflicts(studio: Studio, membership: Membership) -> Checked:
     in_force = Precaution.objects.filter(client=OuterRef("client"), start_date__lte=today).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=today)
     )
+    steps = RoutineStep.objects.select_related("pose", "modification").only(
+        *CHECKED_STEP_FIELDS,
+        *(f"pose__{name}" for name in CHECKED_POSE_FIELDS),
+        *(f"modification__{name}" for name in CHECKED_MODIFICATION_FIELDS),
+    )
     candidates = list(
         Routine.objects.for_studio(studio)
         .filter(client__in=_my_clients(studio, membership), is_template=False)
         .exclude(status=Routine.Status.ARCHIVED)
         .filter(Exists(in_force))
         .select_related("studio", "client")
+        .only(
+            "code",
+            "title",
+            "status",
+            "updated_at",
+            "studio",
+            *(f"client__{name}" for name in CHECKED_CLIENT_FIELDS),
+        )
         .prefetch_related(
-            Prefetch("steps", RoutineStep.objects.select_related("pose", "modification")),
-            "client__precautions",
-            "client__triggers",
+            Prefetch("steps", steps),
+            Prefetch("client__precautions", Precaution.objects.defer("note")),
+            Prefetch("client__triggers", Trigger.objects.only("client", "category")),
         )
         .order_by("-updated_at", "pk")[: SAFETY_CHECKED + 1]
     )
