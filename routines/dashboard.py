@@ -30,7 +30,7 @@ from routines.advisories import (
     CHECKED_POSE_FIELDS,
     routine_safety,
 )
-from routines.models import Routine, RoutineStep
+from routines.models import Pose, Routine, RoutineStep
 
 LIST_SIZE = 8
 PRECAUTION_WARNING_DAYS = 14
@@ -189,13 +189,15 @@ def _my_clients(studio: Studio, membership: Membership) -> QuerySet[Client]:
 
 def precautions_ending(studio: Studio, membership: Membership) -> Bounded:
     today = studio_today(studio)
-    clients = _my_clients(studio, membership)
+    # Whose they are is asked row by row (EXISTS), so the database reads the precautions
+    # through their end-date index, a fortnight's worth, instead of every client's in turn.
+    mine = _my_clients(studio, membership).filter(pk=OuterRef("client_id"))
     return Bounded.of(
         Precaution.objects.filter(
-            client__in=clients,
             end_date__gte=today,
             end_date__lte=today + timedelta(days=PRECAUTION_WARNING_DAYS),
         )
+        .filter(Exists(mine))
         .select_related("client__studio")
         .order_by("end_date", "pk")
     )
@@ -255,24 +257,35 @@ def safety_conflicts(studio: Studio, membership: Membership) -> Checked:
 
     Only a precaution in force today raises a conflict, so routines whose client has none are
     left out in the query. The checker itself runs in Python on the SAFETY_CHECKED routines
-    changed most recently, in four queries however many there are: the routines with their
-    clients, their steps with poses and modifications, the clients' precautions and triggers.
+    changed most recently, in five queries however many there are: the routines with their
+    clients, their steps with modifications, the steps' poses, the clients' precautions and
+    triggers. It stops once it has found enough to fill the list and know there are more.
     """
     today = studio_today(studio)
     in_force = Precaution.objects.filter(client=OuterRef("client"), start_date__lte=today).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=today)
     )
-    steps = RoutineStep.objects.select_related("pose", "modification").only(
-        *CHECKED_STEP_FIELDS,
-        *(f"pose__{name}" for name in CHECKED_POSE_FIELDS),
-        *(f"modification__{name}" for name in CHECKED_MODIFICATION_FIELDS),
+    # Poses in a query of their own rather than joined: thirty routines use a few dozen
+    # distinct poses, each then built once and shared by its steps. Modifications stay joined
+    # (most steps have none), so the count of queries is the same whatever the steps hold.
+    steps = (
+        RoutineStep.objects.select_related("modification")
+        .only(
+            *CHECKED_STEP_FIELDS,
+            "pose",
+            *(f"modification__{name}" for name in CHECKED_MODIFICATION_FIELDS),
+        )
+        .prefetch_related(Prefetch("pose", Pose.objects.only(*CHECKED_POSE_FIELDS)))
     )
     candidates = list(
         Routine.objects.for_studio(studio)
-        .filter(client__in=_my_clients(studio, membership), is_template=False)
+        # Asked row by row (EXISTS) as routines come in newest first: an IN list would be
+        # every active client of the studio, built before the first routine is read.
+        .filter(Exists(_my_clients(studio, membership).filter(pk=OuterRef("client_id"))))
+        .filter(is_template=False)
         .exclude(status=Routine.Status.ARCHIVED)
         .filter(Exists(in_force))
-        .select_related("studio", "client")
+        .select_related("client")
         .only(
             "code",
             "title",
@@ -290,10 +303,14 @@ def safety_conflicts(studio: Studio, membership: Membership) -> Checked:
     )
     flagged = []
     for routine in candidates[:SAFETY_CHECKED]:
+        routine.studio = routine.client.studio = studio  # for their links, without a query
         safety = routine_safety(routine, list(routine.steps.all()), today=today, with_fixes=False)
-        if safety is not None and safety.summary.unresolved:
-            routine.unresolved_conflicts = safety.summary.unresolved
+        unresolved = safety.summary.unresolved if safety is not None else 0
+        if unresolved:
+            routine.unresolved_conflicts = unresolved
             flagged.append(routine)
+            if len(flagged) > LIST_SIZE:
+                break  # enough to fill the list and know there are more
     return Checked(
         flagged[:LIST_SIZE],
         more=len(flagged) > LIST_SIZE,

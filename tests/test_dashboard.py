@@ -244,8 +244,11 @@ def _grow(world, rosa, count: int) -> None:
             starts_at=now + timedelta(days=2 + number),
         )
         routine = RoutineFactory(studio=world.studio, created_by=world.bob.user, client=client)
-        # A conflict with the client's precaution, for the safety list.
+        # A conflict with the client's precaution, for the safety list, and a step with a
+        # modification beside it (modifications are read with their steps).
         RoutineStepFactory(routine=routine, pose=library_pose("happy-baby"))
+        child = library_pose("childs-pose")
+        RoutineStepFactory(routine=routine, pose=child, modification=child.modifications.first())
 
 
 def test_the_dashboard_costs_the_same_queries_for_any_number_of_clients_and_sessions(
@@ -258,12 +261,13 @@ def test_the_dashboard_costs_the_same_queries_for_any_number_of_clients_and_sess
     # 1 session, 2 user, 3 memberships with their studios (this one's, and the switcher's);
     # 4 first steps; 5-6 today's sessions and their clients, 7-8 upcoming and their clients,
     # 9 not seen for six weeks, 10 precautions ending, 11 consent to sign again, 12 draft
-    # routines; 13-16 safety: routines, their steps, the clients' precautions and triggers;
-    # 17 two-factor set up? (the session is not saved: nothing in it changed)
-    with django_assert_num_queries(17):
+    # routines; 13-17 safety: routines, their steps (with modifications), the steps' poses,
+    # the clients' precautions and triggers; 18 two-factor set up? (the session is not saved:
+    # nothing in it changed)
+    with django_assert_num_queries(18):
         assert client.get(url).status_code == 200
     _grow(world, busy[0], 12)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         page = client.get(url)
     assert "And more." in page.text
     assert len(dashboard.safety_conflicts(world.studio, world.bob).items) == dashboard.LIST_SIZE
