@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from clients.models import (
@@ -38,6 +38,10 @@ NOT_SEEN_WEEKS = 6
 # The safety checker runs in Python, routine by routine: the dashboard checks at most this many
 # (the ones changed most recently), so the page costs the same at any size of studio.
 SAFETY_CHECKED = 30
+# What a to-do line shows of a client (name and link): a client's other columns include
+# encrypted ones, which would be decrypted for nothing, and wide rows make sorting them slower.
+LISTED_CLIENT_FIELDS = ("code", "studio", "preferred_name")
+LISTED_PRECAUTION_FIELDS = ("code", "client", "condition", "condition_other", "end_date")
 
 
 @dataclass
@@ -48,8 +52,13 @@ class Bounded:
     more: bool
 
     @classmethod
-    def of(cls, queryset: QuerySet) -> "Bounded":
+    def of(cls, queryset: QuerySet, *, studio: Studio | None = None, clients=None) -> "Bounded":
+        """With `studio`, the listed clients (`clients(row)` of each row, or the rows) are
+        given the studio their links need, instead of joining it to every row."""
         rows = list(queryset[: LIST_SIZE + 1])
+        if studio is not None:
+            for row in rows:
+                (clients(row) if clients else row).studio = studio
         return cls(rows[:LIST_SIZE], len(rows) > LIST_SIZE)
 
     def __bool__(self) -> bool:
@@ -198,23 +207,35 @@ def precautions_ending(studio: Studio, membership: Membership) -> Bounded:
             end_date__lte=today + timedelta(days=PRECAUTION_WARNING_DAYS),
         )
         .filter(Exists(mine))
-        .select_related("client__studio")
-        .order_by("end_date", "pk")
+        .select_related("client")
+        .only(*LISTED_PRECAUTION_FIELDS, *(f"client__{name}" for name in LISTED_CLIENT_FIELDS))
+        .order_by("end_date", "pk"),
+        studio=studio,
+        clients=lambda precaution: precaution.client,
     )
 
 
 def consent_to_resign(studio: Studio, membership: Membership) -> Bounded:
-    """Clients who signed an earlier version of the consent text but not the current one."""
-    current = ConsentDocument.objects.filter(studio=studio).order_by("-version").values("pk")[:1]
+    """Clients who signed an earlier version of the consent text but not the current one.
+
+    The current version is looked up first, as a value: inside the query it was a parameter
+    the planner could not weigh, and PostgreSQL joined every signature before sorting. Known,
+    it walks the clients in name order (client_list_idx) and stops once the list is full."""
+    current = (
+        ConsentDocument.objects.filter(studio=studio)
+        .order_by("-version")
+        .values_list("pk", flat=True)
+        .first()
+    )
     signatures = ConsentSignature.objects.filter(client=OuterRef("pk"))
-    clients = _my_clients(studio, membership).annotate(
-        signed_current=Exists(signatures.filter(document=Subquery(current))),
-        signed_earlier=Exists(signatures.exclude(document=Subquery(current))),
+    clients = (
+        _my_clients(studio, membership)
+        .filter(Exists(signatures.exclude(document=current)))
+        .exclude(Exists(signatures.filter(document=current)))
     )
     return Bounded.of(
-        clients.filter(signed_earlier=True, signed_current=False)
-        .select_related("studio")
-        .order_by("preferred_name", "pk")
+        clients.only(*LISTED_CLIENT_FIELDS).order_by("preferred_name", "full_name", "pk"),
+        studio=studio,
     )
 
 
@@ -231,7 +252,10 @@ def not_seen(studio: Studio, membership: Membership) -> Bounded:
         last_seen_at__lt=now - timedelta(weeks=NOT_SEEN_WEEKS)
     )
     return Bounded.of(
-        clients.filter(~Exists(planned)).select_related("studio").order_by("last_seen_at", "pk")
+        clients.filter(~Exists(planned))
+        .only(*LISTED_CLIENT_FIELDS, "last_seen_at")
+        .order_by("last_seen_at", "pk"),
+        studio=studio,
     )
 
 

@@ -260,14 +260,14 @@ def test_the_dashboard_costs_the_same_queries_for_any_number_of_clients_and_sess
     client.get(url)
     # 1 session, 2 user, 3 memberships with their studios (this one's, and the switcher's);
     # 4 first steps; 5-6 today's sessions and their clients, 7-8 upcoming and their clients,
-    # 9 not seen for six weeks, 10 precautions ending, 11 consent to sign again, 12 draft
-    # routines; 13-17 safety: routines, their steps (with modifications), the steps' poses,
-    # the clients' precautions and triggers; 18 two-factor set up? (the session is not saved:
-    # nothing in it changed)
-    with django_assert_num_queries(18):
+    # 9 not seen for six weeks, 10 precautions ending, 11-12 the current consent text and
+    # who should sign it again, 13 draft routines; 14-18 safety: routines, their steps (with
+    # modifications), the steps' poses, the clients' precautions and triggers; 19 two-factor
+    # set up? (the session is not saved: nothing in it changed)
+    with django_assert_num_queries(19):
         assert client.get(url).status_code == 200
     _grow(world, busy[0], 12)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         page = client.get(url)
     assert "And more." in page.text
     assert len(dashboard.safety_conflicts(world.studio, world.bob).items) == dashboard.LIST_SIZE
