@@ -10,14 +10,16 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Count, OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.utils import timezone
 
 from clients.hooks import RECORD_SECTIONS
 from clients.models import (
+    CheckIn,
     Client,
     ConsentDocument,
     ConsentSignature,
+    HomePractice,
     Note,
     Precaution,
     Session,
@@ -89,7 +91,7 @@ def _note(note: Note) -> dict[str, Any]:
 def _sessions(client: Client) -> list[dict[str, Any]]:
     """The client's sessions with their own check-ins; other people in a group stay out."""
     check_ins: dict[int, list] = {}
-    for check_in in client.check_ins.all():
+    for check_in in client.record_check_ins:
         check_ins.setdefault(check_in.session_id, []).append(check_in)
     return [
         {
@@ -99,7 +101,7 @@ def _sessions(client: Client) -> list[dict[str, Any]]:
             "place": session.place,
             "status": session.status,
             "teacher": _person(session.teacher.user) if session.teacher else None,
-            "group_session": len(session.clients.all()) > 1,
+            "group_session": session.attendees > 1,
             "routine_practised": session.routine_snapshot or None,
             "check_ins": [
                 {
@@ -112,15 +114,16 @@ def _sessions(client: Client) -> list[dict[str, Any]]:
                 for check_in in check_ins.get(session.pk, [])
             ],
         }
-        for session in client.sessions.all()
+        for session in client.record_sessions
     ]
 
 
 def record_data(client: Client, membership: Membership) -> dict[str, Any]:
     """The record with dates and codes as Python values (for the printable page).
 
-    Related rows come through the client's related managers, so they can be prefetched (see
-    `load_record` and `studio_record`) instead of queried row by row.
+    Related rows are prefetched (`load_record`, `load_records`, `studio_clients`) into lists
+    named `record_<relation>` rather than into the related managers: a manager's cache costs a
+    queryset per client per kind of row, which was most of a whole-studio export's time.
     """
     today = timezone.localdate()
     return {
@@ -136,7 +139,7 @@ def record_data(client: Client, membership: Membership) -> dict[str, Any]:
             "emergency_contact": client.emergency_contact,
         },
         "goals": client.goals,
-        "care_team": [member.user.get_full_name() for member in client.care_team.all()],
+        "care_team": [member.user.get_full_name() for member in client.record_care_team],
         "preferences": {
             "prefers_eyes_open": client.prefers_eyes_open,
             "prefers_near_door": client.prefers_near_door,
@@ -156,7 +159,7 @@ def record_data(client: Client, membership: Membership) -> dict[str, Any]:
                     "changed_at": change.changed_at,
                     "recorded_by": _person(change.recorded_by),
                 }
-                for change in client.touch_history.all()
+                for change in client.record_touch_history
             ],
         },
         "medical_clearance": {
@@ -164,8 +167,8 @@ def record_data(client: Client, membership: Membership) -> dict[str, Any]:
             "status_label": client.get_medical_clearance_display(),
             "date": client.clearance_date,
         },
-        "precautions": [_precaution(p, today) for p in client.precautions.all()],
-        "triggers": [_trigger(trigger) for trigger in client.triggers.all()],
+        "precautions": [_precaution(p, today) for p in client.record_precautions],
+        "triggers": [_trigger(trigger) for trigger in client.record_triggers],
         "consent_signatures": [
             {
                 "code": signature.code,
@@ -176,7 +179,7 @@ def record_data(client: Client, membership: Membership) -> dict[str, Any]:
                 "witnessed_by": _person(signature.witnessed_by),
                 "recorded_at": signature.recorded_at,
             }
-            for signature in client.signatures.all()
+            for signature in client.record_signatures
         ],
         # On the related manager: owners keep any prefetched notes, instructors are filtered.
         "notes": [_note(note) for note in client.notes.visible_to(membership)],
@@ -191,7 +194,7 @@ def record_data(client: Client, membership: Membership) -> dict[str, Any]:
                 "words": week.words,
                 "recorded_at": week.recorded_at,
             }
-            for week in client.home_practice.all()
+            for week in client.record_home_practice
         ],
         # Parts other apps add (routines tailored for the client): see clients/hooks.py.
         **{section.key: section.data(client) for section in RECORD_SECTIONS},
@@ -213,6 +216,16 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+def json_value(value: date | UUID) -> str:
+    """`json.dumps(..., default=json_value)`: what `jsonable` does, for the values the JSON
+    encoder cannot write itself. The encoder walks the rest in C, which a large export needs."""
+    if isinstance(value, date):  # datetimes too
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def client_record(client: Client, membership: Membership) -> dict[str, Any]:
     """Everything the studio holds on one client that `membership` may read, ready for JSON."""
     return jsonable(record_data(load_record(client), membership))
@@ -229,26 +242,47 @@ def export_header(studio: Studio, membership: Membership) -> dict[str, Any]:
 
 
 def _record_lookups() -> list[str | Prefetch]:
-    """Every part of a record, one query per kind whatever the number of clients."""
+    """Every part of a record, one query per kind whatever the number of clients. Each goes to
+    a plain list (`to_attr`), in the model's own order, as the related manager would give it."""
+    attendees = (
+        Session.clients.through.objects.filter(session_id=OuterRef("pk"))
+        .values("session_id")
+        .annotate(count=Count("*"))
+        .values("count")
+    )
     return [
-        Prefetch("care_team", queryset=Membership.objects.select_related("user")),
         Prefetch(
-            "touch_history", queryset=TouchConsentChange.objects.select_related("recorded_by")
+            "care_team",
+            queryset=Membership.objects.select_related("user"),
+            to_attr="record_care_team",
         ),
-        "precautions",
-        "triggers",
+        Prefetch(
+            "touch_history",
+            queryset=TouchConsentChange.objects.select_related("recorded_by"),
+            to_attr="record_touch_history",
+        ),
+        Prefetch("precautions", queryset=Precaution.objects.all(), to_attr="record_precautions"),
+        Prefetch("triggers", queryset=Trigger.objects.all(), to_attr="record_triggers"),
         Prefetch(
             "signatures",
             queryset=ConsentSignature.objects.select_related("document", "witnessed_by"),
+            to_attr="record_signatures",
         ),
+        # Notes stay on their manager: `Note.visible_to` filters them per member there.
         Prefetch("notes", queryset=Note.objects.select_related("author", "session")),
         "notes__addenda__author",
+        # How many people each session had, counted in the query rather than by loading them.
         Prefetch(
             "sessions",
-            queryset=Session.objects.select_related("teacher__user").prefetch_related("clients"),
+            queryset=Session.objects.select_related("teacher__user").annotate(
+                attendees=Subquery(attendees)
+            ),
+            to_attr="record_sessions",
         ),
-        "check_ins",
-        "home_practice",
+        Prefetch("check_ins", queryset=CheckIn.objects.all(), to_attr="record_check_ins"),
+        Prefetch(
+            "home_practice", queryset=HomePractice.objects.all(), to_attr="record_home_practice"
+        ),
         *(lookup for section in RECORD_SECTIONS for lookup in section.lookups()),
     ]
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -181,6 +181,7 @@ def session_mark_held(*, session: Session, by: User, request: HttpRequest | None
     _ensure_started(session)
     session.status = Session.Status.HELD
     session.save(update_fields=["status", "updated_at"])
+    clients_refresh_last_seen(clients=session.clients.all())
     _audit_each(
         session,
         session.clients.all(),
@@ -474,12 +475,25 @@ def feed_set_client_names(
     return feed
 
 
+def clients_refresh_last_seen(*, clients: QuerySet[Client]) -> None:
+    """Sets each client's `last_seen_at` to the start of their latest held session, in one
+    UPDATE. Only marking a session held makes one (a held session's time and people are a
+    record and never change), so that is where this runs; bulk loads call it once after."""
+    latest_held = (
+        Session.objects.filter(clients=OuterRef("pk"), status=Session.Status.HELD)
+        .order_by("-starts_at")
+        .values("starts_at")[:1]
+    )
+    clients.update(last_seen_at=Subquery(latest_held))
+
+
 def sessions_erase_for(client: Client) -> None:
     """Erasure: check-ins, home practice and the client's sessions go (session notes go with
     the notes). A group session stays for the others, without this person: her names leave
     the practised routine's title and cues, and a routine tailored for her keeps no cue."""
     client.check_ins.all().delete()
     client.home_practice.all().delete()
+    client.last_seen_at = None  # saved with the rest of the emptied record
     # Counted outside the client's own join, which would see only this client in each group.
     mine = Session.objects.filter(pk__in=client.sessions.values("pk"))
     sessions = list(mine.annotate(size=Count("clients")))

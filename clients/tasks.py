@@ -9,13 +9,13 @@ import tempfile
 
 from django_tasks import task
 
-from clients.export import jsonable, load_records, record_data, studio_record
+from clients.export import json_value, load_records, record_data, studio_record
 from clients.models import AuditEvent, Client
 from clients.services import job_fail_if_erased_meanwhile
 from practice import jobs
 from practice.models import BackgroundJob
 
-EXPORT_BATCH_SIZE = 200
+EXPORT_BATCH_SIZE = 500
 Action = AuditEvent.Action
 
 
@@ -47,7 +47,9 @@ def _export(job: BackgroundJob, progress: jobs.Progress) -> jobs.JobResult:
                 )
             )
             for number, client in enumerate(batch):
-                record = json.dumps(jsonable(record_data(client, membership)), ensure_ascii=False)
+                record = json.dumps(
+                    record_data(client, membership), ensure_ascii=False, default=json_value
+                )
                 separator = ",\n    " if start or number else "\n    "
                 out.write((separator + record).encode())
             _audit_batch(job, batch)

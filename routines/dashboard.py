@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from clients.models import (
@@ -22,10 +22,15 @@ from clients.models import (
     Session,
     Trigger,
 )
+from clients.safety_rules import PREFERENCE_MATCHES
 from clients.session_services import TEACHING_ROLES, studio_today
 from practice.models import Membership, Studio
-from routines.advisories import routine_safety
-from routines.models import Routine, RoutineStep
+from routines.advisories import (
+    CHECKED_MODIFICATION_FIELDS,
+    CHECKED_POSE_FIELDS,
+    routine_safety,
+)
+from routines.models import Pose, Routine, RoutineStep
 
 LIST_SIZE = 8
 PRECAUTION_WARNING_DAYS = 14
@@ -33,6 +38,10 @@ NOT_SEEN_WEEKS = 6
 # The safety checker runs in Python, routine by routine: the dashboard checks at most this many
 # (the ones changed most recently), so the page costs the same at any size of studio.
 SAFETY_CHECKED = 30
+# What a to-do line shows of a client (name and link): a client's other columns include
+# encrypted ones, which would be decrypted for nothing, and wide rows make sorting them slower.
+LISTED_CLIENT_FIELDS = ("code", "studio", "preferred_name")
+LISTED_PRECAUTION_FIELDS = ("code", "client", "condition", "condition_other", "end_date")
 
 
 @dataclass
@@ -43,8 +52,13 @@ class Bounded:
     more: bool
 
     @classmethod
-    def of(cls, queryset: QuerySet) -> "Bounded":
+    def of(cls, queryset: QuerySet, *, studio: Studio | None = None, clients=None) -> "Bounded":
+        """With `studio`, the listed clients (`clients(row)` of each row, or the rows) are
+        given the studio their links need, instead of joining it to every row."""
         rows = list(queryset[: LIST_SIZE + 1])
+        if studio is not None:
+            for row in rows:
+                (clients(row) if clients else row).studio = studio
         return cls(rows[:LIST_SIZE], len(rows) > LIST_SIZE)
 
     def __bool__(self) -> bool:
@@ -174,57 +188,90 @@ def _sessions_for(studio: Studio, membership: Membership) -> QuerySet[Session]:
 
 
 def _my_clients(studio: Studio, membership: Membership) -> QuerySet[Client]:
-    """Instructors look after their care team's clients; owners and assistants the studio's."""
+    """Whose to-dos are hers: owners and assistants look after the studio's active clients; an
+    instructor, those on her care team and those she built a routine for that is in use.
+
+    Not every client she ever added: the creator joins the care team and may leave it, and
+    leaving is how she says a client is no longer hers, so the list honours it. A routine she
+    built (draft or ready) is her work until it is archived: its client's conflicts, ending
+    precautions, consent and absence stay on her list with it, whoever's care team they are in.
+    Both sets are subqueries the database reads once, not joins: a client in both is listed once.
+    """
     clients = Client.objects.for_studio(studio).active()
     if membership.role == Membership.Role.INSTRUCTOR:
-        clients = clients.filter(care_team=membership)
+        care_team = Client.care_team.through.objects.filter(membership=membership)
+        built = (
+            Routine.objects.filter(studio=studio, created_by_id=membership.user_id)
+            .exclude(status=Routine.Status.ARCHIVED)
+            .exclude(client=None)
+        )
+        clients = clients.filter(
+            Q(pk__in=care_team.values("client_id")) | Q(pk__in=built.values("client_id"))
+        )
     return clients
 
 
 def precautions_ending(studio: Studio, membership: Membership) -> Bounded:
     today = studio_today(studio)
-    clients = _my_clients(studio, membership)
+    # Whose they are is asked row by row (EXISTS), so the database reads the precautions
+    # through their end-date index, a fortnight's worth, instead of every client's in turn.
+    mine = _my_clients(studio, membership).filter(pk=OuterRef("client_id"))
     return Bounded.of(
         Precaution.objects.filter(
-            client__in=clients,
             end_date__gte=today,
             end_date__lte=today + timedelta(days=PRECAUTION_WARNING_DAYS),
         )
-        .select_related("client__studio")
-        .order_by("end_date", "pk")
+        .filter(Exists(mine))
+        .select_related("client")
+        .only(*LISTED_PRECAUTION_FIELDS, *(f"client__{name}" for name in LISTED_CLIENT_FIELDS))
+        .order_by("end_date", "pk"),
+        studio=studio,
+        clients=lambda precaution: precaution.client,
     )
 
 
 def consent_to_resign(studio: Studio, membership: Membership) -> Bounded:
-    """Clients who signed an earlier version of the consent text but not the current one."""
-    current = ConsentDocument.objects.filter(studio=studio).order_by("-version").values("pk")[:1]
+    """Clients who signed an earlier version of the consent text but not the current one.
+
+    The current version is looked up first, as a value: inside the query it was a parameter
+    the planner could not weigh, and PostgreSQL joined every signature before sorting. Known,
+    it walks the clients in name order (client_list_idx) and stops once the list is full."""
+    current = (
+        ConsentDocument.objects.filter(studio=studio)
+        .order_by("-version")
+        .values_list("pk", flat=True)
+        .first()
+    )
     signatures = ConsentSignature.objects.filter(client=OuterRef("pk"))
-    clients = _my_clients(studio, membership).annotate(
-        signed_current=Exists(signatures.filter(document=Subquery(current))),
-        signed_earlier=Exists(signatures.exclude(document=Subquery(current))),
+    clients = (
+        _my_clients(studio, membership)
+        .filter(Exists(signatures.exclude(document=current)))
+        .exclude(Exists(signatures.filter(document=current)))
     )
     return Bounded.of(
-        clients.filter(signed_earlier=True, signed_current=False)
-        .select_related("studio")
-        .order_by("preferred_name", "pk")
+        clients.only(*LISTED_CLIENT_FIELDS).order_by("preferred_name", "full_name", "pk"),
+        studio=studio,
     )
 
 
 def not_seen(studio: Studio, membership: Membership) -> Bounded:
-    """Clients whose last held session is over NOT_SEEN_WEEKS ago, with nothing planned."""
+    """Clients whose last held session is over NOT_SEEN_WEEKS ago, with nothing planned.
+
+    `last_seen_at` is kept on the client (clients_refresh_last_seen), so the database walks
+    one index from the longest absence and stops once the list is full."""
     now = timezone.now()
     planned = Session.objects.filter(
         clients=OuterRef("pk"), status=Session.Status.PLANNED, starts_at__gte=now
     )
-    clients = (
-        _my_clients(studio, membership)
-        .annotate(
-            last_seen=Max("sessions__starts_at", filter=Q(sessions__status=Session.Status.HELD)),
-            has_planned=Exists(planned),
-        )
-        .filter(last_seen__lt=now - timedelta(weeks=NOT_SEEN_WEEKS), has_planned=False)
+    clients = _my_clients(studio, membership).filter(
+        last_seen_at__lt=now - timedelta(weeks=NOT_SEEN_WEEKS)
     )
-    return Bounded.of(clients.select_related("studio").order_by("last_seen", "pk"))
+    return Bounded.of(
+        clients.filter(~Exists(planned))
+        .only(*LISTED_CLIENT_FIELDS, "last_seen_at")
+        .order_by("last_seen_at", "pk"),
+        studio=studio,
+    )
 
 
 def draft_routines(studio: Studio, membership: Membership) -> Bounded:
@@ -236,38 +283,73 @@ def draft_routines(studio: Studio, membership: Membership) -> Bounded:
     )
 
 
+# What the checker reads, and no more: a client's contact details, a precaution's note and a
+# trigger's words are encrypted, and decrypting them for thirty routines would cost more than
+# the check itself; a pose's instructions and figure are JSON the check never opens.
+CHECKED_CLIENT_FIELDS = ("code", "studio", "preferred_name", "touch_consent", *PREFERENCE_MATCHES)
+CHECKED_STEP_FIELDS = ("routine", "position", "sides", "kept_conflicts", "kept_reason")
+
+
 def safety_conflicts(studio: Studio, membership: Membership) -> Checked:
     """Tailored routines in use (draft or ready) whose steps still conflict with their client's
     precautions, with no reason given for keeping them.
 
     Only a precaution in force today raises a conflict, so routines whose client has none are
     left out in the query. The checker itself runs in Python on the SAFETY_CHECKED routines
-    changed most recently, in four queries however many there are: the routines with their
-    clients, their steps with poses and modifications, the clients' precautions and triggers.
+    changed most recently, in five queries however many there are: the routines with their
+    clients, their steps with modifications, the steps' poses, the clients' precautions and
+    triggers. It stops once it has found enough to fill the list and know there are more.
     """
     today = studio_today(studio)
     in_force = Precaution.objects.filter(client=OuterRef("client"), start_date__lte=today).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=today)
     )
+    # Poses in a query of their own rather than joined: thirty routines use a few dozen
+    # distinct poses, each then built once and shared by its steps. Modifications stay joined
+    # (most steps have none), so the count of queries is the same whatever the steps hold.
+    steps = (
+        RoutineStep.objects.select_related("modification")
+        .only(
+            *CHECKED_STEP_FIELDS,
+            "pose",
+            *(f"modification__{name}" for name in CHECKED_MODIFICATION_FIELDS),
+        )
+        .prefetch_related(Prefetch("pose", Pose.objects.only(*CHECKED_POSE_FIELDS)))
+    )
     candidates = list(
         Routine.objects.for_studio(studio)
-        .filter(client__in=_my_clients(studio, membership), is_template=False)
+        # Asked row by row (EXISTS) as routines come in newest first: an IN list would be
+        # every active client of the studio, built before the first routine is read.
+        .filter(Exists(_my_clients(studio, membership).filter(pk=OuterRef("client_id"))))
+        .filter(is_template=False)
         .exclude(status=Routine.Status.ARCHIVED)
         .filter(Exists(in_force))
-        .select_related("studio", "client")
+        .select_related("client")
+        .only(
+            "code",
+            "title",
+            "status",
+            "updated_at",
+            "studio",
+            *(f"client__{name}" for name in CHECKED_CLIENT_FIELDS),
+        )
         .prefetch_related(
-            Prefetch("steps", RoutineStep.objects.select_related("pose", "modification")),
-            "client__precautions",
-            "client__triggers",
+            Prefetch("steps", steps),
+            Prefetch("client__precautions", Precaution.objects.defer("note")),
+            Prefetch("client__triggers", Trigger.objects.only("client", "category")),
         )
         .order_by("-updated_at", "pk")[: SAFETY_CHECKED + 1]
     )
     flagged = []
     for routine in candidates[:SAFETY_CHECKED]:
+        routine.studio = routine.client.studio = studio  # for their links, without a query
         safety = routine_safety(routine, list(routine.steps.all()), today=today, with_fixes=False)
-        if safety is not None and safety.summary.unresolved:
-            routine.unresolved_conflicts = safety.summary.unresolved
+        unresolved = safety.summary.unresolved if safety is not None else 0
+        if unresolved:
+            routine.unresolved_conflicts = unresolved
             flagged.append(routine)
+            if len(flagged) > LIST_SIZE:
+                break  # enough to fill the list and know there are more
     return Checked(
         flagged[:LIST_SIZE],
         more=len(flagged) > LIST_SIZE,

@@ -92,6 +92,12 @@ def _safe_path(url: str, prefix: str) -> str | None:
     return normal
 
 
+def warm_up() -> None:
+    """Fonts and the print stylesheet set up now, in a server's master process before it forks
+    its workers (gunicorn.conf.py), so no worker pays for them on its first PDF."""
+    _print_setup()
+
+
 @cache
 def _print_setup() -> tuple[FontConfiguration, CSS]:
     """The font configuration and the parsed print stylesheet, shared by every render."""

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from clients import audit
 from clients.models import AuditEvent
-from clients.session_services import studio_today
+from clients.session_services import session_mark_held, studio_today
 from routines import dashboard
 from routines.advisories import routine_safety
 from routines.models import Routine
@@ -115,21 +115,45 @@ def test_clients_who_signed_an_older_consent_are_asked_to_sign_again(world, busy
     assert dashboard.todo_for(world.studio, world.bob).consent_to_resign.items == [rosa]
 
 
+def _held(world, clients, starts_at):
+    """A session recorded as held the way a teacher does it, which keeps `last_seen_at`."""
+    session = SessionFactory(
+        studio=world.studio, teacher=world.bob, clients=clients, starts_at=starts_at
+    )
+    return session_mark_held(session=session, by=world.bob.user)
+
+
 def test_clients_not_seen_for_six_weeks_without_a_plan_are_listed(world, busy):
     _, mei = busy
     tom = ClientFactory(studio=world.studio, preferred_name="Tom")
     tom.care_team.add(world.bob)
     long_ago = timezone.now() - timedelta(weeks=7)
     for client in (tom, mei):
-        SessionFactory(
-            studio=world.studio,
-            teacher=world.bob,
-            clients=[client],
-            starts_at=long_ago,
-            status="held",
-        )
+        _held(world, [client], long_ago)
     # Mei has a session planned next week, so she is not waiting to be asked after.
     assert dashboard.todo_for(world.studio, world.bob).not_seen.items == [tom]
+    assert "last seen" in _page(world, world.bob)
+
+
+def test_marking_a_session_held_keeps_each_clients_last_seen(world, busy):
+    rosa, mei = busy
+    now = timezone.now()
+    recent = _held(world, [rosa, mei], now - timedelta(weeks=1))
+    # An older session recorded late does not move the date back.
+    _held(world, [rosa], now - timedelta(weeks=9))
+    rosa.refresh_from_db()
+    mei.refresh_from_db()
+    assert rosa.last_seen_at == mei.last_seen_at == recent.starts_at
+    assert dashboard.not_seen(world.studio, world.bob).items == []
+
+
+def test_the_longest_absence_comes_first(world, busy):
+    now = timezone.now()
+    clients = [ClientFactory(studio=world.studio) for _ in range(3)]
+    for weeks, client in zip((8, 20, 12), clients, strict=True):
+        client.care_team.add(world.bob)
+        _held(world, [client], now - timedelta(weeks=weeks))
+    assert dashboard.not_seen(world.studio, world.bob).items == [clients[1], clients[2], clients[0]]
 
 
 def test_teachers_see_their_draft_routines_assistants_none_of_the_sensitive_lists(world, busy):
@@ -220,13 +244,7 @@ def _grow(world, rosa, count: int) -> None:
         client.care_team.add(world.bob)
         PrecautionFactory(client=client, end_date=studio_today(world.studio) + timedelta(days=3))
         ConsentSignatureFactory(client=client, document=document)
-        held = SessionFactory(
-            studio=world.studio,
-            teacher=world.bob,
-            clients=[client, rosa],
-            starts_at=now - timedelta(weeks=8, days=number),
-            status="held",
-        )
+        held = _held(world, [client, rosa], now - timedelta(weeks=8, days=number))
         CheckInFactory(session=held, client=client)
         SessionFactory(studio=world.studio, teacher=world.bob, clients=[client], starts_at=now)
         SessionFactory(
@@ -236,8 +254,11 @@ def _grow(world, rosa, count: int) -> None:
             starts_at=now + timedelta(days=2 + number),
         )
         routine = RoutineFactory(studio=world.studio, created_by=world.bob.user, client=client)
-        # A conflict with the client's precaution, for the safety list.
+        # A conflict with the client's precaution, for the safety list, and a step with a
+        # modification beside it (modifications are read with their steps).
         RoutineStepFactory(routine=routine, pose=library_pose("happy-baby"))
+        child = library_pose("childs-pose")
+        RoutineStepFactory(routine=routine, pose=child, modification=child.modifications.first())
 
 
 def test_the_dashboard_costs_the_same_queries_for_any_number_of_clients_and_sessions(
@@ -249,14 +270,52 @@ def test_the_dashboard_costs_the_same_queries_for_any_number_of_clients_and_sess
     client.get(url)
     # 1 session, 2 user, 3 memberships with their studios (this one's, and the switcher's);
     # 4 first steps; 5-6 today's sessions and their clients, 7-8 upcoming and their clients,
-    # 9 not seen for six weeks, 10 precautions ending, 11 consent to sign again, 12 draft
-    # routines; 13-16 safety: routines, their steps, the clients' precautions and triggers;
-    # 17 one audit entry per client shown, in one insert; 18 two-factor set up? (the session
-    # is not saved: nothing in it changed)
-    with django_assert_num_queries(18):
+    # 9 not seen for six weeks, 10 precautions ending, 11-12 the current consent text and
+    # who should sign it again, 13 draft routines; 14-18 safety: routines, their steps (with
+    # modifications), the steps' poses, the clients' precautions and triggers; 19 one audit
+    # entry per client shown, in one insert; 20 two-factor set up? (the session is not saved:
+    # nothing in it changed)
+    with django_assert_num_queries(20):
         assert client.get(url).status_code == 200
     _grow(world, busy[0], 12)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(20):
         page = client.get(url)
     assert "And more." in page.text
     assert len(dashboard.safety_conflicts(world.studio, world.bob).items) == dashboard.LIST_SIZE
+
+
+def test_an_instructor_sees_the_conflicts_of_a_routine_she_built_outside_her_care_team(world, busy):
+    """She added Ruth and built her routine; Ruth's care team is someone else's (or nobody's)."""
+    ruth = ClientFactory(studio=world.studio, preferred_name="Ruth", created_by=world.bob.user)
+    today = studio_today(world.studio)
+    PrecautionFactory(client=ruth, end_date=today + timedelta(days=5))
+    built = _tailored(world, ruth, "happy-baby", title="Ruth at home", created_by=world.bob.user)
+    todo = dashboard.todo_for(world.studio, world.bob)
+    assert todo.safety_conflicts.items == [built]
+    # Her routine rests on Ruth's precautions: their end is hers to know about too.
+    assert [p.client for p in todo.precautions_ending.items] == [ruth]
+    assert "Ruth at home" in _page(world, world.bob)
+
+
+def test_a_client_is_no_longer_hers_once_she_left_the_care_team_and_archived_her_routine(
+    world, busy
+):
+    ruth = ClientFactory(studio=world.studio, preferred_name="Ruth", created_by=world.bob.user)
+    PrecautionFactory(client=ruth, end_date=studio_today(world.studio) + timedelta(days=5))
+    _tailored(world, ruth, "happy-baby", created_by=world.bob.user, status=Routine.Status.ARCHIVED)
+    # Someone else's routine for Ruth is not Bob's to check.
+    _tailored(world, ruth, "happy-baby", created_by=world.alice.user)
+    bob = dashboard.todo_for(world.studio, world.bob)
+    assert bob.precautions_ending.items == [] and bob.safety_conflicts.items == []
+    alice = dashboard.todo_for(world.studio, world.alice)
+    assert len(alice.precautions_ending.items) == 1 and len(alice.safety_conflicts.items) == 1
+
+
+def test_a_client_in_her_care_team_with_routines_she_built_is_listed_once(world, busy):
+    rosa, _ = busy
+    first = ConsentDocumentFactory(studio=world.studio, version=1)
+    ConsentSignatureFactory(client=rosa, document=first)
+    ConsentDocumentFactory(studio=world.studio, version=2)
+    for _ in range(2):
+        RoutineFactory(studio=world.studio, client=rosa, created_by=world.bob.user)
+    assert dashboard.todo_for(world.studio, world.bob).consent_to_resign.items == [rosa]

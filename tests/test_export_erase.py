@@ -239,6 +239,23 @@ def test_the_owner_downloads_every_record_on_file(world, noor):
     assert "Quentin" not in response.text and "Erased client" not in response.text
 
 
+def test_each_record_in_the_studio_export_is_the_one_client_export(world, noor):
+    """The studio file is written record by record for speed; what each record holds is the
+    same as a one-client export, group sessions and check-ins included."""
+    ola = ClientFactory(studio=world.studio, preferred_name="Ola")
+    PrecautionFactory(client=ola)
+    pair = SessionFactory(studio=world.studio, teacher=world.bob, clients=[noor, ola])
+    alone = SessionFactory(studio=world.studio, teacher=world.bob, clients=[ola])
+    CheckInFactory(session=pair, client=ola)
+    HomePracticeFactory(client=ola)
+    exported = {c["code"]: c for c in _json(_studio_export(world, world.alice))["clients"]}
+    for person in (noor, ola):
+        one = client_record(Client.objects.get(pk=person.pk), world.alice)
+        assert exported[str(person.code)] == one
+    groups = {s["code"]: s["group_session"] for s in exported[str(ola.code)]["sessions"]}
+    assert groups == {str(pair.code): True, str(alone.code): False}
+
+
 def test_the_studio_export_is_audited_once_for_the_studio_and_once_per_client(world, noor):
     other = ClientFactory(studio=world.studio)
     _studio_export(world, world.alice)
