@@ -1,0 +1,417 @@
+"""One body model: what a pose's figure does to each joint, read from the angles that draw it.
+
+The safety checker (routines/safety.py) compares these numbers with a client's limits, so the
+figure a teacher sees and the shape the checker judges are one and the same. Each shape is
+derived once per figure (memoised by the figure's canonical JSON) and then mirrored for the
+side a step is done on: pure computation, no queries.
+
+Conventions, in degrees:
+- hip flexion: thigh forward of the trunk line (0 standing, 90 sitting on a chair, 120+ hugging
+  the knees); negative is extension, the thigh behind the body.
+- hip adduction: the thigh drawn toward (positive) or past the midline; negative is abduction.
+  The knee crosses the body's midline at about 10° (hips 16 cm apart, thigh 44 cm).
+- hip rotation: positive is external ("knee turned out"), negative internal.
+- spine flexion: forward rounding (negative is a backbend); twist and side-bend by size.
+
+Properties no angle carries stay data on the shape, as its movement words: eyes closed,
+breath retention, a passive end-range stretch, hands-on help the teacher offers.
+"""
+
+import json
+import math
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from functools import lru_cache
+
+from routines.figures import POSITION_FIGURES, canonical, merge
+from routines.figures.adjust import _limb_angles
+from routines.figures.body import SIDES, THIGH, _angles, pose_body
+from routines.figures.geometry import Mat, Vec, apply, length, sub, unit
+from routines.vocabulary import Movement, Sides
+
+M = Movement
+
+# How close to the floor (cm, after the figure is lowered onto it) a part must be to rest on it.
+ON_FLOOR = 6.0
+# The knee crosses the midline at this adduction: hips 16 cm apart, thigh 44 cm long.
+MIDLINE_ADDUCTION = round(math.degrees(math.asin(8.0 / THIGH)))
+
+
+class Place(StrEnum):
+    SUPINE = "supine"
+    PRONE = "prone"
+    SIDE_LYING = "side_lying"
+    KNEELING = "kneeling"
+    SEATED_FLOOR = "seated_floor"
+    SEATED_CHAIR = "seated_chair"
+    STANDING = "standing"
+    INVERTED = "inverted"
+
+
+PLACE_WORDS = {
+    Place.SUPINE: "lying on the back",
+    Place.PRONE: "lying on the front",
+    Place.SIDE_LYING: "lying on the side",
+    Place.KNEELING: "kneeling",
+    Place.SEATED_FLOOR: "sitting on the floor",
+    Place.SEATED_CHAIR: "sitting on a chair",
+    Place.STANDING: "standing",
+    Place.INVERTED: "upside down",
+}
+
+
+@dataclass(frozen=True)
+class Hip:
+    flexion: float
+    adduction: float
+    rotation: float
+
+    @property
+    def extension(self) -> float:
+        return -self.flexion
+
+    @property
+    def abduction(self) -> float:
+        return -self.adduction
+
+    @property
+    def internal_rotation(self) -> float:
+        return -self.rotation
+
+
+@dataclass(frozen=True)
+class Knee:
+    flexion: float
+    # Body weight goes through it: kneeling on it, or standing on that leg.
+    bears_weight: bool
+    # The shin rests on the floor under the body (a kneeling knee, a pigeon's front shin).
+    kneels: bool
+
+
+@dataclass(frozen=True)
+class Leg:
+    hip: Hip
+    knee: Knee
+    # The leg holds itself up against gravity (a lifted leg, a clamshell's top knee).
+    active: bool
+
+
+@dataclass(frozen=True)
+class Spine:
+    flexion: float
+    twist: float
+    side_bend: float
+    # The trunk's weight bends it: an upright or standing fold, not a spine resting on the floor.
+    loaded: bool
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What one version of a pose does, for one side (`legs["left"]`, `legs["right"]`)."""
+
+    legs: dict[str, Leg]
+    spine: Spine
+    place: Place
+    head_below_heart: bool
+    # The shape leans on the floor, a wall or a prop rather than being held by the muscles.
+    supported: bool
+    # Words angles cannot carry (eyes closed, breath held, end-range stretch, hands-on help).
+    marks: frozenset[str]
+    legs_apart: bool
+    forehead_down: bool
+    # The pelvis higher than the chest with the head below it (a bridge on a block).
+    hips_above_heart: bool
+    # The trunk leans well forward of upright (folded over the knees, on hands and knees).
+    folded_forward: bool
+    # Legs whose shin or knee carries the body while the knee is bent (kneeling, pigeon).
+    loaded_shins: frozenset[str]
+
+    def shin_loaded(self, side: str) -> bool:
+        return side in self.loaded_shins
+
+    @property
+    def asymmetric_load(self) -> bool:
+        """Weight through an uneven pelvis: one leg forward and the other back, loaded."""
+        left, right = self.legs["left"], self.legs["right"]
+        loaded = any(leg.knee.bears_weight for leg in (left, right)) or bool(self.loaded_shins)
+        return loaded and abs(left.hip.flexion - right.hip.flexion) > 45
+
+    @property
+    def lying(self) -> bool:
+        return self.place in (Place.SUPINE, Place.PRONE, Place.SIDE_LYING)
+
+    def mirrored(self) -> "Shape":
+        return replace(
+            self,
+            legs={"left": self.legs["right"], "right": self.legs["left"]},
+            loaded_shins=frozenset(
+                "left" if side == "right" else "right" for side in self.loaded_shins
+            ),
+            spine=replace(self.spine, twist=-self.spine.twist, side_bend=-self.spine.side_bend),
+        )
+
+
+# Movement words that no angle carries: kept from the pose's and the version's tags.
+MARKS = frozenset(
+    {
+        M.BREATH_RETENTION,
+        M.END_RANGE_STRETCH,
+        M.EYES_CLOSED_OR_FOREHEAD_DOWN,
+        M.HANDS_ON_HELP,
+    }
+)
+
+# Which side each both-sides library figure shows, by the step's side label: the side named is
+# the leg that leads (front leg of a lunge or pigeon, crossed ankle of a figure four, the lifted
+# leg) or the way the knees or the trunk turn (twists, windshield wipers).
+DRAWN_SIDE: dict[str, str] = {
+    # Knees fall to the left: the right leg lies on top, turned in and drawn across.
+    "reclined-twist": Sides.LEFT,
+    # Knees sway to the left: the right hip turns in, the left out.
+    "windshield-wiper-legs": Sides.LEFT,
+    # The top (left) leg is the one that opens.
+    "side-lying-clamshell": Sides.LEFT,
+}
+# Every other figure shows its right side: the right leg in front (lunges, pigeon, Warrior II),
+# crossed (figure four), lifted or stretched (hamstring, leg to the side, half frog), or the
+# right arm threading under (Thread the needle), the trunk turning right (chair twist).
+DEFAULT_DRAWN_SIDE = Sides.RIGHT
+
+
+def _transposed(m: Mat) -> Mat:
+    return tuple(zip(*m, strict=True))  # type: ignore[return-value]
+
+
+def _leg(figure: dict, body, side: str) -> tuple[Hip, float]:
+    joints = figure.get("joints", {})
+    points = body.points
+    sign = SIDES[side]
+    frame = body.frames["pelvis"]
+    hip_point, knee_point, ankle = (points[f"{side}_{part}"] for part in ("hip", "knee", "ankle"))
+    solved = _limb_angles(frame, hip_point, knee_point, ankle, sign, leg=True)
+    # A straight leg has no shin to show its turn: the figure's own rotation holds it.
+    rotation = solved.get("rotate", _angles(joints, "hip", side).get("rotate", 0))
+    if f"{side}_foot" not in figure.get("reach", {}) and solved["bend"] > 1:
+        rotation = _angles(joints, "hip", side).get("rotate", rotation)
+    hip = Hip(flexion=solved["flex"], adduction=-solved["abduct"], rotation=rotation)
+    return hip, solved["bend"]
+
+
+def _height(point: Vec) -> float:
+    return point[1]
+
+
+def _place(body, figure: dict) -> Place:
+    """Where the body is, from the heights of its parts above the floor (after the figure is
+    lowered onto it), the trunk's slope and which way the chest faces."""
+    points = body.points
+    pelvis, chest, head = (_height(points[name]) for name in ("pelvis", "chest", "head"))
+    knee = min(_height(points[f"{side}_knee"]) for side in SIDES)
+    ankle = min(_height(points[f"{side}_ankle"]) for side in SIDES)
+    trunk = unit(sub(points["neck"], points["pelvis"]))
+    deepest_hip = max(_hip_flexion(body, side) for side in SIDES)
+    if knee < 22 and (knee < pelvis - 20 or deepest_hip > 100):
+        return Place.KNEELING
+    if _has_chair_seat(figure):
+        return Place.SEATED_CHAIR
+    if ankle < 15 and pelvis > 55 and knee < pelvis:
+        return Place.STANDING
+    if (chest < 35 and head < 35) or abs(trunk[1]) < 0.45:
+        front = apply(body.frames["thorax"], (1.0, 0.0, 0.0))
+        if front[1] > 0.5:
+            return Place.SUPINE
+        if front[1] < -0.5:
+            return Place.PRONE
+        return Place.SIDE_LYING
+    if head < pelvis - 30:
+        return Place.INVERTED
+    if pelvis < 40:
+        return Place.SEATED_FLOOR
+    return Place.STANDING
+
+
+def _hip_flexion(body, side: str) -> float:
+    thigh = apply(_transposed(body.frames["pelvis"]), unit(sub(body.points[f"{side}_knee"], body.points[f"{side}_hip"])))
+    return math.degrees(math.atan2(thigh[0], -thigh[1]))
+
+
+def _has_chair_seat(figure: dict) -> bool:
+    return any(
+        p.get("kind") == "chair" and p.get("under") == "pelvis" for p in figure.get("props", [])
+    )
+
+
+@lru_cache(maxsize=1024)
+def _derive(figure_json: str, marks: frozenset[str]) -> Shape:
+    figure = json.loads(figure_json)
+    shapes = [figure]
+    if figure.get("end"):
+        start = {k: v for k, v in figure.items() if k != "end"}
+        shapes = [start, merge(start, figure["end"])]
+    derived = [_one_shape(shape, marks) for shape in shapes]
+    return derived[0] if len(derived) == 1 else _widest(derived)
+
+
+def _widest(shapes: list[Shape]) -> Shape:
+    """A pose that moves between two shapes (cat and cow) goes as far as each one does."""
+
+    def far(values: list[float]) -> float:
+        return max(values, key=abs)
+
+    first = shapes[0]
+    legs = {}
+    for side in SIDES:
+        each = [s.legs[side] for s in shapes]
+        legs[side] = Leg(
+            Hip(
+                flexion=far([leg.hip.flexion for leg in each]),
+                adduction=max(leg.hip.adduction for leg in each),
+                rotation=far([leg.hip.rotation for leg in each]),
+            ),
+            Knee(
+                flexion=max(leg.knee.flexion for leg in each),
+                bears_weight=any(leg.knee.bears_weight for leg in each),
+                kneels=any(leg.knee.kneels for leg in each),
+            ),
+            active=any(leg.active for leg in each),
+        )
+    spines = [s.spine for s in shapes]
+    return replace(
+        first,
+        legs=legs,
+        spine=Spine(
+            flexion=max(s.flexion for s in spines),
+            twist=far([s.twist for s in spines]),
+            side_bend=far([s.side_bend for s in spines]),
+            loaded=any(s.loaded for s in spines),
+        ),
+        head_below_heart=any(s.head_below_heart for s in shapes),
+        legs_apart=any(s.legs_apart for s in shapes),
+        forehead_down=any(s.forehead_down for s in shapes),
+        hips_above_heart=any(s.hips_above_heart for s in shapes),
+        folded_forward=any(s.folded_forward for s in shapes),
+        loaded_shins=frozenset().union(*(s.loaded_shins for s in shapes)),
+        # The deepest of the two: cow's backbend is kept as a negative minimum below.
+        supported=all(s.supported for s in shapes),
+    )
+
+
+def _one_shape(figure: dict, marks: frozenset[str]) -> Shape:
+    body = pose_body(figure)
+    points = body.points
+    trunk = unit(sub(points["neck"], points["pelvis"]))
+    place = _place(body, figure)
+    spine_angles = _angles(figure.get("joints", {}), "spine")
+    props = figure.get("props", [])
+    lying = place in (Place.SUPINE, Place.PRONE, Place.SIDE_LYING)
+    legs = {}
+    for side in SIDES:
+        hip, bend = _leg(figure, body, side)
+        knee_height = _height(points[f"{side}_knee"])
+        ankle_height = _height(points[f"{side}_ankle"])
+        toe_height = _height(points[f"{side}_toe"])
+        kneels = not lying and knee_height < ON_FLOOR + 6 and place != Place.SEATED_FLOOR
+        foot_down = min(ankle_height, toe_height) < ON_FLOOR + 4
+        bears = kneels or (place == Place.STANDING and foot_down)
+        # A leg off the floor and off any prop, with no hand or strap holding it, lifts itself.
+        held = f"{side}_foot" in figure.get("reach", {}) or any(
+            p.get("kind") in ("strap", "wall", "block", "bolster", "cushion", "chair", "blanket")
+            and _touches(p, side)
+            for p in props
+        )
+        lowest = min(knee_height, ankle_height, toe_height)
+        active = not held and lowest > ON_FLOOR + 8 and place != Place.SEATED_CHAIR
+        legs[side] = Leg(hip, Knee(flexion=bend, bears_weight=bears, kneels=kneels), active)
+    head = points["head"]
+    chest = points["chest"]
+    head_below_heart = _height(head) < _height(chest) - 8 and not lying
+    loaded = not lying and abs(trunk[1]) > 0.2
+    spine = Spine(
+        flexion=spine_angles.get("flex", 0),
+        twist=spine_angles.get("twist", 0),
+        side_bend=spine_angles.get("side", 0),
+        loaded=loaded,
+    )
+    face = points["face"]
+    forehead_down = (
+        _height(head) < 20 and _height(face) < _height(head) - 3 and place != Place.SUPINE
+    )
+    apart = min(legs[s].hip.abduction for s in SIDES) > 20 or (
+        sum(legs[s].hip.abduction for s in SIDES) > 45
+    )
+    supported = lying or place == Place.SEATED_CHAIR or bool(props)
+    loaded_shins = frozenset(
+        side
+        for side in SIDES
+        if not lying
+        and legs[side].knee.flexion >= 60
+        and _height(points[f"{side}_knee"]) < ON_FLOOR + 6
+        and _height(points["pelvis"]) < _height(points[f"{side}_knee"]) + 45
+    )
+    return Shape(
+        legs=legs,
+        spine=spine,
+        place=place,
+        head_below_heart=head_below_heart,
+        supported=supported,
+        marks=marks,
+        legs_apart=apart,
+        forehead_down=forehead_down,
+        hips_above_heart=_height(points["pelvis"]) > _height(chest) + 8
+        and _height(head) < _height(chest) + 5,
+        folded_forward=trunk[1] < 0.75,
+        loaded_shins=loaded_shins,
+    )
+
+
+def _touches(prop: dict, side: str) -> bool:
+    """A prop placed at or under a part of this leg holds it."""
+    named = [prop.get(key) for key in ("under", "at", "to")]
+    flat: list[str] = []
+    for item in named:
+        if isinstance(item, list):
+            flat += item
+        elif isinstance(item, str):
+            flat.append(item)
+    return any(
+        name.startswith(f"{side}_") and name.split("_")[1] in ("knee", "ankle", "foot", "shin")
+        for name in flat
+    )
+
+
+def shape_of(figure: dict, marks: frozenset[str] = frozenset()) -> Shape:
+    """The drawn figure's shape, as it is drawn (the side it shows)."""
+    return _derive(canonical(figure), frozenset(marks) & MARKS)
+
+
+def figure_of(pose, modification=None) -> dict:
+    if modification is not None and modification.figure:
+        return modification.figure
+    return pose.figure or POSITION_FIGURES[pose.position]
+
+
+def marks_of(pose, modification=None) -> frozenset[str]:
+    words = set(pose.attributes)
+    if modification is not None:
+        words = (words - set(modification.removes) - set(modification.reduces)) | set(
+            modification.adds
+        )
+    return frozenset(words) & MARKS
+
+
+def drawn_side(pose) -> str:
+    return DRAWN_SIDE.get(pose.slug, DEFAULT_DRAWN_SIDE)
+
+
+def step_shapes(pose, modification, sides: str) -> list[tuple[str, Shape]]:
+    """The shape for each side the step is done on: ("left", shape), ("right", shape), or
+    ("", shape) when the pose has no sides."""
+    shape = shape_of(figure_of(pose, modification), marks_of(pose, modification))
+    if sides in (Sides.NOT_APPLICABLE, "") or not pose.both_sides:
+        return [("", shape)]
+    shown = drawn_side(pose)
+    other = shape.mirrored()
+    by_side = {shown: shape, (Sides.LEFT if shown == Sides.RIGHT else Sides.RIGHT): other}
+    if sides == Sides.BOTH:
+        return [(Sides.RIGHT, by_side[Sides.RIGHT]), (Sides.LEFT, by_side[Sides.LEFT])]
+    return [(sides, by_side[sides])]
