@@ -156,7 +156,7 @@ RULES: dict[str, Rule] = {
     ),
     Condition.SI_JOINT: Rule(
         limits=(
-            Limit(M.HIP_ABDUCTION, "wide_legs", 70, margin=20),
+            Limit(M.HIP_ABDUCTION, "wide_legs", 60, margin=20),
             Limit(M.TWIST, "twist", 30, margin=15),
             Limit(M.SPINAL_FLEXION, "loaded_spine_flexion", 20, margin=10),
             Limit(M.ASYMMETRIC_PELVIS, "asymmetric_load"),
@@ -188,6 +188,8 @@ RULES: dict[str, Rule] = {
     Condition.OSTEOPOROSIS: Rule(
         limits=(
             Limit(M.SPINAL_FLEXION, "loaded_spine_flexion", 20, margin=10),
+            # Extreme flexion, loaded or not, was implicated in the case series.
+            Limit(M.SPINAL_FLEXION, "spine_flexion", 30, margin=10),
             Limit(M.SPINAL_EXTENSION, "spine_extension", 20, margin=10),
         ),
         source=OSTEOPOROSIS,
@@ -201,7 +203,8 @@ RULES: dict[str, Rule] = {
             Limit(M.PRONE, "prone"),
             Limit(M.TWIST, "twist", 45, margin=15),
             Limit(M.INVERSION, "inversion"),
-            Limit(M.SPINAL_EXTENSION, "spine_extension", 20, margin=10),
+            # Deep backbends; a cow-shape or a supported chest opener stays under it.
+            Limit(M.SPINAL_EXTENSION, "spine_extension", 30, margin=10),
             Limit(M.BREATH_RETENTION, "breath_retention"),
             Limit(M.END_RANGE_STRETCH, "end_range_stretch"),
             # Sources disagree about lying on the back late in pregnancy.

@@ -33,6 +33,8 @@ M = Movement
 
 # How close to the floor (cm, after the figure is lowered onto it) a part must be to rest on it.
 ON_FLOOR = 6.0
+# How far (cm) a knee must be behind the pelvis for the leg to count as stepped back.
+BEHIND = 8.0
 # The knee crosses the midline at this adduction: hips 16 cm apart, thigh 44 cm long.
 MIDLINE_ADDUCTION = round(math.degrees(math.asin(8.0 / THIGH)))
 
@@ -94,6 +96,10 @@ class Leg:
     knee: Knee
     # The leg holds itself up against gravity (a lifted leg, a clamshell's top knee).
     active: bool
+    # The knee is well behind the pelvis, in the direction the body faces (a lunge's back leg).
+    behind: bool = False
+    # The leg is lifted out to the side against gravity (side-lying top leg, standing lift).
+    lifts_out: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,7 +125,7 @@ class Shape:
     marks: frozenset[str]
     legs_apart: bool
     forehead_down: bool
-    # The pelvis higher than the chest with the head below it (a bridge on a block).
+    # Upside down or folded down while standing: the head well below the pelvis.
     hips_above_heart: bool
     # The trunk leans well forward of upright (folded over the knees, on hands and knees).
     folded_forward: bool
@@ -133,8 +139,11 @@ class Shape:
     def asymmetric_load(self) -> bool:
         """Weight through an uneven pelvis: one leg forward and the other back, loaded."""
         left, right = self.legs["left"], self.legs["right"]
-        loaded = any(leg.knee.bears_weight for leg in (left, right)) or bool(self.loaded_shins)
-        return loaded and abs(left.hip.flexion - right.hip.flexion) > 45
+        if self.place not in (Place.KNEELING, Place.SEATED_FLOOR, Place.STANDING):
+            return False
+        return abs(left.hip.flexion - right.hip.flexion) > 45 or (
+            self.place == Place.STANDING and left.lifts_out != right.lifts_out
+        )
 
     @property
     def lying(self) -> bool:
@@ -209,11 +218,11 @@ def _place(body, figure: dict) -> Place:
     knee = min(_height(points[f"{side}_knee"]) for side in SIDES)
     ankle = min(_height(points[f"{side}_ankle"]) for side in SIDES)
     trunk = unit(sub(points["neck"], points["pelvis"]))
+    if _has_chair_seat(figure):
+        return Place.SEATED_CHAIR
     deepest_hip = max(_hip_flexion(body, side) for side in SIDES)
     if knee < 22 and (knee < pelvis - 20 or deepest_hip > 100):
         return Place.KNEELING
-    if _has_chair_seat(figure):
-        return Place.SEATED_CHAIR
     if ankle < 15 and pelvis > 55 and knee < pelvis:
         return Place.STANDING
     if (chest < 35 and head < 35) or abs(trunk[1]) < 0.45:
@@ -242,58 +251,14 @@ def _has_chair_seat(figure: dict) -> bool:
 
 
 @lru_cache(maxsize=1024)
-def _derive(figure_json: str, marks: frozenset[str]) -> Shape:
+def _derive(figure_json: str, marks: frozenset[str]) -> tuple["Shape", ...]:
+    """The start shape, and the end shape when the pose moves between two (cat and cow): a
+    limit is met if either of them meets it."""
     figure = json.loads(figure_json)
-    shapes = [figure]
-    if figure.get("end"):
-        start = {k: v for k, v in figure.items() if k != "end"}
-        shapes = [start, merge(start, figure["end"])]
-    derived = [_one_shape(shape, marks) for shape in shapes]
-    return derived[0] if len(derived) == 1 else _widest(derived)
-
-
-def _widest(shapes: list[Shape]) -> Shape:
-    """A pose that moves between two shapes (cat and cow) goes as far as each one does."""
-
-    def far(values: list[float]) -> float:
-        return max(values, key=abs)
-
-    first = shapes[0]
-    legs = {}
-    for side in SIDES:
-        each = [s.legs[side] for s in shapes]
-        legs[side] = Leg(
-            Hip(
-                flexion=far([leg.hip.flexion for leg in each]),
-                adduction=max(leg.hip.adduction for leg in each),
-                rotation=far([leg.hip.rotation for leg in each]),
-            ),
-            Knee(
-                flexion=max(leg.knee.flexion for leg in each),
-                bears_weight=any(leg.knee.bears_weight for leg in each),
-                kneels=any(leg.knee.kneels for leg in each),
-            ),
-            active=any(leg.active for leg in each),
-        )
-    spines = [s.spine for s in shapes]
-    return replace(
-        first,
-        legs=legs,
-        spine=Spine(
-            flexion=max(s.flexion for s in spines),
-            twist=far([s.twist for s in spines]),
-            side_bend=far([s.side_bend for s in spines]),
-            loaded=any(s.loaded for s in spines),
-        ),
-        head_below_heart=any(s.head_below_heart for s in shapes),
-        legs_apart=any(s.legs_apart for s in shapes),
-        forehead_down=any(s.forehead_down for s in shapes),
-        hips_above_heart=any(s.hips_above_heart for s in shapes),
-        folded_forward=any(s.folded_forward for s in shapes),
-        loaded_shins=frozenset().union(*(s.loaded_shins for s in shapes)),
-        # The deepest of the two: cow's backbend is kept as a negative minimum below.
-        supported=all(s.supported for s in shapes),
-    )
+    if not figure.get("end"):
+        return (_one_shape(figure, marks),)
+    start = {key: value for key, value in figure.items() if key != "end"}
+    return (_one_shape(start, marks), _one_shape(merge(start, figure["end"]), marks))
 
 
 def _one_shape(figure: dict, marks: frozenset[str]) -> Shape:
@@ -304,28 +269,53 @@ def _one_shape(figure: dict, marks: frozenset[str]) -> Shape:
     spine_angles = _angles(figure.get("joints", {}), "spine")
     props = figure.get("props", [])
     lying = place in (Place.SUPINE, Place.PRONE, Place.SIDE_LYING)
+    forward = apply(body.frames["pelvis"], (1.0, 0.0, 0.0))
+    facing = unit((forward[0], 0.0, forward[2]))
     legs = {}
     for side in SIDES:
         hip, bend = _leg(figure, body, side)
         knee_height = _height(points[f"{side}_knee"])
         ankle_height = _height(points[f"{side}_ankle"])
         toe_height = _height(points[f"{side}_toe"])
-        kneels = not lying and knee_height < ON_FLOOR + 6 and place != Place.SEATED_FLOOR
+        # Kneeling load: on the knees with the body over them (not a seat, not lying down).
+        kneels = place == Place.KNEELING and knee_height < ON_FLOOR + 10 and bend >= 45
         foot_down = min(ankle_height, toe_height) < ON_FLOOR + 4
         bears = kneels or (place == Place.STANDING and foot_down)
         # A leg off the floor and off any prop, with no hand or strap holding it, lifts itself.
-        held = f"{side}_foot" in figure.get("reach", {}) or any(
+        other = "left" if side == "right" else "right"
+        # An ankle resting on the other leg (a figure four) is held by it.
+        resting = min(
+            length(sub(points[f"{side}_ankle"], points[f"{other}_{part}"]))
+            for part in ("knee", "thigh", "shin")
+        ) < 14
+        held = resting or f"{side}_foot" in figure.get("reach", {}) or any(
             p.get("kind") in ("strap", "wall", "block", "bolster", "cushion", "chair", "blanket")
             and _touches(p, side)
             for p in props
         )
         lowest = min(knee_height, ankle_height, toe_height)
         active = not held and lowest > ON_FLOOR + 8 and place != Place.SEATED_CHAIR
-        legs[side] = Leg(hip, Knee(flexion=bend, bears_weight=bears, kneels=kneels), active)
+        # Lifting the leg out against gravity: the top leg lying on the side, or a standing
+        # leg whose foot has left the floor. Knees falling open on the back are passive.
+        top = _height(points[f"{side}_hip"]) > _height(points[f"{other}_hip"]) + 8
+        lifts_out = not held and (
+            (place == Place.SIDE_LYING and top)
+            or (place == Place.STANDING and not foot_down and hip.abduction > 15)
+        )
+        def back(part: str) -> float:
+            offset = sub(points[f"{side}_{part}"], points["pelvis"])
+            return -(offset[0] * facing[0] + offset[2] * facing[2])
+
+        behind = back("knee") > BEHIND or back("ankle") > 3 * BEHIND
+        legs[side] = Leg(
+            hip, Knee(flexion=bend, bears_weight=bears, kneels=kneels), active, behind, lifts_out
+        )
     head = points["head"]
     chest = points["chest"]
     head_below_heart = _height(head) < _height(chest) - 8 and not lying
-    loaded = not lying and abs(trunk[1]) > 0.2
+    # The spine carries the trunk's weight when sitting or standing; on hands and knees or
+    # lying down it is held by the arms or the floor.
+    loaded = place in (Place.STANDING, Place.SEATED_FLOOR, Place.SEATED_CHAIR)
     spine = Spine(
         flexion=spine_angles.get("flex", 0),
         twist=spine_angles.get("twist", 0),
@@ -357,8 +347,8 @@ def _one_shape(figure: dict, marks: frozenset[str]) -> Shape:
         marks=marks,
         legs_apart=apart,
         forehead_down=forehead_down,
-        hips_above_heart=_height(points["pelvis"]) > _height(chest) + 8
-        and _height(head) < _height(chest) + 5,
+        hips_above_heart=place in (Place.STANDING, Place.INVERTED)
+        and _height(head) < _height(points["pelvis"]) - 20,
         folded_forward=trunk[1] < 0.75,
         loaded_shins=loaded_shins,
     )
@@ -379,8 +369,8 @@ def _touches(prop: dict, side: str) -> bool:
     )
 
 
-def shape_of(figure: dict, marks: frozenset[str] = frozenset()) -> Shape:
-    """The drawn figure's shape, as it is drawn (the side it shows)."""
+def shapes_of(figure: dict, marks: frozenset[str] = frozenset()) -> tuple[Shape, ...]:
+    """The drawn figure's shapes, as drawn (the side it shows)."""
     return _derive(canonical(figure), frozenset(marks) & MARKS)
 
 
@@ -406,12 +396,22 @@ def drawn_side(pose) -> str:
 def step_shapes(pose, modification, sides: str) -> list[tuple[str, Shape]]:
     """The shape for each side the step is done on: ("left", shape), ("right", shape), or
     ("", shape) when the pose has no sides."""
-    shape = shape_of(figure_of(pose, modification), marks_of(pose, modification))
+    shapes = shapes_of(figure_of(pose, modification), marks_of(pose, modification))
     if sides in (Sides.NOT_APPLICABLE, "") or not pose.both_sides:
-        return [("", shape)]
+        # A pose without sides drawn one-sided ("one knee at a time, switch when ready") is
+        # done with each leg in turn: both legs meet the limits.
+        result = []
+        for shape in shapes:
+            result.append(("", shape))
+            if shape.legs["left"] != shape.legs["right"]:
+                result.append(("", shape.mirrored()))
+        return result
     shown = drawn_side(pose)
-    other = shape.mirrored()
-    by_side = {shown: shape, (Sides.LEFT if shown == Sides.RIGHT else Sides.RIGHT): other}
-    if sides == Sides.BOTH:
-        return [(Sides.RIGHT, by_side[Sides.RIGHT]), (Sides.LEFT, by_side[Sides.LEFT])]
-    return [(sides, by_side[sides])]
+    other = Sides.LEFT if shown == Sides.RIGHT else Sides.RIGHT
+    chosen = [Sides.RIGHT, Sides.LEFT] if sides == Sides.BOTH else [sides]
+    return [
+        (side, shape if side == shown else shape.mirrored())
+        for side in chosen
+        for shape in shapes
+        if side in (shown, other)
+    ]

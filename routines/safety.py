@@ -250,8 +250,10 @@ LEG_MEASURES = frozenset(
 )
 # A hip turned out by more than this makes extension the anterior approach's classic risk.
 TURNED_OUT = 10
-# A leg this far behind the body with weight on it is a step back (a lunge's back leg).
-STEP_BACK = 10
+
+
+def _other(side: str) -> str:
+    return "right" if side == "left" else "left"
 
 
 def _leg_measure(shape: Shape, name: str, side: str) -> float:
@@ -263,8 +265,11 @@ def _leg_measure(shape: Shape, name: str, side: str) -> float:
         "hip_internal_rotation": hip.internal_rotation,
         "hip_extension": hip.extension,
         "hip_extension_turned_out": hip.extension if hip.rotation > TURNED_OUT else 0,
-        "hip_active_abduction": hip.abduction if leg.active else 0,
-        "stepping_back": float(hip.extension > STEP_BACK and knee.bears_weight),
+        "hip_active_abduction": hip.abduction if leg.lifts_out else 0,
+        # One leg behind the body with weight on it while the other is not: a lunge's back leg.
+        "stepping_back": float(
+            leg.behind and knee.bears_weight and not shape.legs[_other(side)].behind
+        ),
         "knee_flexion": knee.flexion,
         "kneeling_load": float(knee.kneels),
         # Lotus-type load: a deeply bent knee carrying weight while the hip turns out far, so
@@ -278,9 +283,10 @@ def _body_measure(shape: Shape, name: str) -> float:
     spine = shape.spine
     if name == "wide_legs":
         # Wide-legged shapes (knees fairly straight); a cross-legged seat is not one.
-        return sum(
-            max(leg.hip.abduction, 0) for leg in shape.legs.values() if leg.knee.flexion < 100
-        )
+        # On a chair the legs rest apart without load on the pelvis.
+        if shape.place == Place.SEATED_CHAIR:
+            return 0
+        return sum(max(leg.hip.abduction, 0) for leg in shape.legs.values())
     if name == "twist":
         return abs(spine.twist)
     if name == "spine_flexion":
@@ -309,7 +315,8 @@ def _body_measure(shape: Shape, name: str) -> float:
 
 
 def _level(value: float, most: float, margin: float, ask: bool) -> Level | None:
-    # Below a whole degree is drawing noise, not a movement.
+    # Figures are drawn to the whole degree: what is below is drawing noise.
+    value = round(value)
     if value < 1 or value <= most - margin:
         return None
     if value > most and not ask:
@@ -367,6 +374,9 @@ def _findings(
                 known = worst.get(limit.movement)
                 if known is None or finding.rank > known.rank:
                     worst[limit.movement] = finding
+    if any(f.level == Level.CONFLICT for f in worst.values()):
+        # The conflict already says it: "check with the care provider" would only repeat it.
+        worst = {m: f for m, f in worst.items() if not f.limit.ask}
     return worst
 
 
