@@ -369,6 +369,11 @@ def _touches(prop: dict, side: str) -> bool:
     )
 
 
+def derive_uncached(figure: dict) -> tuple[Shape, ...]:
+    """The body model of a figure, worked out afresh (the benchmark times this)."""
+    return _derive.__wrapped__(canonical(figure), frozenset())
+
+
 def shapes_of(figure: dict, marks: frozenset[str] = frozenset()) -> tuple[Shape, ...]:
     """The drawn figure's shapes, as drawn (the side it shows)."""
     return _derive(canonical(figure), frozenset(marks) & MARKS)
