@@ -54,7 +54,12 @@ class Rule:
 
     @property
     def check(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(limit.movement for limit in self.limits if limit.ask))
+        avoided = set(self.avoid)
+        return tuple(
+            dict.fromkeys(
+                limit.movement for limit in self.limits if limit.ask and limit.movement not in avoided
+            )
+        )
 
 
 # The knee crosses the body's midline at about 10° of adduction (routines/body.py works it out).

@@ -517,7 +517,7 @@ def _fixes(
     modifications: Sequence[Modification],
     alternatives: Sequence[tuple[Pose, Sequence[Modification]]],
 ) -> list[Fix]:
-    """Every option whose own shape, on its own sides, passes every limit and brings no
+    """Every option whose own shape, on its own sides, passes every limit and brings no new
     trigger's shape, nearest to the step's shape first."""
     candidates: list[tuple[Pose, Modification | None, str, bool]] = []
     if modification is not None:
@@ -528,12 +528,19 @@ def _fixes(
         candidates.append((alternative, None, alternative_sides, True))
         candidates += [(alternative, m, alternative_sides, True) for m in its_modifications]
     original = step_shapes(pose, modification, sides)
+    # A fix may keep a trigger's shape the step already has, never bring a new one.
+    triggers_before = {
+        a.key
+        for a in check_shape(intake, pose=pose, modification=modification, sides=sides)
+        if a.key.startswith("trigger:")
+    }
     ranked = []
     for candidate, candidate_modification, candidate_sides, swap in candidates:
         advisories = check_shape(
             intake, pose=candidate, modification=candidate_modification, sides=candidate_sides
         )
-        if _has_conflict(advisories) or any(a.key.startswith("trigger:") for a in advisories):
+        brought = {a.key for a in advisories if a.key.startswith("trigger:")} - triggers_before
+        if _has_conflict(advisories) or brought:
             continue
         distance = _distance(
             original, step_shapes(candidate, candidate_modification, candidate_sides)
