@@ -57,7 +57,9 @@ class Rule:
         avoided = set(self.avoid)
         return tuple(
             dict.fromkeys(
-                limit.movement for limit in self.limits if limit.ask and limit.movement not in avoided
+                limit.movement
+                for limit in self.limits
+                if limit.ask and limit.movement not in avoided
             )
         )
 

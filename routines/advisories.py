@@ -148,7 +148,11 @@ def _mark_repeated_versions(steps: list[RoutineStep]) -> None:
     for number, step in enumerate(steps, start=1):
         step.safety.fixes = [
             replace(fix, same_as_step=same)
-            if (same := numbers.get((fix.pose.pk, fix.modification.pk if fix.modification else None)))
+            if (
+                same := numbers.get(
+                    (fix.pose.pk, fix.modification.pk if fix.modification else None)
+                )
+            )
             not in (None, number)
             else fix
             for fix in step.safety.fixes

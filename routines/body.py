@@ -240,7 +240,10 @@ def _place(body, figure: dict) -> Place:
 
 
 def _hip_flexion(body, side: str) -> float:
-    thigh = apply(_transposed(body.frames["pelvis"]), unit(sub(body.points[f"{side}_knee"], body.points[f"{side}_hip"])))
+    thigh = apply(
+        _transposed(body.frames["pelvis"]),
+        unit(sub(body.points[f"{side}_knee"], body.points[f"{side}_hip"])),
+    )
     return math.degrees(math.atan2(thigh[0], -thigh[1]))
 
 
@@ -284,14 +287,22 @@ def _one_shape(figure: dict, marks: frozenset[str]) -> Shape:
         # A leg off the floor and off any prop, with no hand or strap holding it, lifts itself.
         other = "left" if side == "right" else "right"
         # An ankle resting on the other leg (a figure four) is held by it.
-        resting = min(
-            length(sub(points[f"{side}_ankle"], points[f"{other}_{part}"]))
-            for part in ("knee", "thigh", "shin")
-        ) < 14
-        held = resting or f"{side}_foot" in figure.get("reach", {}) or any(
-            p.get("kind") in ("strap", "wall", "block", "bolster", "cushion", "chair", "blanket")
-            and _touches(p, side)
-            for p in props
+        resting = (
+            min(
+                length(sub(points[f"{side}_ankle"], points[f"{other}_{part}"]))
+                for part in ("knee", "thigh", "shin")
+            )
+            < 14
+        )
+        held = (
+            resting
+            or f"{side}_foot" in figure.get("reach", {})
+            or any(
+                p.get("kind")
+                in ("strap", "wall", "block", "bolster", "cushion", "chair", "blanket")
+                and _touches(p, side)
+                for p in props
+            )
         )
         lowest = min(knee_height, ankle_height, toe_height)
         active = not held and lowest > ON_FLOOR + 8 and place != Place.SEATED_CHAIR
@@ -302,11 +313,11 @@ def _one_shape(figure: dict, marks: frozenset[str]) -> Shape:
             (place == Place.SIDE_LYING and top)
             or (place == Place.STANDING and not foot_down and hip.abduction > 15)
         )
-        def back(part: str) -> float:
-            offset = sub(points[f"{side}_{part}"], points["pelvis"])
-            return -(offset[0] * facing[0] + offset[2] * facing[2])
 
-        behind = back("knee") > BEHIND or back("ankle") > 3 * BEHIND
+        behind = (
+            _behind(points, side, "knee", facing) > BEHIND
+            or _behind(points, side, "ankle", facing) > 3 * BEHIND
+        )
         legs[side] = Leg(
             hip, Knee(flexion=bend, bears_weight=bears, kneels=kneels), active, behind, lifts_out
         )
@@ -352,6 +363,12 @@ def _one_shape(figure: dict, marks: frozenset[str]) -> Shape:
         folded_forward=trunk[1] < 0.75,
         loaded_shins=loaded_shins,
     )
+
+
+def _behind(points: dict[str, Vec], side: str, part: str, facing: Vec) -> float:
+    """How far (cm) a part of a leg is behind the pelvis, in the direction the body faces."""
+    offset = sub(points[f"{side}_{part}"], points["pelvis"])
+    return -(offset[0] * facing[0] + offset[2] * facing[2])
 
 
 def _touches(prop: dict, side: str) -> bool:

@@ -61,7 +61,8 @@ DEMO_ROUTINES = [
 # Routines tailored for the demo clients, to show the safety checker at work: for Rosa
 # (posterior hip replacement, someone-behind trigger) knees to chest is fixed with a
 # modification, chair figure four is kept with her surgeon's word, and the chair cat-cow, at
-# about her 90° limit, raises a heads-up; for Mei (lying-on-the-back trigger) two lying-down steps raise heads-ups.
+# about her 90° limit, raises a heads-up; for Mei (lying-on-the-back trigger) two lying-down
+# steps raise heads-ups.
 # (client, title, intention, [(library slug, modification slug or "", reason to keep or "")])
 TAILORED_ROUTINES = [
     (

@@ -347,9 +347,7 @@ def _most(limit: Limit, precaution: Precaution) -> float:
     return float(own) if own is not None else limit.most
 
 
-def _findings(
-    precaution: Precaution, shapes: list[tuple[str, Shape]]
-) -> dict[str, _Finding]:
+def _findings(precaution: Precaution, shapes: list[tuple[str, Shape]]) -> dict[str, _Finding]:
     """The worst finding for each restricted movement, over every side the step is done on
     and every joint the precaution covers."""
     worst: dict[str, _Finding] = {}
@@ -360,7 +358,9 @@ def _findings(
         most = _most(limit, precaution)
         for step_side, shape in shapes:
             if limit.measure in LEG_MEASURES:
-                measured = [(leg, _leg_measure(shape, limit.measure, leg)) for leg in _hips_of(precaution)]
+                measured = [
+                    (leg, _leg_measure(shape, limit.measure, leg)) for leg in _hips_of(precaution)
+                ]
             else:
                 measured = [("", _body_measure(shape, limit.measure))]
             for leg, value in measured:
@@ -412,7 +412,9 @@ def _precaution_advisories(
     intake: Intake, version: str, shapes: list[tuple[str, Shape]]
 ) -> list[Advisory]:
     advisories = []
-    for precaution, (words, set_by) in zip(intake.precautions, intake.precaution_texts, strict=True):
+    for precaution, (words, set_by) in zip(
+        intake.precautions, intake.precaution_texts, strict=True
+    ):
         rule = _rule(precaution)
         for movement, finding in _findings(precaution, shapes).items():
             own = (
@@ -459,7 +461,8 @@ def _shape_advisories(
     for preference in intake.preferences:
         for measure in PREFERENCE_SHAPES[preference]:
             if present(measure):
-                reason = f"{version} {TRIGGER_WORDS[measure]}: {intake.name} {PREFERENCE_LABELS[preference]}"
+                prefers = f"{intake.name} {PREFERENCE_LABELS[preference]}"
+                reason = f"{version} {TRIGGER_WORDS[measure]}: {prefers}"
                 key = f"preference:{preference}:{measure}"
                 advisories.append(Advisory(Level.HEADS_UP, key, "", reason, from_intake))
     if any(M.HANDS_ON_HELP in shape.marks for _, shape in shapes):

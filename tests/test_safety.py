@@ -101,7 +101,12 @@ CONDITION_CASES = [
         Condition.HIP_REPLACEMENT_LATERAL,
         [("side-lying-clamshell", ""), ("happy-baby", "")],
         # Legs apart with the feet down or the knees resting open is passive abduction.
-        [("mountain-pose", ""), ("seated-chair-twist", ""), ("warrior-ii", ""), ("goddess-pose", "")],
+        [
+            ("mountain-pose", ""),
+            ("seated-chair-twist", ""),
+            ("warrior-ii", ""),
+            ("goddess-pose", ""),
+        ],
     ),
     (
         Condition.KNEE_INJURY,

@@ -95,7 +95,9 @@ def test_the_builder_flags_the_three_poses_with_reason_badge_and_summary(world, 
     assert page.count("safety-badge safety-conflict") == 3
     assert "1 conflict</span>" in page  # the badge says it in words, not only in colour
     # The reason names the joint, its angle from the figure and the client's limit.
-    assert "Happy baby bends the left hip to about 120°; Rosa&#x27;s limit is 90° of flexion" in page
+    assert (
+        "Happy baby bends the left hip to about 120°; Rosa&#x27;s limit is 90° of flexion" in page
+    )
     # The client's own precaution note is shown beside the advisory it explains.
     assert "Surgeon: nothing past ninety degrees" in page
     assert "Eannucci" in page  # the rule's source, behind "Source"
