@@ -403,7 +403,7 @@ def knee(side: str) -> list[tuple[str, list[str], str]]:
                 "garland-on-block:",
                 "garland-on-block:blanket-under-heels",
             ],
-            "the knees bend deeply, about 120 to 155° (a hug, cross-legged, soles together, a squat)",
+            "the knees bend deeply, about 120 to 155° (a hug, cross-legged, soles together, squat)",
         ),
         (
             HEADS_UP,
