@@ -346,7 +346,7 @@ def _one_shape(figure: dict, marks: frozenset[str]) -> Shape:
         for side in SIDES
         if not lying
         and legs[side].knee.flexion >= 60
-        and _height(points[f"{side}_knee"]) < ON_FLOOR + 6
+        and _height(points[f"{side}_knee"]) < ON_FLOOR + 10
         and _height(points["pelvis"]) < _height(points[f"{side}_knee"]) + 45
     )
     return Shape(
@@ -437,3 +437,62 @@ def step_shapes(pose, modification, sides: str) -> list[tuple[str, Shape]]:
         for shape in shapes
         if side in (shown, other)
     ]
+
+
+# The movement words that angles decide, as (says yes, says no) tests on a step's shapes; in
+# between, the drawing is too close to the line to judge and either word is accepted.
+def _most(shapes, read) -> float:
+    return max(read(shape) for shape in shapes)
+
+
+ANGLE_TAGS = {
+    M.HIP_FLEXION_PAST_90: (
+        lambda s: _most(s, lambda x: max(leg.hip.flexion for leg in x.legs.values())) > 95,
+        lambda s: _most(s, lambda x: max(leg.hip.flexion for leg in x.legs.values())) < 88,
+    ),
+    M.HIP_ADDUCTION_PAST_MIDLINE: (
+        lambda s: _most(s, lambda x: max(leg.hip.adduction for leg in x.legs.values()))
+        >= MIDLINE_ADDUCTION,
+        lambda s: _most(s, lambda x: max(leg.hip.adduction for leg in x.legs.values())) < 3,
+    ),
+    M.HIP_INTERNAL_ROTATION: (
+        lambda s: _most(s, lambda x: max(leg.hip.internal_rotation for leg in x.legs.values()))
+        > 10,
+        lambda s: _most(s, lambda x: max(leg.hip.internal_rotation for leg in x.legs.values()))
+        < 3,
+    ),
+    M.DEEP_KNEE_FLEXION: (
+        lambda s: _most(s, lambda x: max(leg.knee.flexion for leg in x.legs.values())) > 110,
+        lambda s: _most(s, lambda x: max(leg.knee.flexion for leg in x.legs.values())) < 95,
+    ),
+    M.KNEELING_LOAD: (
+        lambda s: any(leg.knee.kneels for x in s for leg in x.legs.values()),
+        # A shin or knee on the floor under the body (pigeon's front leg) is a load too.
+        lambda s: not any(
+            leg.knee.kneels or x.loaded_shins for x in s for leg in x.legs.values()
+        ),
+    ),
+    M.SUPINE: (
+        lambda s: any(x.place == Place.SUPINE for x in s),
+        lambda s: not any(x.place == Place.SUPINE for x in s),
+    ),
+    M.PRONE: (
+        lambda s: any(x.place == Place.PRONE for x in s),
+        lambda s: not any(x.place == Place.PRONE for x in s),
+    ),
+    M.TWIST: (
+        lambda s: _most(s, lambda x: abs(x.spine.twist)) > 20,
+        lambda s: _most(s, lambda x: abs(x.spine.twist)) < 5,
+    ),
+}
+
+
+def angle_tag_disagreements(shapes, tags: set[str]) -> list[str]:
+    """The movement words a step's tags claim (or leave out) against what its angles show."""
+    problems = []
+    for word, (says_yes, says_no) in ANGLE_TAGS.items():
+        if word in tags and says_no(shapes):
+            problems.append(f"tagged {word}, but the angles show none")
+        if word not in tags and says_yes(shapes):
+            problems.append(f"not tagged {word}, but the angles show it")
+    return problems

@@ -22,7 +22,8 @@ from clients.vocabulary import BodySide, Condition, TouchConsent, TriggerCategor
 from practice.vocabulary import Movement
 from routines.safety import Intake, Level, Summary, check_pose, check_step, suits
 from routines.vocabulary import Position, Sides
-from tests.clinical_library import modification_named, options_of, pose_named
+from routines.body import angle_tag_disagreements, step_shapes
+from tests.clinical_library import LIBRARY, modification_named, options_of, pose_named
 from tests.factories import ModificationFactory, PoseFactory, library_pose
 
 pytestmark = pytest.mark.django_db
@@ -485,7 +486,10 @@ def test_the_sources_named_in_the_domain_brief_are_cited():
     assert "hypermobility" in cited[Condition.HYPERMOBILITY].lower()
 
 
-# The movement tags of the poses the domain brief names (and those the review corrected).
+# The movement tags of the poses the domain brief names (and those the review corrected), now
+# agreeing with the figures' angles: a figure four turns the crossed hip out but does not draw
+# it across the midline; a seated figure four bends the crossed hip past 90°; pigeon's front hip
+# is at about 90°, not past it; a cross-legged seat bends the knees deeply.
 PINNED_TAGS = {
     "childs-pose": (
         Position.KNEELING,
@@ -500,7 +504,7 @@ PINNED_TAGS = {
     "happy-baby": (Position.SUPINE, {"supine", "hip_flexion_past_90", "hip_abduction"}),
     "reclined-figure-four": (
         Position.SUPINE,
-        {"supine", "hip_external_rotation", "hip_flexion_past_90", "hip_adduction_past_midline"},
+        {"supine", "hip_external_rotation", "hip_flexion_past_90"},
     ),
     "butterfly": (
         Position.SEATED,
@@ -517,7 +521,6 @@ PINNED_TAGS = {
         {
             "kneeling_load",
             "deep_knee_flexion",
-            "hip_flexion_past_90",
             "hip_external_rotation",
             "hip_extension",
             "asymmetric_pelvis",
@@ -530,13 +533,10 @@ PINNED_TAGS = {
         Position.STANDING,
         {"weight_bearing", "hip_abduction", "hip_external_rotation", "asymmetric_pelvis"},
     ),
-    "belly-breathing": (Position.SEATED, set()),
-    "chair-figure-four": (Position.CHAIR, {"hip_external_rotation", "hip_adduction_past_midline"}),
+    "belly-breathing": (Position.SEATED, {"deep_knee_flexion"}),
+    "chair-figure-four": (Position.CHAIR, {"hip_external_rotation", "hip_flexion_past_90"}),
     "supported-fish": (Position.SUPINE, {"supine", "spinal_extension"}),
-    "side-lying-clamshell": (
-        Position.SIDE_LYING,
-        {"hip_external_rotation", "hip_abduction", "hip_adduction_past_midline"},
-    ),
+    "side-lying-clamshell": (Position.SIDE_LYING, {"hip_external_rotation", "hip_abduction"}),
 }
 
 
@@ -548,3 +548,27 @@ def test_the_tags_of_the_poses_the_domain_brief_names(slug):
     assert set(pose.attributes) == movements
     breathing = {"belly-breathing", "alternate-nostril-breathing", "longer-exhale-breathing"}
     assert not any("breath_retention" in library_pose(s).attributes for s in breathing)
+
+
+def test_every_library_tag_agrees_with_the_angles_of_its_figure():
+    """Movement tags are a view for filters; the figure's angles are the truth."""
+    problems = []
+    for pose in LIBRARY:
+        for modification in [None, *pose.library_modifications]:
+            tags = set(pose.attributes)
+            if modification is not None:
+                tags = (tags - set(modification.removes)) | set(modification.adds)
+            sides = Sides.BOTH if pose.both_sides else Sides.NOT_APPLICABLE
+            shapes = [shape for _, shape in step_shapes(pose, modification, sides)]
+            version = f"{pose.slug}:{modification.slug if modification else ''}"
+            problems += [f"{version}: {p}" for p in angle_tag_disagreements(shapes, tags)]
+    assert not problems, "\n".join(problems)
+
+
+def test_a_client_with_no_precautions_or_triggers_gets_no_advisory_on_any_shape():
+    intake = _intake(touch=TouchConsent.ASK)
+    for pose in LIBRARY:
+        for modification in [None, *pose.library_modifications]:
+            for sides in (Sides.LEFT, Sides.RIGHT) if pose.both_sides else (Sides.NOT_APPLICABLE,):
+                check = check_step(intake, pose=pose, modification=modification, sides=sides)
+                assert check.advisories == [], (pose.slug, modification, sides)
