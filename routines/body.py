@@ -451,15 +451,17 @@ ANGLE_TAGS = {
         lambda s: _most(s, lambda x: max(leg.hip.flexion for leg in x.legs.values())) < 88,
     ),
     M.HIP_ADDUCTION_PAST_MIDLINE: (
-        lambda s: _most(s, lambda x: max(leg.hip.adduction for leg in x.legs.values()))
-        >= MIDLINE_ADDUCTION,
+        lambda s: (
+            _most(s, lambda x: max(leg.hip.adduction for leg in x.legs.values()))
+            >= MIDLINE_ADDUCTION
+        ),
         lambda s: _most(s, lambda x: max(leg.hip.adduction for leg in x.legs.values())) < 3,
     ),
     M.HIP_INTERNAL_ROTATION: (
-        lambda s: _most(s, lambda x: max(leg.hip.internal_rotation for leg in x.legs.values()))
-        > 10,
-        lambda s: _most(s, lambda x: max(leg.hip.internal_rotation for leg in x.legs.values()))
-        < 3,
+        lambda s: (
+            _most(s, lambda x: max(leg.hip.internal_rotation for leg in x.legs.values())) > 10
+        ),
+        lambda s: _most(s, lambda x: max(leg.hip.internal_rotation for leg in x.legs.values())) < 3,
     ),
     M.DEEP_KNEE_FLEXION: (
         lambda s: _most(s, lambda x: max(leg.knee.flexion for leg in x.legs.values())) > 110,
@@ -468,9 +470,7 @@ ANGLE_TAGS = {
     M.KNEELING_LOAD: (
         lambda s: any(leg.knee.kneels for x in s for leg in x.legs.values()),
         # A shin or knee on the floor under the body (pigeon's front leg) is a load too.
-        lambda s: not any(
-            leg.knee.kneels or x.loaded_shins for x in s for leg in x.legs.values()
-        ),
+        lambda s: not any(leg.knee.kneels or x.loaded_shins for x in s for leg in x.legs.values()),
     ),
     M.SUPINE: (
         lambda s: any(x.place == Place.SUPINE for x in s),

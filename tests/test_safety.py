@@ -20,9 +20,9 @@ from clients.safety_rules import (
 )
 from clients.vocabulary import BodySide, Condition, TouchConsent, TriggerCategory
 from practice.vocabulary import Movement
+from routines.body import angle_tag_disagreements, step_shapes
 from routines.safety import Intake, Level, Summary, check_pose, check_step, suits
 from routines.vocabulary import Position, Sides
-from routines.body import angle_tag_disagreements, step_shapes
 from tests.clinical_library import LIBRARY, modification_named, options_of, pose_named
 from tests.factories import ModificationFactory, PoseFactory, library_pose
 
