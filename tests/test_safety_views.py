@@ -413,3 +413,16 @@ def test_words_in_teacher_notes_never_raise_a_touch_heads_up(world, routine):
     client.save()
     page = world.client_for(world.bob).get(routine.get_absolute_url()).text
     assert "hands-on help in Belly rest" not in page
+
+
+def test_a_fix_that_would_repeat_another_steps_version_says_so(world, routine):
+    calves = library_pose("knees-to-chest").modifications.get(slug="calves-on-chair")
+    RoutineStepFactory(
+        routine=routine, position=4, pose=library_pose("knees-to-chest"), modification=calves
+    )
+    step = routine.steps.get(pose__slug="knees-to-chest", modification=None)
+    check = _summary(routine).for_step(step)
+    repeated = [fix for fix in check.fixes if fix.modification == calves]
+    assert repeated and repeated[0].same_as_step == 4
+    page = world.client_for(world.bob).get(routine.get_absolute_url()).text
+    assert "Step 4 already is this version" in page
