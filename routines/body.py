@@ -50,18 +50,6 @@ class Place(StrEnum):
     INVERTED = "inverted"
 
 
-PLACE_WORDS = {
-    Place.SUPINE: "lying on the back",
-    Place.PRONE: "lying on the front",
-    Place.SIDE_LYING: "lying on the side",
-    Place.KNEELING: "kneeling",
-    Place.SEATED_FLOOR: "sitting on the floor",
-    Place.SEATED_CHAIR: "sitting on a chair",
-    Place.STANDING: "standing",
-    Place.INVERTED: "upside down",
-}
-
-
 @dataclass(frozen=True)
 class Hip:
     flexion: float
@@ -198,10 +186,11 @@ def _leg(figure: dict, body, side: str) -> tuple[Hip, float]:
     frame = body.frames["pelvis"]
     hip_point, knee_point, ankle = (points[f"{side}_{part}"] for part in ("hip", "knee", "ankle"))
     solved = _limb_angles(frame, hip_point, knee_point, ankle, sign, leg=True)
-    # A straight leg has no shin to show its turn: the figure's own rotation holds it.
-    rotation = solved.get("rotate", _angles(joints, "hip", side).get("rotate", 0))
-    if f"{side}_foot" not in figure.get("reach", {}) and solved["bend"] > 1:
-        rotation = _angles(joints, "hip", side).get("rotate", rotation)
+    # The turn is read back from the shin only for a foot that reaches a point (the solver
+    # placed it); otherwise, and for a straight leg, the figure's own angle is the turn.
+    rotation = _angles(joints, "hip", side).get("rotate", 0)
+    if f"{side}_foot" in figure.get("reach", {}) and "rotate" in solved:
+        rotation = solved["rotate"]
     hip = Hip(flexion=solved["flex"], adduction=-solved["abduct"], rotation=rotation)
     return hip, solved["bend"]
 
