@@ -87,9 +87,10 @@ def test_a_pose_that_moves_between_two_shapes_is_both():
 
 def test_marks_angles_cannot_carry_come_from_the_words_a_version_keeps():
     assert "eyes_closed_or_forehead_down" in _shape("childs-pose").marks
-    assert "eyes_closed_or_forehead_down" not in _shape(
-        "childs-pose", "forehead-on-block-eyes-open"
-    ).marks
+    assert (
+        "eyes_closed_or_forehead_down"
+        not in _shape("childs-pose", "forehead-on-block-eyes-open").marks
+    )
 
 
 def test_every_library_shape_and_every_position_figure_derives():
