@@ -83,24 +83,25 @@ HIP_SOURCE_POSTERIOR = (
     "dislocation”, HSS Journal, 2019 (doi 10.1007/s11420-019-09708-9)"
 )
 HIP_SOURCE_ANTERIOR = (
-    "Duke University Health System, “Anterior hip precautions” patient handout, 2019; rules vary "
-    "by surgeon"
+    "Duke Physical & Occupational Therapy, “Anterior hip precautions” patient handout "
+    "(accessed 2026): no stepping back, no extension, no turning the leg out; rules vary by "
+    "surgeon"
 )
 HIP_SOURCE_LATERAL = (
-    "American Academy of Orthopaedic Surgeons, OrthoInfo, “Total hip replacement exercise "
-    "guide”, 2017: posterior precautions, plus no active abduction after a lateral approach"
+    "Varacallo MA (editor), “Hip precautions”, StatPearls, updated 2023; hospital handouts add "
+    "no active abduction after a lateral approach"
 )
 COLE = (
-    "Roger Cole, “Yoga shouldn't hurt” (knees), Yoga Journal, reprinted 2012: lotus-type "
-    "loading irritates the medial meniscus"
+    "Roger Cole, “Yoga shouldn't hurt” (knees, hamstrings and sacrum), Yoga Journal, reprinted "
+    "2012: lotus-type loading irritates the medial meniscus"
 )
 COLE_SI = (
     "Roger Cole, “How to protect the sacroiliac joints”, Yoga Journal, reprinted in “Yoga "
     "shouldn't hurt”, 2012: sitting, forward bending and twisting make it worse"
 )
 DISC = (
-    "Chartered Society of Physiotherapy, “Back pain: exercises and advice”, 2020: seated "
-    "forward bends are the riskiest; hinge from the hips"
+    "eOrthopod, “Lumbar disc herniation” patient guide (accessed 2026), and physiotherapy "
+    "guidance for disc herniation: seated forward bends are the riskiest; hinge from the hips"
 )
 OSTEOPOROSIS = (
     "Smith EN, Boser A, “Yoga, vertebral fractures, and osteoporosis: research and "
@@ -114,8 +115,9 @@ PREGNANCY = (
     "10.1097/AOG.0000000000001137)"
 )
 HYPERMOBILITY = (
-    "The Ehlers-Danlos Society, “Physical therapy and hypermobility”, 2019: aim for stability, "
-    "micro-bends, no end-range stretching"
+    "Jason Parry, “Exercise and movement for adults with hypermobile Ehlers-Danlos syndrome and "
+    "hypermobility spectrum disorders”, The Ehlers-Danlos Society (accessed 2026): aim for "
+    "stability, micro-bends, no end-range stretching"
 )
 
 RULES: dict[str, Rule] = {

@@ -403,8 +403,9 @@ def _reason(
     if limit.measure in LIMIT_WORDS:
         bound = LIMIT_WORDS[limit.measure].format(most=round(finding.most), hip=finding.leg)
         whose = f"{intake.name}'s own limit" if own else f"{intake.name}'s limit"
-        near = "close to " if finding.level == Level.HEADS_UP else ""
-        return f"{text}; {near}{whose} is {bound}, {set_by} ({words})"
+        if finding.level == Level.HEADS_UP:
+            return f"{text}, close to {whose}: {bound}, {set_by} ({words})"
+        return f"{text}; {whose} is {bound}, {set_by} ({words})"
     return f"{text}; not advised for {words}, {set_by}"
 
 

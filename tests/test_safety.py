@@ -203,7 +203,9 @@ def test_a_surgeons_own_limit_replaces_the_usual_one_and_is_shown_beside_the_adv
 def test_the_usual_90_degrees_passes_a_chair_with_a_heads_up_only():
     check = _step(_intake(_precaution()), "mountain-pose", "seated-mountain")
     assert [a.level for a in check.advisories] == [Level.HEADS_UP]
-    assert "close to Rosa's limit is 90° of flexion" in check.advisories[0].reason
+    assert "bends the left hip to about 90°, close to Rosa's limit: 90° of flexion" in (
+        check.advisories[0].reason
+    )
 
 
 # --- Dates and sides ----------------------------------------------------------------------
