@@ -243,6 +243,14 @@ def _has_chair_seat(figure: dict) -> bool:
 
 
 @lru_cache(maxsize=1024)
+def _derive_both_sides(
+    figure_json: str, marks: frozenset[str]
+) -> tuple[tuple["Shape", ...], tuple["Shape", ...]]:
+    """The shapes as drawn and mirrored, worked out once per figure and marks."""
+    shapes = _derive(figure_json, marks)
+    return shapes, tuple(shape.mirrored() for shape in shapes)
+
+
 def _derive(figure_json: str, marks: frozenset[str]) -> tuple["Shape", ...]:
     """The start shape, and the end shape when the pose moves between two (cat and cow): a
     limit is met if either of them meets it."""
@@ -377,12 +385,23 @@ def _touches(prop: dict, side: str) -> bool:
 
 def derive_uncached(figure: dict) -> tuple[Shape, ...]:
     """The body model of a figure, worked out afresh (the benchmark times this)."""
-    return _derive.__wrapped__(canonical(figure), frozenset())
+    return _derive(canonical(figure), frozenset())
 
 
 def shapes_of(figure: dict, marks: frozenset[str] = frozenset()) -> tuple[Shape, ...]:
     """The drawn figure's shapes, as drawn (the side it shows)."""
-    return _derive(canonical(figure), frozenset(marks) & MARKS)
+    return _derive_both_sides(canonical(figure), frozenset(marks) & MARKS)[0]
+
+
+def _figure_key(pose, modification) -> str:
+    """The canonical JSON of the figure a step draws, kept on the object that holds it: one
+    routine check asks for the same pose's shape many times (steps, fixes, distances)."""
+    owner = modification if modification is not None and modification.figure else pose
+    key = owner.__dict__.get("_body_figure_key")
+    if key is None:
+        key = canonical(figure_of(pose, modification))
+        owner.__dict__["_body_figure_key"] = key
+    return key
 
 
 def figure_of(pose, modification=None) -> dict:
@@ -407,24 +426,26 @@ def drawn_side(pose) -> str:
 def step_shapes(pose, modification, sides: str) -> list[tuple[str, Shape]]:
     """The shape for each side the step is done on: ("left", shape), ("right", shape), or
     ("", shape) when the pose has no sides."""
-    shapes = shapes_of(figure_of(pose, modification), marks_of(pose, modification))
+    shapes, mirrored = _derive_both_sides(
+        _figure_key(pose, modification), marks_of(pose, modification)
+    )
     if sides in (Sides.NOT_APPLICABLE, "") or not pose.both_sides:
         # A pose without sides drawn one-sided ("one knee at a time, switch when ready") is
         # done with each leg in turn: both legs meet the limits.
         result = []
-        for shape in shapes:
+        for shape, other_side in zip(shapes, mirrored, strict=True):
             result.append(("", shape))
             if shape.legs["left"] != shape.legs["right"]:
-                result.append(("", shape.mirrored()))
+                result.append(("", other_side))
         return result
     shown = drawn_side(pose)
     other = Sides.LEFT if shown == Sides.RIGHT else Sides.RIGHT
     chosen = [Sides.RIGHT, Sides.LEFT] if sides == Sides.BOTH else [sides]
     return [
-        (side, shape if side == shown else shape.mirrored())
+        (side, shape)
         for side in chosen
-        for shape in shapes
         if side in (shown, other)
+        for shape in (shapes if side == shown else mirrored)
     ]
 
 

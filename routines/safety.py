@@ -79,6 +79,11 @@ class Intake:
         for the many shapes (steps, fixes, the picker's poses) checked against them."""
         return tuple((_precaution_words(self, p), _set_by(p)) for p in self.precautions)
 
+    @cached_property
+    def precaution_limits(self) -> tuple[tuple["_Applied", ...], ...]:
+        """Each precaution's limits as they apply to this client, worked out once."""
+        return tuple(_applied_limits(p) for p in self.precautions)
+
 
 @dataclass(frozen=True)
 class Fix:
@@ -259,24 +264,30 @@ def _other(side: str) -> str:
 def _leg_measure(shape: Shape, name: str, side: str) -> float:
     leg = shape.legs[side]
     hip, knee = leg.hip, leg.knee
-    values = {
-        "hip_flexion": hip.flexion,
-        "hip_adduction": hip.adduction,
-        "hip_internal_rotation": hip.internal_rotation,
-        "hip_extension": hip.extension,
-        "hip_extension_turned_out": hip.extension if hip.rotation > TURNED_OUT else 0,
-        "hip_active_abduction": hip.abduction if leg.lifts_out else 0,
+    if name == "hip_flexion":
+        return hip.flexion
+    if name == "hip_adduction":
+        return hip.adduction
+    if name == "hip_internal_rotation":
+        return hip.internal_rotation
+    if name == "hip_extension":
+        return hip.extension
+    if name == "hip_extension_turned_out":
+        return hip.extension if hip.rotation > TURNED_OUT else 0
+    if name == "hip_active_abduction":
+        return hip.abduction if leg.lifts_out else 0
+    if name == "stepping_back":
         # One leg behind the body with weight on it while the other is not: a lunge's back leg.
-        "stepping_back": float(
-            leg.behind and knee.bears_weight and not shape.legs[_other(side)].behind
-        ),
-        "knee_flexion": knee.flexion,
-        "kneeling_load": float(knee.kneels),
+        return float(leg.behind and knee.bears_weight and not shape.legs[_other(side)].behind)
+    if name == "knee_flexion":
+        return knee.flexion
+    if name == "kneeling_load":
+        return float(knee.kneels)
+    if name == "knee_twist":
         # Lotus-type load: a deeply bent knee carrying weight while the hip turns out far, so
         # the turn is taken at the knee.
-        "knee_twist": float(knee.flexion >= 90 and hip.rotation >= 40 and shape.shin_loaded(side)),
-    }
-    return values[name]
+        return float(knee.flexion >= 90 and hip.rotation >= 40 and shape.shin_loaded(side))
+    raise KeyError(name)
 
 
 def _body_measure(shape: Shape, name: str) -> float:
@@ -338,6 +349,27 @@ class _Finding:
         return (self.level == Level.CONFLICT, self.value - self.most)
 
 
+@dataclass(frozen=True)
+class _Applied:
+    """One limit of one precaution, as it applies to this client."""
+
+    limit: Limit
+    most: float
+    legs: tuple[str, ...]
+    # Unticked by the teacher: it may still ask ("check with..."), never conflict.
+    chosen: bool
+
+
+def _applied_limits(precaution: Precaution) -> tuple[_Applied, ...]:
+    chosen = set(precaution.restricted_movements)
+    legs = _hips_of(precaution)
+    return tuple(
+        _Applied(limit, _most(limit, precaution), legs, limit.movement in chosen)
+        for limit in _rule(precaution).limits
+        if limit.ask or limit.movement in chosen
+    )
+
+
 def _hips_of(precaution: Precaution) -> tuple[str, ...]:
     return (precaution.side,) if precaution.side in (BodySide.LEFT, BodySide.RIGHT) else LEGS
 
@@ -347,30 +379,28 @@ def _most(limit: Limit, precaution: Precaution) -> float:
     return float(own) if own is not None else limit.most
 
 
-def _findings(precaution: Precaution, shapes: list[tuple[str, Shape]]) -> dict[str, _Finding]:
+def _findings(
+    applied: tuple[_Applied, ...], shapes: list[tuple[str, Shape]]
+) -> dict[str, _Finding]:
     """The worst finding for each restricted movement, over every side the step is done on
     and every joint the precaution covers."""
     worst: dict[str, _Finding] = {}
-    chosen = set(precaution.restricted_movements)
-    for limit in _rule(precaution).limits:
-        if not limit.ask and limit.movement not in chosen:
-            continue
-        most = _most(limit, precaution)
+    for rule_limit in applied:
+        limit, most = rule_limit.limit, rule_limit.most
+        leg_measure = limit.measure in LEG_MEASURES
         for step_side, shape in shapes:
-            if limit.measure in LEG_MEASURES:
+            if leg_measure:
                 measured = [
-                    (leg, _leg_measure(shape, limit.measure, leg)) for leg in _hips_of(precaution)
+                    (leg, _leg_measure(shape, limit.measure, leg)) for leg in rule_limit.legs
                 ]
             else:
                 measured = [("", _body_measure(shape, limit.measure))]
             for leg, value in measured:
                 level = _level(value, most, limit.margin, limit.ask)
-                if level is None:
+                # A limit the teacher unticked still asks when sources disagree, never more.
+                if level is None or (level == Level.CONFLICT and not rule_limit.chosen):
                     continue
                 finding = _Finding(level, limit, most, value, step_side, leg)
-                # A limit the teacher unticked still asks when sources disagree, never more.
-                if limit.movement not in chosen and finding.level == Level.CONFLICT:
-                    continue
                 known = worst.get(limit.movement)
                 if known is None or finding.rank > known.rank:
                     worst[limit.movement] = finding
@@ -413,11 +443,11 @@ def _precaution_advisories(
     intake: Intake, version: str, shapes: list[tuple[str, Shape]]
 ) -> list[Advisory]:
     advisories = []
-    for precaution, (words, set_by) in zip(
-        intake.precautions, intake.precaution_texts, strict=True
+    for precaution, (words, set_by), applied in zip(
+        intake.precautions, intake.precaution_texts, intake.precaution_limits, strict=True
     ):
         rule = _rule(precaution)
-        for movement, finding in _findings(precaution, shapes).items():
+        for movement, finding in _findings(applied, shapes).items():
             own = (
                 finding.limit.measure == "hip_flexion"
                 and precaution.own_hip_flexion_limit is not None
@@ -520,6 +550,7 @@ def _fixes(
     sides: str,
     modifications: Sequence[Modification],
     alternatives: Sequence[tuple[Pose, Sequence[Modification]]],
+    advisories: list[Advisory],
 ) -> list[Fix]:
     """Every option whose own shape, on its own sides, passes every limit and brings no new
     trigger's shape, nearest to the step's shape first."""
@@ -533,23 +564,19 @@ def _fixes(
         candidates += [(alternative, m, alternative_sides, True) for m in its_modifications]
     original = step_shapes(pose, modification, sides)
     # A fix may keep a trigger's shape the step already has, never bring a new one.
-    triggers_before = {
-        a.key
-        for a in check_shape(intake, pose=pose, modification=modification, sides=sides)
-        if a.key.startswith("trigger:")
-    }
+    triggers_before = {a.key for a in advisories if a.key.startswith("trigger:")}
     ranked = []
     for candidate, candidate_modification, candidate_sides, swap in candidates:
-        advisories = check_shape(
+        found = check_shape(
             intake, pose=candidate, modification=candidate_modification, sides=candidate_sides
         )
-        brought = {a.key for a in advisories if a.key.startswith("trigger:")} - triggers_before
-        if _has_conflict(advisories) or brought:
+        brought = {a.key for a in found if a.key.startswith("trigger:")} - triggers_before
+        if _has_conflict(found) or brought:
             continue
         distance = _distance(
             original, step_shapes(candidate, candidate_modification, candidate_sides)
         )
-        fix = Fix(candidate, candidate_modification, swap, len(advisories), distance)
+        fix = Fix(candidate, candidate_modification, swap, len(found), distance)
         ranked.append(((round(distance / 10), fix.heads_ups, swap), fix))
     return [fix for _, fix in sorted(ranked, key=lambda pair: pair[0])]
 
@@ -580,6 +607,7 @@ def check_step(
             sides=sides,
             modifications=modifications,
             alternatives=alternatives,
+            advisories=advisories,
         )
         if not check.fixes:
             check.no_fix = (
