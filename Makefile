@@ -52,6 +52,7 @@ test: lint
 	$(UV) run --frozen pytest
 
 bench: sync
+	$(MANAGE) bench_body
 	$(MANAGE) bench_handouts
 	$(MANAGE) bench_pages
 	$(MANAGE) pose_figures
