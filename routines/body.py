@@ -27,6 +27,7 @@ from routines.figures import POSITION_FIGURES, canonical, merge
 from routines.figures.adjust import _limb_angles
 from routines.figures.body import SIDES, THIGH, _angles, pose_body
 from routines.figures.geometry import Mat, Vec, apply, length, sub, unit
+from routines.figures.plausible import expand_contacts
 from routines.vocabulary import Movement, Sides
 
 M = Movement
@@ -271,6 +272,7 @@ def _one_shape(figure: dict, marks: frozenset[str]) -> Shape:
     lying = place in (Place.SUPINE, Place.PRONE, Place.SIDE_LYING)
     forward = apply(body.frames["pelvis"], (1.0, 0.0, 0.0))
     facing = unit((forward[0], 0.0, forward[2]))
+    contacts = expand_contacts(figure.get("contacts", {}))
     legs = {}
     for side in SIDES:
         hip, bend = _leg(figure, body, side)
@@ -280,7 +282,14 @@ def _one_shape(figure: dict, marks: frozenset[str]) -> Shape:
         # Kneeling load: on the knees with the body over them (not a seat, not lying down).
         kneels = place == Place.KNEELING and knee_height < ON_FLOOR + 10 and bend >= 45
         foot_down = min(ankle_height, toe_height) < ON_FLOOR + 4
-        bears = kneels or (place == Place.STANDING and foot_down)
+        # A leg propped on its toes with the knee off the floor (a lizard's back leg, knee
+        # lifted) carries the body's weight; a leg lying along the floor (pigeon) does not.
+        on_toes = contacts.get(f"{side}_toes") == "floor" and not any(
+            contacts.get(f"{side}_{part}") == "floor" for part in ("knee", "shin", "thigh")
+        )
+        bears = kneels or (
+            (place == Place.STANDING and foot_down) or (place == Place.KNEELING and on_toes)
+        )
         # A leg off the floor and off any prop, with no hand or strap holding it, lifts itself.
         other = "left" if side == "right" else "right"
         # An ankle resting on the other leg (a figure four) is held by it.

@@ -285,8 +285,9 @@ def _leg_measure(shape: Shape, name: str, side: str) -> float:
         return float(knee.kneels)
     if name == "knee_twist":
         # Lotus-type load: a deeply bent knee carrying weight while the hip turns out far, so
-        # the turn is taken at the knee.
-        return float(knee.flexion >= 90 and hip.rotation >= 40 and shape.shin_loaded(side))
+        # the turn is taken at the knee. At a right angle or less (butterfly with the feet
+        # further away, the usual knee-friendly version) the hip carries the turn.
+        return float(knee.flexion > 90 and hip.rotation >= 40 and shape.shin_loaded(side))
     raise KeyError(name)
 
 

@@ -24,6 +24,10 @@ OK, HEADS_UP, CONFLICT = "ok", "heads_up", "conflict"
 
 # Groups of shapes, by what they do to the body (in words a teacher would use).
 CHAIR_SEATS = [
+    # Belly breathing's own figure is now seated on a chair (the figure rework): so is its
+    # eyes-open version.
+    "belly-breathing:",
+    "belly-breathing:eyes-open-soft-gaze",
     "belly-breathing:chair-feet-grounded",
     "alternate-nostril-breathing:seated-on-chair",
     "longer-exhale-breathing:chair-eyes-open",
@@ -46,8 +50,6 @@ CHAIR_SEATS = [
 ]
 # Sitting cross-legged on the floor (or on a cushion): hips about 90°, knees deeply bent, open.
 FLOOR_CROSS_LEGGED = [
-    "belly-breathing:",
-    "belly-breathing:eyes-open-soft-gaze",
     "alternate-nostril-breathing:",
     "alternate-nostril-breathing:hands-free",
     "alternate-nostril-breathing:eyes-open",
@@ -89,6 +91,23 @@ CHILDS = [
     "childs-pose:blanket-behind-knees",
     "childs-pose:forehead-on-block-eyes-open",
 ]
+
+
+# Raised seats and resting shapes where the hip sits at about 70 to 85° (measured on the
+# reworked figures): under a 90° limit, past a surgeon's 45°. A cushion or blanket under the
+# seat is the usual way to keep a replaced hip under 90° on the floor.
+def under_90(hip: str) -> list[str]:
+    return [
+        "butterfly:blanket-under-hips",
+        "cross-legged-seat:cushion-under-hips",
+        "seated-side-bend:higher-cushion@*",
+        f"pigeon-prep:front-leg-on-chair@{hip}",
+        f"reclined-twist:@{hip}",
+        f"reclined-twist:support-under-knees@{hip}",
+        f"reclined-figure-four:foot-on-wall@{hip}",
+    ]
+
+
 STANDING_NEUTRAL = [
     "mountain-pose:",
     "mountain-pose:back-to-wall",
@@ -144,7 +163,6 @@ def posterior(hip: str, most: int = 90) -> list[tuple[str, list[str], str]]:
             [
                 f"reclined-twist:@{other}",
                 f"reclined-twist:support-under-knees@{other}",
-                f"reclined-twist:feet-on-floor@{other}",
             ],
             f"the knees fall away from the {hip} side, so the {hip} leg lies on top, drawn across "
             "the midline and turned in",
@@ -153,6 +171,25 @@ def posterior(hip: str, most: int = 90) -> list[tuple[str, list[str], str]]:
             CONFLICT,
             [f"windshield-wiper-legs:*@{other}"],
             f"the knees sway away from the {hip} side: the {hip} hip turns in",
+        ),
+        (
+            HEADS_UP,
+            ["reclined-twist:feet-on-floor@*"],
+            # Re-argued with the reworked figure: this version tips the knees a little to one
+            # side and then the other with the feet wide, so each thigh in turn comes to about
+            # the midline (10°) without crossing it: a heads-up on both sides.
+            "the knees tip a little each way with the feet wide: each thigh comes to the midline",
+        ),
+        (
+            HEADS_UP,
+            [
+                "standing-hip-circles:",
+                "standing-hip-circles:hand-on-wall",
+                "tabletop-hip-circles:standing-circles",
+            ],
+            # Re-argued: the reworked figure sways the pelvis about 6° each way, so the standing
+            # hip is drawn toward the midline in each circle; keep the circles small.
+            "the pelvis sways over the standing hip, drawing the thigh in toward the midline",
         ),
         (
             CONFLICT,
@@ -195,6 +232,19 @@ def posterior(hip: str, most: int = 90) -> list[tuple[str, list[str], str]]:
         ),
         (
             CONFLICT,
+            [
+                f"pigeon-prep:@{hip}",
+                f"pigeon-prep:blanket-under-front-hip@{hip}",
+                f"chair-figure-four:ankle-on-shin@{hip}",
+            ],
+            # Re-argued with the reworked figures: pigeon's front hip is drawn at about 140°
+            # (the pelvis tips forward over the front leg, the back hip only extends about
+            # 30°), and the ankle lower on the shin lifts the crossed thigh to about 100°.
+            f"the {hip} hip bends past 90°: pigeon's front leg (about 140°) or a crossed ankle "
+            "on a chair (about 100°)",
+        ),
+        (
+            CONFLICT,
             [f"low-lunge:@{hip}", f"low-lunge:padded-knee@{hip}", f"low-lunge:hand-on-chair@{hip}"],
             f"the {hip} leg is the front leg of the lunge, bent a little past 90°",
         ),
@@ -202,6 +252,15 @@ def posterior(hip: str, most: int = 90) -> list[tuple[str, list[str], str]]:
             CONFLICT,
             [
                 *ON_HANDS_AND_KNEES,
+                # Re-argued: threading the arm lowers the shoulder and sits the hips back, about
+                # 110° on the reworked figure; narrower frog knees and blocks lifting the knees
+                # of a floor seat bring the thighs up past 90° (about 100°).
+                "thread-the-needle:@*",
+                "thread-the-needle:pillow-under-head@*",
+                "thread-the-needle:padded-knees@*",
+                "frog-pose:narrower-knees",
+                "butterfly:blocks-under-knees",
+                "cross-legged-seat:blocks-under-knees",
                 "chair-forward-hinge:*",
                 "chair-hip-march:",
                 "chair-hip-march:cushion-behind-back",
@@ -214,31 +273,31 @@ def posterior(hip: str, most: int = 90) -> list[tuple[str, list[str], str]]:
             "the hips bend past 90° (a forward lean, a deep squat, a knee lift or a quadruped)",
         ),
         (
+            OK if most == 90 else CONFLICT,
+            under_90(hip),
+            f"the {hip} hip sits at about 70 to 85°: under 90°"
+            if most == 90
+            else f"the {hip} hip sits at about 70 to 85°, past the surgeon's {most}°",
+        ),
+        (
             at_90,
             CHAIR_SEATS
             + FLOOR_CROSS_LEGGED
             + BUTTERFLY_SEATS
-            + FROG[:3]
+            + FROG[:2]
             + [
                 "knees-to-chest:calves-on-chair",
                 "legs-up-the-wall:",
                 "legs-up-the-wall:calves-on-chair",
                 "legs-up-the-wall:strap-around-thighs",
-                "thread-the-needle:*",
+                "thread-the-needle:chair-version@*",
                 f"reclined-figure-four:@{hip}",
                 f"reclined-figure-four:strap-behind-thigh@{hip}",
-                f"reclined-figure-four:foot-on-wall@{hip}",
-                f"reclined-figure-four:bottom-foot-on-floor@{hip}",
                 f"pigeon-prep:reclined-figure-four-instead@{hip}",
                 f"reclined-figure-four:seated-on-a-chair@{other}",
                 f"chair-figure-four:@{other}",
                 f"chair-figure-four:cushion-under-knee@{other}",
                 f"chair-figure-four:ankle-on-shin@{other}",
-                f"reclined-twist:@{hip}",
-                f"reclined-twist:support-under-knees@{hip}",
-                f"pigeon-prep:@{hip}",
-                f"pigeon-prep:blanket-under-front-hip@{hip}",
-                f"pigeon-prep:front-leg-on-chair@{hip}",
             ],
             "the hip bends to about 90° (sitting, a chair, a wall, the front leg of pigeon)"
             if most == 90
@@ -246,14 +305,27 @@ def posterior(hip: str, most: int = 90) -> list[tuple[str, list[str], str]]:
         ),
         (
             HEADS_UP,
-            [f"lying-hamstring-stretch:bent-knee-towel@{hip}"],
-            "the thigh comes to about 85°, close to the 90° limit",
+            [
+                f"lying-hamstring-stretch:bent-knee-towel@{hip}",
+                f"lying-hamstring-stretch:doorway-wall@{hip}",
+                f"low-lunge:smaller-range@{hip}",
+                f"side-lying-clamshell:@{hip}",
+                f"side-lying-clamshell:strap-around-thighs@{hip}",
+            ],
+            # Re-argued with the reworked figures: the leg resting up the wall sits at about
+            # 85°, the short lunge's front hip at about 90°, and the clamshell's top knee rests
+            # on the other, about 10° in, at the midline (a pillow between the knees, the
+            # usual posterior advice, keeps it out: that version is fine).
+            "close to the limit: the thigh at about 85 to 90°, or a side-lying top thigh "
+            "resting at the midline",
         )
         if most == 90
         else (
             CONFLICT,
             [
                 f"reclined-figure-four:foot-on-wall@{other}",
+                f"half-frog:side-lying@{other}",
+                "supported-fish:knees-bent",
                 f"lying-hamstring-stretch:@{hip}",
                 f"lying-hamstring-stretch:doorway-wall@{hip}",
                 f"lying-hamstring-stretch:bent-knee-towel@{hip}",
@@ -273,8 +345,9 @@ def posterior(hip: str, most: int = 90) -> list[tuple[str, list[str], str]]:
                 "knees-to-chest:one-knee-at-a-time",
                 f"reclined-leg-to-side:@{hip}",
                 f"reclined-leg-to-side:small-range@{hip}",
-                f"reclined-leg-to-side:bent-knee@{hip}",
             ],
+            # Re-argued: lying on the side, the other knee is drawn forward to about 80° to
+            # steady the body; with the knees bent on a bolster the hips sit at about 70°.
             f"the {hip} thigh lifts to about 60 to 85°, past the surgeon's {most}°",
         ),
     ] + (
@@ -284,10 +357,9 @@ def posterior(hip: str, most: int = 90) -> list[tuple[str, list[str], str]]:
                 [
                     *HOOK_LYING,
                     f"lying-hamstring-stretch:leg-lower@{hip}",
-                    "supported-fish:knees-bent",
                     f"low-lunge:standing-lunge@{hip}",
-                    f"reclined-twist:feet-on-floor@{hip}",
-                    "supported-bridge:*",
+                    "supported-bridge:moving-bridge",
+                    "reclined-leg-to-side:bent-knee@*",
                     "reclined-figure-four:bottom-foot-on-floor@*",
                     "happy-baby:one-leg-at-a-time",
                     "resting-stillness:side-lying",
@@ -296,8 +368,11 @@ def posterior(hip: str, most: int = 90) -> list[tuple[str, list[str], str]]:
                     "side-lying-clamshell:pillow-between-knees@*",
                     "side-lying-clamshell:strap-around-thighs@*",
                     "windshield-wiper-legs:*@*",
-                    "reclined-butterfly:*",
                 ],
+                # Re-argued with the reworked figures: reclined butterfly's hips bend only
+                # about 30° (the knees fall open, the feet rest away from the pelvis) and the
+                # supported bridge's about 20 to 25° (the sacrum is lifted on the block): both
+                # well under 45°. The bent knee opening to the side bends about 40°.
                 f"the hip bends to about 40 to 45°, at the surgeon's {most}°",
             ),
         ]
@@ -386,9 +461,15 @@ def knee(side: str) -> list[tuple[str, list[str], str]]:
                 f"pigeon-prep:@{side}",
                 f"pigeon-prep:blanket-under-front-hip@{side}",
                 f"pigeon-prep:fold-on-bolster@{side}",
-                f"pigeon-prep:front-leg-on-chair@{side}",
             ],
-            f"the {side} shin lies across in front, the knee bent far past 110° and turned",
+            f"the {side} shin lies across in front, the knee bent and turned under the body",
+        ),
+        (
+            HEADS_UP,
+            [f"pigeon-prep:front-leg-on-chair@{side}"],
+            # Re-argued: on a chair the shin rests across the seat with no body weight on it;
+            # the knee bends about 110°, at the limit, but takes no twisting load.
+            f"the {side} shin rests across a chair seat: the knee bends to about 110°, unloaded",
         ),
         (
             CONFLICT,
@@ -402,6 +483,9 @@ def knee(side: str) -> list[tuple[str, list[str], str]]:
                 "reclined-butterfly:seated-against-wall",
                 "garland-on-block:",
                 "garland-on-block:blanket-under-heels",
+                # Re-argued: the reworked figure bends the crossed knee about 125° to rest the
+                # ankle low on the other shin.
+                f"chair-figure-four:ankle-on-shin@{side}",
             ],
             "the knees bend deeply, about 120 to 155° (a hug, cross-legged, soles together, squat)",
         ),
@@ -412,11 +496,8 @@ def knee(side: str) -> list[tuple[str, list[str], str]]:
                 "reclined-butterfly:support-under-knees",
                 "reclined-butterfly:bolster-under-back",
                 "garland-on-block:higher-seat",
-                f"lizard:@{side}",
-                f"lizard:hands-on-blocks@{side}",
-                f"lizard:padded-back-knee@{side}",
-                f"lizard:back-knee-lifted@{side}",
-                f"lizard:foot-inside-hand@{side}",
+                # Re-argued: lizard's front knee is drawn at about 100°, the shin upright over
+                # the ankle, under the heads-up zone: it is fine for this knee.
                 "supported-bridge:",
                 "supported-bridge:moving-bridge",
             ],
@@ -441,6 +522,16 @@ def spine(condition: str) -> list[tuple[str, list[str], str]]:
         "reclined-twist:seated-chair-twist@*",
         "thread-the-needle:chair-version@*",
     ]
+    lizard_rounded = [
+        "lizard:@*",
+        "lizard:padded-back-knee@*",
+        "lizard:back-knee-lifted@*",
+        "lizard:foot-inside-hand@*",
+    ]
+    loaded_folds = [
+        "supported-wide-legged-forward-fold:",
+        "supported-wide-legged-forward-fold:narrower-stance",
+    ]
     rounded = [
         "chair-forward-hinge:rounded-rest",
         "cat-cow:",
@@ -451,13 +542,22 @@ def spine(condition: str) -> list[tuple[str, list[str], str]]:
         return [
             (CONFLICT, deep_twists, "a deep twist, about 50 to 60°"),
             (CONFLICT, rounded, "rounds the spine about 35 to 40°"),
+            (
+                CONFLICT,
+                [*lizard_rounded, "childs-pose:blanket-behind-knees", *loaded_folds],
+                # Re-argued with the reworked figures: lizard rounds the back about 35 to 45° to
+                # bring the hands to the floor (hands on blocks keeps it long); the blanket
+                # lifts child's pose's hips, so the back rounds about 25° to reach the floor;
+                # the wide-legged fold rounds 30 to 40° with the trunk's weight on it.
+                "rounds the spine past 20°: lizard's hands to the floor, a raised child's pose, "
+                "a standing fold",
+            ),
             (HEADS_UP, chair_twists, "a moderate twist, about 40°: keep it open and gentle"),
             (
                 HEADS_UP,
                 [
                     "cat-cow:smaller-range",
                     *CHILDS[:1],
-                    "childs-pose:blanket-behind-knees",
                     "childs-pose:forehead-on-block-eyes-open",
                 ],
                 "a little rounding of the spine, about 15 to 20°",
@@ -474,8 +574,16 @@ def spine(condition: str) -> list[tuple[str, list[str], str]]:
             (CONFLICT, deep_twists + chair_twists, "twisting aggravates the SI joint"),
             (
                 CONFLICT,
-                ["chair-forward-hinge:rounded-rest", "cat-cow:chair-cat-cow"],
+                ["chair-forward-hinge:rounded-rest", "cat-cow:chair-cat-cow", *loaded_folds],
+                # Re-argued: the wide-legged fold rounds 30 to 40° standing, a loaded forward
+                # bend like the chair's rounded rest.
                 "a loaded forward bend, the classic aggravator",
+            ),
+            (
+                HEADS_UP,
+                ["cross-legged-seat:blocks-under-knees"],
+                # Re-argued: blocks lift the knees, so the legs open only about 50° in all.
+                "the blocks hold the knees up: the legs open about 50°, close to the limit",
             ),
             (
                 CONFLICT,
@@ -507,6 +615,15 @@ def spine(condition: str) -> list[tuple[str, list[str], str]]:
                     "half-frog:cushion-under-hip@*",
                     "half-frog:cheek-down-eyes-open@*",
                     *FLOOR_CROSS_LEGGED,
+                    # Re-argued with the reworked figures: the supported child's pose kneels
+                    # with the knees wide (about 80° apart, like frog); windshield wipers plant
+                    # the feet wide and the outer thigh opens about 50° (about 70° in all); the
+                    # bent knee to the side opens one thigh about 70°.
+                    "childs-pose:bolster-under-torso",
+                    "windshield-wiper-legs:@*",
+                    "windshield-wiper-legs:small-range@*",
+                    "windshield-wiper-legs:pillow-support@*",
+                    "reclined-leg-to-side:bent-knee@*",
                 ],
                 "legs wide apart (sitting open on the floor, a wide stance, a squat, lying open)",
             ),
@@ -527,21 +644,16 @@ def spine(condition: str) -> list[tuple[str, list[str], str]]:
             (
                 HEADS_UP,
                 [
-                    "reclined-twist:feet-on-floor@*",
-                    "supported-wide-legged-forward-fold:",
                     "supported-wide-legged-forward-fold:hands-on-chair",
                     "supported-wide-legged-forward-fold:head-lower",
-                    "supported-wide-legged-forward-fold:narrower-stance",
                     "happy-baby:feet-on-wall",
                     "reclined-leg-to-side:@*",
-                    "reclined-leg-to-side:bent-knee@*",
                     "reclined-leg-to-side:block-under-thigh@*",
-                    "windshield-wiper-legs:@*",
-                    "windshield-wiper-legs:small-range@*",
-                    "windshield-wiper-legs:pillow-support@*",
                 ],
-                "legs moderately apart or a small twist: close to what aggravates it",
+                "legs moderately apart: close to what aggravates it",
             ),
+            # Re-argued: "Feet on the floor" tips the knees only about 15° each way with the
+            # feet down, half the 30° twist limit: fine.
             # Argued: cat-cow rounds the spine on hands and knees, unloaded; it is a common
             # mobility shape for the SI joint. Legs apart on a chair carry no load either.
         ]
@@ -553,6 +665,25 @@ def spine(condition: str) -> list[tuple[str, list[str], str]]:
                 "rounding the spine with the trunk's weight on it",
             ),
             (CONFLICT, ["cat-cow:", "cat-cow:padded-knees"], "extreme rounding, about 40°"),
+            (
+                CONFLICT,
+                [*lizard_rounded, *loaded_folds],
+                # Re-argued with the reworked figures: lizard rounds the back 35 to 45° to bring
+                # the hands to the floor; the wide-legged fold rounds 30 to 40° standing.
+                "rounds the spine past 30°, or past 20° with the trunk's weight on it",
+            ),
+            (
+                CONFLICT,
+                ["pigeon-prep:@*", "pigeon-prep:blanket-under-front-hip@*"],
+                # Re-argued: upright in pigeon, the pelvis tips forward over the front leg, and
+                # the reworked figure arches the low back about 45° to keep the chest up.
+                "sitting up in pigeon arches the low back past 20°",
+            ),
+            (
+                HEADS_UP,
+                ["childs-pose:blanket-behind-knees"],
+                "the raised child's pose rounds the back about 25°, close to 30°",
+            ),
             (
                 HEADS_UP,
                 [
@@ -705,7 +836,12 @@ def _profiles() -> list[Profile]:
                 ),
                 (
                     CONFLICT,
-                    ["supported-wide-legged-forward-fold:head-lower"],
+                    [
+                        "supported-wide-legged-forward-fold:head-lower",
+                        # Re-argued: with the feet closer the reworked figure folds the head
+                        # well below the hips too.
+                        "supported-wide-legged-forward-fold:narrower-stance",
+                    ],
                     "folded down with the head below the hips: an inversion",
                 ),
                 (
@@ -887,6 +1023,8 @@ def _profiles() -> list[Profile]:
                         "half-frog:cushion-under-hip@*",
                         "half-frog:cheek-down-eyes-open@*",
                         *FLOOR_CROSS_LEGGED,
+                        # Re-argued: the reworked supported child's pose kneels knees-wide.
+                        "childs-pose:bolster-under-torso",
                     ],
                     "the legs open wide while lying, sitting on the floor or kneeling",
                 ),
@@ -933,9 +1071,12 @@ def _profiles() -> list[Profile]:
                         "half-frog:cheek-down-eyes-open@*",
                         "pigeon-prep:fold-on-bolster@*",
                         "lizard:@*",
-                        "lizard:hands-on-blocks@*",
                         "lizard:padded-back-knee@*",
                         "lizard:foot-inside-hand@*",
+                        # Re-argued: with the back knee lifted the body still folds forward
+                        # on the hands, back to the room; on blocks the chest lifts to within
+                        # about 40° of upright, like a low lunge, with the room in view.
+                        "lizard:back-knee-lifted@*",
                         "thread-the-needle:@*",
                         "thread-the-needle:pillow-under-head@*",
                         "thread-the-needle:padded-knees@*",
