@@ -36,6 +36,8 @@ M = Movement
 ON_FLOOR = 6.0
 # How far (cm) a knee must be behind the pelvis for the leg to count as stepped back.
 BEHIND = 8.0
+# The parts of a leg a contact can hold it by.
+LEG_PARTS = frozenset({"thigh", "knee", "shin", "ankle", "foot", "heel", "toes"})
 # The knee crosses the midline at this adduction: hips 16 cm apart, thigh 44 cm long.
 MIDLINE_ADDUCTION = round(math.degrees(math.asin(8.0 / THIGH)))
 
@@ -275,6 +277,7 @@ def _one_shape(figure: dict, marks: frozenset[str]) -> Shape:
     contacts = expand_contacts(figure.get("contacts", {}))
     legs = {}
     for side in SIDES:
+        leg_parts = {(side, part) for part in LEG_PARTS}
         hip, bend = _leg(figure, body, side)
         knee_height = _height(points[f"{side}_knee"])
         ankle_height = _height(points[f"{side}_ankle"])
@@ -300,8 +303,18 @@ def _one_shape(figure: dict, marks: frozenset[str]) -> Shape:
             )
             < 14
         )
+        # The figure's declared contacts say it too: a shin resting on the other thigh, a
+        # foot on a wall or a chair, a hand holding the thigh.
+        rests_on_contact = any(
+            part.partition("_")[::2] in leg_parts and support != "floor"
+            for part, support in contacts.items()
+        ) or any(
+            support.partition("_")[::2] in leg_parts and part.endswith("hand")
+            for part, support in contacts.items()
+        )
         held = (
             resting
+            or rests_on_contact
             or f"{side}_foot" in figure.get("reach", {})
             or any(
                 p.get("kind")
