@@ -96,7 +96,7 @@ def test_the_builder_flags_the_three_poses_with_reason_badge_and_summary(world, 
     assert "1 conflict</span>" in page  # the badge says it in words, not only in colour
     # The reason names the joint, its angle from the figure and the client's limit.
     assert (
-        "Happy baby bends the left hip to about 120°; Rosa&#x27;s limit is 90° of flexion" in page
+        "Happy baby bends the left hip to about 150°; Rosa&#x27;s limit is 90° of flexion" in page
     )
     # The client's own precaution note is shown beside the advisory it explains.
     assert "Surgeon: nothing past ninety degrees" in page
@@ -318,11 +318,17 @@ def test_showing_what_the_picker_hid_turns_its_filter_off(world, routine):
 def test_the_picker_names_several_hidden_poses_and_keeps_what_suits(world, routine):
     answer = (
         world.client_for(world.bob)
-        .get(_url("step_picker", routine), {"q": "butterfly"}, headers=HTMX)
+        .get(_url("step_picker", routine), {"q": "twist"}, headers=HTMX)
         .text
     )
-    assert 'Add<span class="visually-hidden"> Reclined butterfly</span>' in answer
-    assert "is hidden: it conflicts with Rosa's precautions" in answer
+    # Butterfly, drawn with the hips at about 90°, is only a heads-up for a 90° limit now, so
+    # the search is for twists: Reclined twist lays the left leg across on one side, Thread the
+    # needle sits the hips back past 90°; the chair twist suits.
+    assert 'Add<span class="visually-hidden"> Seated chair twist</span>' in answer
+    assert (
+        "2 matching poses are hidden (Reclined twist, Thread the needle): they conflict with "
+        "Rosa's precautions." in answer
+    )
     assert "Show it" in answer
 
 
@@ -388,7 +394,7 @@ def test_the_print_page_summarises_and_the_handout_asks_first(world, routine):
     page = world.client_for(world.bob).get(_url("routine_print", routine)).text
     assert "Safety check for Rosa" in page
     assert "3 conflicts, 0 heads-ups" in page
-    assert "Happy baby bends the left hip to about 120°" in page
+    assert "Happy baby bends the left hip to about 150°" in page
     assistant_page = world.client_for(world.ada).get(_url("routine_print", routine)).text
     assert "3 conflicts" in assistant_page
     assert "hip replacement" not in assistant_page
@@ -419,7 +425,7 @@ def test_the_teacher_sheet_lists_advisories_fixes_kept_notes_and_is_marked(world
     pages = [" ".join(page.extract_text().split()) for page in reader.pages]
     text = " ".join(pages)
     for phrase in (
-        "Conflict, kept: Happy baby bends the left hip to about 120°",
+        "Conflict, kept: Happy baby bends the left hip to about 150°",
         f"Kept as it is: “{REASON}”",
         "Conflict: Knees to chest bends the left hip to about 115°",
         "What might help: Choose “Calves resting on a chair”",
