@@ -329,7 +329,7 @@ def test_the_picker_names_several_hidden_poses_and_keeps_what_suits(world, routi
         "2 matching poses are hidden (Reclined twist, Thread the needle): they conflict with "
         "Rosa's precautions." in answer
     )
-    assert "Show it" in answer
+    assert "Show them" in answer
 
 
 def test_a_search_that_matches_nothing_still_says_so(world, routine):
