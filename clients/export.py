@@ -45,6 +45,8 @@ def _precaution(precaution: Precaution, today: date) -> dict[str, Any]:
         "side_label": precaution.get_side_display(),
         "restricted_movements": precaution.restricted_movements,
         "restricted_movement_labels": precaution.movement_labels,
+        # The surgeon's own number, when there is one (degrees); None: the usual limit.
+        "own_hip_flexion_limit": precaution.own_hip_flexion_limit,
         "start_date": precaution.start_date,
         "end_date": precaution.end_date,
         "applies_today": precaution.is_active(today),

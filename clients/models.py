@@ -146,6 +146,10 @@ class Precaution(models.Model):
     )
     set_by = models.CharField(max_length=20, choices=SetBy.choices, default=SetBy.SELF_REPORTED)
     note = EncryptedTextField(blank=True)
+    # The client's own hip flexion limit in whole degrees, when the surgeon set one other than
+    # the rule's (45° for the first weeks, say). Encrypted like the note: it is part of the
+    # medical picture. Empty: the rule's usual limit applies.
+    hip_flexion_limit = EncryptedTextField("own hip flexion limit", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -169,6 +173,12 @@ class Precaution(models.Model):
     @property
     def movement_labels(self) -> list[str]:
         return labels(Movement, self.restricted_movements)
+
+    @property
+    def own_hip_flexion_limit(self) -> int | None:
+        """The client's own limit in degrees, or None when the usual one applies."""
+        text = (self.hip_flexion_limit or "").strip()
+        return int(text) if text.isdigit() else None
 
 
 class Trigger(models.Model):

@@ -1,10 +1,15 @@
 """What the safety checker knows, as data a teacher can read and extend.
 
+Every precaution is a set of **limits on joints**: a number of degrees a measured angle may
+reach (hip flexion 90°), or a shape that should not happen at all (kneeling on the knee). The
+checker (routines/safety.py) reads each angle from the pose's own figure (routines/body.py) and
+compares it with these numbers, side by side.
+
 Every line here is a default. A precaution stores its own list of movements to avoid, which
-starts from RULES[condition].avoid and which the teacher changes for one client when a surgeon
-or physiotherapist says otherwise; the checker then follows the client's list, not this file.
-To teach the checker something new, add a line here (and a word in practice/vocabulary.py if
-the movement has no name yet): no view or template needs to change.
+starts from the rule's and which the teacher changes for one client when a surgeon or
+physiotherapist says otherwise; a limit applies only while its movement is ticked. The
+teacher may also write the client's own hip flexion limit (a surgeon's 45°), which replaces
+the 90° below for that client.
 """
 
 from dataclasses import dataclass
@@ -16,101 +21,218 @@ M = Movement
 
 
 @dataclass(frozen=True)
+class Limit:
+    """How far one measured quantity of the body may go.
+
+    `measure` names a quantity routines/safety.py reads from the body model: angles in degrees
+    ("hip_flexion"), or shapes that are there or not (1) ("kneeling_load"), for which `most` is 0.
+    Beyond `most` is a conflict; within `margin` of it (and above nothing) a heads-up.
+    `ask` marks limits sources disagree on: never more than a heads-up, "check with...".
+    """
+
+    movement: str
+    measure: str
+    most: float = 0
+    margin: float = 0
+    ask: bool = False
+
+
+@dataclass(frozen=True)
 class Rule:
-    """The usual restrictions of one condition and where they come from."""
+    """The usual limits of one condition and where they come from."""
 
-    # A step that still makes one of these movements (after its modification) is a conflict.
-    avoid: tuple[str, ...]
-    # Sources disagree or rules vary by surgeon: a heads-up to check with the care provider.
-    check: tuple[str, ...]
-    # Named so the teacher can look it up; shown beside every advisory the rule raises.
+    limits: tuple[Limit, ...]
+    # Named so the teacher can look it up: author or organisation, title, year.
     source: str
-    note: str = ""
+    # Shown only beside the advisories of the movements it explains.
+    notes: dict[str, str]
+
+    @property
+    def avoid(self) -> tuple[str, ...]:
+        """The movements a new precaution of this kind starts with ticked."""
+        return tuple(dict.fromkeys(limit.movement for limit in self.limits if not limit.ask))
+
+    @property
+    def check(self) -> tuple[str, ...]:
+        avoided = set(self.avoid)
+        return tuple(
+            dict.fromkeys(
+                limit.movement
+                for limit in self.limits
+                if limit.ask and limit.movement not in avoided
+            )
+        )
 
 
-POSTERIOR_HIP = (M.HIP_FLEXION_PAST_90, M.HIP_ADDUCTION_PAST_MIDLINE, M.HIP_INTERNAL_ROTATION)
+# The knee crosses the body's midline at about 10° of adduction (routines/body.py works it out).
+MIDLINE = 10
+# Whole degrees a drawn "neutral" may be off by before it counts as a movement.
+NEUTRAL = 5
+# Most surgeons' default hip flexion limit after a posterior approach.
+HIP_FLEXION_DEFAULT = 90
+
+POSTERIOR_HIP = (
+    Limit(M.HIP_FLEXION_PAST_90, "hip_flexion", HIP_FLEXION_DEFAULT, margin=10),
+    Limit(M.HIP_ADDUCTION_PAST_MIDLINE, "hip_adduction", MIDLINE, margin=5),
+    Limit(M.HIP_INTERNAL_ROTATION, "hip_internal_rotation", NEUTRAL, margin=NEUTRAL),
+)
+
+HIP_SOURCE_POSTERIOR = (
+    "Eannucci EF et al., “A protocol of pose avoidance in place of hip precautions after "
+    "posterior-approach total hip arthroplasty may not increase risk of post-operative "
+    "dislocation”, HSS Journal, 2019 (doi 10.1007/s11420-019-09708-9)"
+)
+HIP_SOURCE_ANTERIOR = (
+    "Duke Physical & Occupational Therapy, “Anterior hip precautions” patient handout "
+    "(accessed 2026): no stepping back, no extension, no turning the leg out; rules vary by "
+    "surgeon"
+)
+HIP_SOURCE_LATERAL = (
+    "Varacallo MA (editor), “Hip precautions”, StatPearls, updated 2023; hospital handouts add "
+    "no active abduction after a lateral approach"
+)
+COLE = (
+    "Roger Cole, “Yoga shouldn't hurt” (knees, hamstrings and sacrum), Yoga Journal, reprinted "
+    "2012: lotus-type loading irritates the medial meniscus"
+)
+COLE_SI = (
+    "Roger Cole, “How to protect the sacroiliac joints”, Yoga Journal, reprinted in “Yoga "
+    "shouldn't hurt”, 2012: sitting, forward bending and twisting make it worse"
+)
+DISC = (
+    "eOrthopod, “Lumbar disc herniation” patient guide (accessed 2026), and physiotherapy "
+    "guidance for disc herniation: seated forward bends are the riskiest; hinge from the hips"
+)
+OSTEOPOROSIS = (
+    "Smith EN, Boser A, “Yoga, vertebral fractures, and osteoporosis: research and "
+    "recommendations”, Int J Yoga Therap, 2013 (PubMed 24016820); Fishman LM et al., “Twelve-"
+    "minute daily yoga regimen reverses osteoporotic bone loss”, Topics in Geriatric "
+    "Rehabilitation, 2016"
+)
+PREGNANCY = (
+    "Polis RL, Gussman D, Kuo YH, “Yoga in pregnancy: an examination of maternal and fetal "
+    "responses to 26 yoga postures”, Obstetrics & Gynecology, 2015 (doi "
+    "10.1097/AOG.0000000000001137)"
+)
+HYPERMOBILITY = (
+    "Jason Parry, “Exercise and movement for adults with hypermobile Ehlers-Danlos syndrome and "
+    "hypermobility spectrum disorders”, The Ehlers-Danlos Society (accessed 2026): aim for "
+    "stability, micro-bends, no end-range stretching"
+)
 
 RULES: dict[str, Rule] = {
     Condition.HIP_REPLACEMENT_POSTERIOR: Rule(
-        avoid=POSTERIOR_HIP,
-        check=(),
-        source="Eannucci et al., HSS Journal 2019 (doi 10.1007/s11420-019-09708-9); common "
-        "patient handouts give about 3 months",
-        note="Usually 6 to 12 weeks, sometimes for life; some surgeons set 45° instead of 90°.",
+        limits=POSTERIOR_HIP,
+        source=HIP_SOURCE_POSTERIOR,
+        notes={
+            M.HIP_FLEXION_PAST_90: "Usually 6 to 12 weeks, sometimes for life; some surgeons set "
+            "45°, 60° or 70° instead of 90°.",
+        },
     ),
     Condition.HIP_REPLACEMENT_ANTERIOR: Rule(
-        avoid=(M.HIP_EXTENSION, M.STEPPING_BACK, M.PRONE),
-        # Only a concern together with extension, and protocols differ: ask, don't forbid.
-        check=(M.HIP_EXTERNAL_ROTATION,),
-        source="Hospital patient handouts (for example Duke anterior hip precautions); rules "
-        "vary by surgeon",
-        note="Extension combined with external rotation is the classic risk.",
+        limits=(
+            # Extension past neutral is the risk when the hip also turns out.
+            Limit(M.HIP_EXTENSION, "hip_extension_turned_out", NEUTRAL),
+            Limit(M.STEPPING_BACK, "stepping_back"),
+            # Extension alone, or lying on the front: some protocols only.
+            Limit(M.HIP_EXTENSION, "hip_extension", NEUTRAL, ask=True),
+            Limit(M.PRONE, "prone", ask=True),
+        ),
+        source=HIP_SOURCE_ANTERIOR,
+        notes={
+            M.HIP_EXTENSION: "Extension past neutral together with turning the leg out is the "
+            "classic risk.",
+            M.PRONE: "Some protocols ask for no lying on the front in the first weeks.",
+        },
     ),
     Condition.HIP_REPLACEMENT_LATERAL: Rule(
-        avoid=(*POSTERIOR_HIP, M.HIP_ABDUCTION),
-        check=(),
-        source="Hospital patient handouts: the posterior rules plus no active abduction",
+        limits=(
+            *POSTERIOR_HIP,
+            # Lifting the leg out to the side against gravity; a knee resting open is passive.
+            Limit(M.HIP_ABDUCTION, "hip_active_abduction", NEUTRAL, margin=NEUTRAL),
+        ),
+        source=HIP_SOURCE_LATERAL,
+        notes={M.HIP_ABDUCTION: "The rule is about active abduction, not a supported knee."},
     ),
     Condition.KNEE_INJURY: Rule(
-        avoid=(M.DEEP_KNEE_FLEXION, M.KNEELING_LOAD, M.KNEE_ROTATION),
-        check=(),
-        source="Yoga-anatomy teaching (Roger Cole; teacher-training notes): lotus-type loading "
-        "irritates the medial meniscus",
-        note="Rotation should come from the hip, not the knee.",
+        limits=(
+            Limit(M.DEEP_KNEE_FLEXION, "knee_flexion", 110, margin=10),
+            Limit(M.KNEELING_LOAD, "kneeling_load"),
+            Limit(M.KNEE_ROTATION, "knee_twist"),
+        ),
+        source=COLE,
+        notes={M.KNEE_ROTATION: "Rotation should come from the hip, not the knee."},
     ),
     Condition.SI_JOINT: Rule(
-        avoid=(M.HIP_ABDUCTION, M.TWIST, M.SPINAL_FLEXION, M.ASYMMETRIC_PELVIS),
-        check=(),
-        source="Roger Cole, cited in yoga-therapy forums: abduction, twisting and forward "
-        "bending aggravate it",
+        limits=(
+            Limit(M.HIP_ABDUCTION, "wide_legs", 60, margin=20),
+            Limit(M.TWIST, "twist", 30, margin=15),
+            Limit(M.SPINAL_FLEXION, "loaded_spine_flexion", 20, margin=10),
+            Limit(M.ASYMMETRIC_PELVIS, "asymmetric_load"),
+        ),
+        source=COLE_SI,
+        notes={
+            M.SPINAL_FLEXION: "Knees-to-chest and supported rest are common relief shapes; "
+            "loaded, one-sided forward bends are the classic aggravators.",
+        },
     ),
     Condition.LUMBAR_DISC: Rule(
-        avoid=(M.SPINAL_FLEXION, M.TWIST),
-        check=(),
-        source="Physiotherapy guidance for disc herniation: seated forward bends are riskiest",
-        note="Hinge from the hips; modify deep twists.",
+        limits=(
+            Limit(M.SPINAL_FLEXION, "spine_flexion", 20, margin=10),
+            Limit(M.TWIST, "twist", 45, margin=15),
+        ),
+        source=DISC,
+        notes={
+            M.SPINAL_FLEXION: "Hinge from the hips with a long spine.",
+            M.TWIST: "A gentle, open twist usually suits better than a deep one.",
+        },
     ),
     Condition.LOW_BACK_PAIN: Rule(
-        avoid=(M.SPINAL_FLEXION,),
-        check=(),
-        # No named rule exists for back pain without a diagnosis; the disc guidance is the
-        # closest and the gentler part of it is used.
-        source="Physiotherapy guidance for disc herniation, applied gently; check with the "
-        "client's clinician",
+        # No named rule exists for back pain without a diagnosis; the gentler part of the disc
+        # guidance is used.
+        limits=(Limit(M.SPINAL_FLEXION, "loaded_spine_flexion", 30, margin=10),),
+        source=DISC + "; applied gently, check with the client's clinician",
+        notes={},
     ),
     Condition.OSTEOPOROSIS: Rule(
-        avoid=(M.SPINAL_FLEXION, M.SPINAL_EXTENSION),
-        check=(),
-        source="Int J Yoga Therap 2013 (PubMed 24016820); Mayo Clinic case series; Fishman, "
-        "Topics in Geriatric Rehabilitation 2015",
-        note="Loaded flexion raises fracture risk; gentle twists were tolerated in one large "
-        "study.",
+        limits=(
+            Limit(M.SPINAL_FLEXION, "loaded_spine_flexion", 20, margin=10),
+            # Extreme flexion, loaded or not, was implicated in the case series.
+            Limit(M.SPINAL_FLEXION, "spine_flexion", 30, margin=10),
+            Limit(M.SPINAL_EXTENSION, "spine_extension", 20, margin=10),
+        ),
+        source=OSTEOPOROSIS,
+        notes={
+            M.SPINAL_FLEXION: "Loaded rounding raises vertebral fracture risk; gentle twists "
+            "were tolerated in one large study.",
+        },
     ),
     Condition.PREGNANCY: Rule(
-        avoid=(
-            M.PRONE,
-            M.TWIST,
-            M.INVERSION,
-            M.SPINAL_EXTENSION,
-            M.BREATH_RETENTION,
-            M.END_RANGE_STRETCH,
+        limits=(
+            Limit(M.PRONE, "prone"),
+            Limit(M.TWIST, "twist", 45, margin=15),
+            Limit(M.INVERSION, "inversion"),
+            # Deep backbends; a cow-shape or a supported chest opener stays under it.
+            Limit(M.SPINAL_EXTENSION, "spine_extension", 30, margin=10),
+            Limit(M.BREATH_RETENTION, "breath_retention"),
+            Limit(M.END_RANGE_STRETCH, "end_range_stretch"),
+            # Sources disagree about lying on the back late in pregnancy.
+            Limit(M.SUPINE, "supine", ask=True),
         ),
-        # Sources disagree about lying on the back late in pregnancy.
-        check=(M.SUPINE,),
-        source="Polis et al., Obstetrics & Gynecology 2015; prenatal yoga guides",
-        note="26 poses including lying on the back showed no adverse response in the third "
-        "trimester, but sources disagree.",
+        source=PREGNANCY,
+        notes={
+            M.SUPINE: "26 poses including lying on the back showed no adverse response in the "
+            "third trimester, but other sources advise against it late in pregnancy.",
+            M.TWIST: "Closed twists across the belly are the ones to avoid; open, upper-back "
+            "twists are usually fine.",
+        },
     ),
     Condition.HYPERMOBILITY: Rule(
-        avoid=(M.END_RANGE_STRETCH,),
-        check=(),
-        source="Hypermobility physiotherapy guidance: aim for stability, micro-bends",
+        limits=(Limit(M.END_RANGE_STRETCH, "end_range_stretch"),),
+        source=HYPERMOBILITY,
+        notes={},
     ),
-    Condition.OTHER: Rule(
-        avoid=(),
-        check=(),
-        source="Set for this client by whoever set the precaution",
-    ),
+    Condition.OTHER: Rule(limits=(), source="Set for this client by whoever set it", notes={}),
 }
 
 # The intake form starts a new precaution from these; the teacher adjusts them.
@@ -118,55 +240,71 @@ USUAL_RESTRICTIONS: dict[str, list[str]] = {
     condition: [str(movement) for movement in rule.avoid] for condition, rule in RULES.items()
 }
 
+# Words for a measure in a reason: "draws the left hip to about 115°".
+MEASURE_WORDS: dict[str, str] = {
+    "hip_flexion": "bends the {hip} hip to about {value}°",
+    "hip_adduction": "brings the {hip} thigh in about {value}°, toward or across the midline",
+    "hip_internal_rotation": "turns the {hip} hip in about {value}°",
+    "hip_extension": "takes the {hip} leg about {value}° behind the body",
+    "hip_extension_turned_out": "takes the {hip} leg about {value}° behind the body, turned out",
+    "hip_active_abduction": "lifts the {hip} leg out to the side, about {value}°, against gravity",
+    "stepping_back": "steps the {hip} leg back and puts weight on it",
+    "knee_flexion": "bends the {knee} knee to about {value}°",
+    "kneeling_load": "puts weight on the {knee} knee",
+    "knee_twist": "loads the {knee} knee while the leg turns out (a lotus-type load)",
+    "wide_legs": "takes the legs wide apart, about {value}° in all",
+    "twist": "twists the spine about {value}°",
+    "spine_flexion": "rounds the spine about {value}°",
+    "loaded_spine_flexion": "rounds the spine about {value}° with the trunk's weight on it",
+    "spine_extension": "bends the spine back about {value}°",
+    "asymmetric_load": "puts weight through an uneven pelvis",
+    "prone": "is done lying on the front",
+    "supine": "is done lying on the back",
+    "inversion": "takes the hips above the heart and the head below it",
+    "breath_retention": "holds the breath",
+    "end_range_stretch": "stretches to the end of the range",
+}
+# What each limit is called beside its number: "Rosa's limit is 90° of hip flexion".
+LIMIT_WORDS: dict[str, str] = {
+    "hip_flexion": "{most}° of flexion, {hip} hip",
+    "hip_adduction": "the midline, {hip} hip",
+    "hip_internal_rotation": "neutral rotation, {hip} hip",
+    "hip_extension": "neutral, {hip} hip",
+    "hip_extension_turned_out": "neutral when turned out, {hip} hip",
+    "hip_active_abduction": "no active abduction, {hip} hip",
+    "knee_flexion": "{most}° of knee flexion",
+    "wide_legs": "{most}° of abduction in all",
+    "twist": "{most}° of twist",
+    "spine_flexion": "{most}° of rounding",
+    "loaded_spine_flexion": "{most}° of loaded rounding",
+    "spine_extension": "{most}° of backbend",
+}
 
-# Which shapes touch on a trigger a client shared. Heads-ups only: the teacher knows the person.
-TRIGGER_MATCHES: dict[str, tuple[str, ...]] = {
-    # Lying on the back can feel exposed.
-    TriggerCategory.LYING_ON_BACK: (M.SUPINE,),
-    # Legs-apart positions, lying down or not.
-    TriggerCategory.LEGS_APART: (M.HIP_ABDUCTION,),
-    # Shapes with the eyes closed or the forehead down, which hide the room.
-    TriggerCategory.EYES_CLOSED: (M.EYES_CLOSED_OR_FOREHEAD_DOWN,),
-    # Lying face down, forehead-down shapes, and kneeling shapes that leave the back to the room.
-    TriggerCategory.SOMEONE_BEHIND: (M.PRONE, M.EYES_CLOSED_OR_FOREHEAD_DOWN, M.KNEELING_LOAD),
+
+# Which shapes touch on a trigger a client shared, read from the body, not from words.
+# Heads-ups only: the teacher knows the person.
+TRIGGER_SHAPES: dict[str, tuple[str, ...]] = {
+    TriggerCategory.LYING_ON_BACK: ("supine",),
+    # Legs open while lying, sitting on the floor or kneeling: exposed.
+    TriggerCategory.LEGS_APART: ("legs_apart",),
+    TriggerCategory.EYES_CLOSED: ("eyes_closed",),
+    # Lying on the front, or kneeling folded forward with the back to the room.
+    TriggerCategory.SOMEONE_BEHIND: ("prone", "facing_away"),
+}
+TRIGGER_WORDS: dict[str, str] = {
+    "supine": "is done lying on the back",
+    "legs_apart": "opens the legs wide while lying, sitting or kneeling",
+    "eyes_closed": "invites closing the eyes or resting the forehead down",
+    "prone": "is done lying on the front, with the back to the room",
+    "facing_away": "folds forward on the knees, with the back to the room",
 }
 
 # Preferences from intake (a field of the client's record) and the shapes that go against them.
-PREFERENCE_MATCHES: dict[str, tuple[str, ...]] = {
-    # Prefers to keep the eyes open: forehead-down shapes make that hard.
-    "prefers_eyes_open": (M.EYES_CLOSED_OR_FOREHEAD_DOWN,),
-}
+PREFERENCE_SHAPES: dict[str, tuple[str, ...]] = {"prefers_eyes_open": ("eyes_closed",)}
 PREFERENCE_LABELS = {"prefers_eyes_open": "prefers to keep the eyes open"}
 
-# Words in a pose's teacher notes that suggest hands-on help (lower case).
-HANDS_ON_WORDS: tuple[str, ...] = ("hands-on", "assist", "a hand on", "hands on the", "touch")
-# Touch consent answers that make those notes worth a heads-up, in plain words.
+# Touch consent answers that make a shape with hands-on help worth a heads-up, in plain words.
 TOUCH_CONSENT_HEADS_UP: dict[str, str] = {
     TouchConsent.NO: "has said no to touch",
     TouchConsent.ASK: "asks to be asked before any touch",
-}
-
-# How a reason sentence says that a pose makes a movement: "Happy baby bends the hip past 90°".
-DOES: dict[str, str] = {
-    M.HIP_FLEXION_PAST_90: "bends the hip past 90°",
-    M.HIP_ADDUCTION_PAST_MIDLINE: "brings a leg across the midline",
-    M.HIP_INTERNAL_ROTATION: "turns the hip inward",
-    M.HIP_EXTERNAL_ROTATION: "turns the hip outward",
-    M.HIP_ABDUCTION: "takes the legs apart",
-    M.HIP_EXTENSION: "takes the leg behind the body",
-    M.DEEP_KNEE_FLEXION: "bends the knee deeply",
-    M.KNEELING_LOAD: "puts weight on the knees",
-    M.SPINAL_FLEXION: "rounds the spine",
-    M.TWIST: "twists the spine",
-    M.ASYMMETRIC_PELVIS: "sets the pelvis unevenly",
-    M.SUPINE: "is done lying on the back",
-    M.PRONE: "is done lying on the front",
-    M.INVERSION: "lifts the hips above the heart",
-    M.BREATH_RETENTION: "holds the breath",
-    M.EYES_CLOSED_OR_FOREHEAD_DOWN: "closes the eyes or rests the forehead down",
-    M.WEIGHT_BEARING: "bears weight on the legs",
-    M.KNEE_ROTATION: "twists at the knee",
-    M.STEPPING_BACK: "steps one leg back",
-    M.SPINAL_EXTENSION: "bends the spine back deeply",
-    M.END_RANGE_STRETCH: "stretches to the end of the range",
 }

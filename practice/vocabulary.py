@@ -33,6 +33,8 @@ class Movement(models.TextChoices):
     STEPPING_BACK = "stepping_back", "Stepping back"
     SPINAL_EXTENSION = "spinal_extension", "Deep backbend (spinal extension)"
     END_RANGE_STRETCH = "end_range_stretch", "End-range stretching"
+    # The teacher offers hands-on help in this shape (only ever with consent, asked each time).
+    HANDS_ON_HELP = "hands_on_help", "Hands-on help offered"
 
 
 @deconstructible

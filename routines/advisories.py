@@ -7,7 +7,7 @@ the same.
 """
 
 import zoneinfo
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import islice
 
@@ -66,8 +66,14 @@ def routine_intake(routine: Routine, today: date | None = None) -> Intake | None
 
 # What the checker and a fix's button read. The rest of a row (steps, figures, instructions:
 # JSON decoded for every one of a hundred-odd options) is left in the database.
-CHECKED_POSE_FIELDS = ("code", "studio", "name", "attributes", "teacher_notes", "both_sides")
-CHECKED_MODIFICATION_FIELDS = ("code", "pose", "studio", "name", "removes", "adds")
+# The figure is what the body model reads (routines/body.py); the words are the marks angles
+# cannot carry (eyes closed, end-range stretch, hands-on help).
+CHECKED_POSE_FIELDS = (
+    "code", "studio", "name", "slug", "position", "attributes", "both_sides", "figure",
+)  # fmt: skip
+CHECKED_MODIFICATION_FIELDS = (
+    "code", "pose", "studio", "name", "removes", "reduces", "adds", "figure",
+)  # fmt: skip
 
 
 def _checked_modifications(studio: Studio) -> QuerySet[Modification]:
@@ -130,7 +136,27 @@ def routine_safety(
         )
         safety.checks[step.pk] = check
         step.safety = check
+    _mark_repeated_versions(steps)
     return safety
+
+
+def _mark_repeated_versions(steps: list[RoutineStep]) -> None:
+    """A fix that would make a step the same version as another step says so."""
+    numbers = {
+        (step.pose_id, step.modification_id): number for number, step in enumerate(steps, start=1)
+    }
+    for number, step in enumerate(steps, start=1):
+        step.safety.fixes = [
+            replace(fix, same_as_step=same)
+            if (
+                same := numbers.get(
+                    (fix.pose.pk, fix.modification.pk if fix.modification else None)
+                )
+            )
+            not in (None, number)
+            else fix
+            for fix in step.safety.fixes
+        ]
 
 
 def may_see_advisories(request: HttpRequest) -> bool:

@@ -22,7 +22,7 @@ from clients.models import (
     Session,
     Trigger,
 )
-from clients.safety_rules import PREFERENCE_MATCHES
+from clients.safety_rules import PREFERENCE_SHAPES
 from clients.session_services import TEACHING_ROLES, studio_today
 from practice.models import Membership, Studio
 from routines.advisories import (
@@ -285,8 +285,8 @@ def draft_routines(studio: Studio, membership: Membership) -> Bounded:
 
 # What the checker reads, and no more: a client's contact details, a precaution's note and a
 # trigger's words are encrypted, and decrypting them for thirty routines would cost more than
-# the check itself; a pose's instructions and figure are JSON the check never opens.
-CHECKED_CLIENT_FIELDS = ("code", "studio", "preferred_name", "touch_consent", *PREFERENCE_MATCHES)
+# the check itself; a pose's steps and notes are text the check never opens.
+CHECKED_CLIENT_FIELDS = ("code", "studio", "preferred_name", "touch_consent", *PREFERENCE_SHAPES)
 CHECKED_STEP_FIELDS = ("routine", "position", "sides", "kept_conflicts", "kept_reason")
 
 

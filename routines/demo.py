@@ -61,8 +61,9 @@ DEMO_ROUTINES = [
 
 # Routines tailored for the demo clients, to show the safety checker at work: for Rosa
 # (posterior hip replacement, someone-behind trigger) knees to chest is fixed with a
-# modification, chair figure four is kept with her surgeon's word, and cat-cow's kneeling
-# raises a heads-up; for Mei (lying-on-the-back trigger) two lying-down steps raise heads-ups.
+# modification, chair figure four is kept with her surgeon's word, and the chair cat-cow, at
+# about her 90° limit, raises a heads-up; for Mei (lying-on-the-back trigger) two lying-down
+# steps raise heads-ups.
 # (client, title, intention, [(library slug, modification slug or "", reason to keep or "")])
 TAILORED_ROUTINES = [
     (
@@ -74,10 +75,10 @@ TAILORED_ROUTINES = [
             ("knees-to-chest", "calves-on-chair", ""),
             (
                 "chair-figure-four",
-                "ankle-on-shin",
-                "Surgeon's letter at the six-week review allows the ankle low on the shin",
+                "",
+                "Surgeon's letter at the six-week review allows the seated figure four",
             ),
-            ("cat-cow", "padded-knees", ""),
+            ("cat-cow", "chair-cat-cow", ""),
             ("constructive-rest", "", ""),
         ],
     ),

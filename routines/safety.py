@@ -3,14 +3,15 @@ consent and preferences.
 
 One engine feeds the builder, the picker, the library, the print page, the teacher sheet and
 the tests. It is pure: it reads only the objects it is handed (callers prefetch them) and never
-queries, renders or writes. What it knows (which condition restricts what, which trigger
-matches which shape, and the sources) is data in clients/safety_rules.py.
+queries, renders or writes. What it knows is data in clients/safety_rules.py: each precaution is
+a set of limits on joints. What a step does to each joint comes from routines/body.py, which
+reads the angles of the very figure the teacher sees, for each side the step is done on.
 
-Two levels: a **conflict** is a movement a current precaution restricts, still present after
-the step's modification; a **heads-up** is something to think about (a trigger or preference,
-a precaution on the other side, a rule that says "check with the care provider", hands-on
-notes for someone who does not want touch). A conflict is resolved by a fix (a modification or
-an alternative that removes every restricted movement) or by keeping the step with a reason.
+Two levels: a **conflict** is a joint taken beyond a current precaution's limit; a **heads-up**
+is something to think about (within a margin of a limit, a trigger's shape or a preference, a
+rule that says "check with the care provider", hands-on help for someone who does not want
+touch). A conflict is resolved by a fix (a version whose own shape passes every limit) or by
+keeping the step with a reason.
 """
 
 from collections.abc import Iterable, Sequence
@@ -21,20 +22,26 @@ from functools import cached_property
 
 from clients.models import Client, Precaution
 from clients.safety_rules import (
-    DOES,
-    HANDS_ON_WORDS,
+    LIMIT_WORDS,
+    MEASURE_WORDS,
     PREFERENCE_LABELS,
-    PREFERENCE_MATCHES,
+    PREFERENCE_SHAPES,
     RULES,
     TOUCH_CONSENT_HEADS_UP,
-    TRIGGER_MATCHES,
+    TRIGGER_SHAPES,
+    TRIGGER_WORDS,
+    Limit,
 )
-from clients.vocabulary import BodySide, Condition, TriggerCategory
+from clients.vocabulary import BodySide, Condition, SetBy, TriggerCategory
+from routines.body import Place, Shape, step_shapes
 from routines.models import Modification, Pose
 from routines.vocabulary import Movement, Sides
 
+M = Movement
+
 # A precaution that ends this soon says so: the teacher may plan the next routine around it.
 ENDS_SOON_DAYS = 14
+LEGS = ("left", "right")
 
 
 class Level(StrEnum):
@@ -62,27 +69,36 @@ class Intake:
             precautions=tuple(p for p in client.precautions.all() if p.is_active(today)),
             triggers=tuple(dict.fromkeys(t.category for t in client.triggers.all())),
             touch_consent=client.touch_consent,
-            preferences=tuple(name for name in PREFERENCE_MATCHES if getattr(client, name)),
+            preferences=tuple(name for name in PREFERENCE_SHAPES if getattr(client, name)),
             today=today,
         )
 
     @cached_property
-    def precaution_texts(self) -> tuple[tuple[str, str, str], ...]:
-        """Each precaution's words, source and note, in the order of `precautions`: built once
+    def precaution_texts(self) -> tuple[tuple[str, str], ...]:
+        """Each precaution's words and who set it, in the order of `precautions`: built once
         for the many shapes (steps, fixes, the picker's poses) checked against them."""
-        return tuple((_precaution_words(self, p), *_source(p)) for p in self.precautions)
+        return tuple((_precaution_words(self, p), _set_by(p)) for p in self.precautions)
+
+    @cached_property
+    def precaution_limits(self) -> tuple[tuple["_Applied", ...], ...]:
+        """Each precaution's limits as they apply to this client, worked out once."""
+        return tuple(_applied_limits(p) for p in self.precautions)
 
 
 @dataclass(frozen=True)
 class Fix:
     """A way to resolve a step's conflicts: a modification of its pose, or an alternative pose
-    (as it is or with one of its modifications)."""
+    (as it is or with one of its modifications), proven by the same check on its own shape."""
 
     pose: Pose
     modification: Modification | None
     swap: bool
     # Heads-ups the step would still raise after the fix; fewer is better.
     heads_ups: int
+    # How far its shape is from the step's (degrees summed over the joints): nearer first.
+    distance: float = 0.0
+    # Set by the routine's check when another step already is this version.
+    same_as_step: int | None = None
 
     @property
     def label(self) -> str:
@@ -104,6 +120,10 @@ class Advisory:
     reason: str
     source: str
     note: str = ""
+    # The client's own limit, when the teacher wrote one: "45° (set by the surgeon)".
+    own_limit: str = ""
+    # The precaution's note as the teacher wrote it ("Surgeon's letter, 3 Dec"): shown beside.
+    client_note: str = ""
 
     @property
     def is_conflict(self) -> bool:
@@ -122,6 +142,8 @@ class StepCheck:
     fixes: list[Fix] = field(default_factory=list)
     kept_keys: frozenset[str] = frozenset()
     kept_reason: str = ""
+    # Said when a conflict has no fix: why, and what the teacher can do instead.
+    no_fix: str = ""
 
     @property
     def conflicts(self) -> list[Advisory]:
@@ -173,23 +195,16 @@ class Summary:
         return ", ".join(parts)
 
 
-def movements_after(pose: Pose, modification: Modification | None) -> set[str]:
-    """The movements a step still makes once its modification is applied.
-
-    "Reduces" is deliberately not subtracted: a smaller range of a restricted movement is
-    still that movement, so only "removes" resolves a conflict.
-    """
-    movements = set(pose.attributes)
-    if modification is not None:
-        movements = (movements - set(modification.removes)) | set(modification.adds)
-    return movements
-
-
 def default_sides(pose: Pose) -> str:
     return Sides.BOTH if pose.both_sides else Sides.NOT_APPLICABLE
 
 
 def _lower_first(text: str) -> str:
+    """Lower-cases a label's first letter for the middle of a sentence, unless the first word
+    is an acronym ("SI joint dysfunction" stays as it is)."""
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first[:2].isupper():
+        return text
     return text[:1].lower() + text[1:]
 
 
@@ -212,68 +227,282 @@ def _precaution_words(intake: Intake, precaution: Precaution) -> str:
     return words
 
 
-def _source(precaution: Precaution) -> tuple[str, str]:
-    rule = RULES.get(precaution.condition, RULES[Condition.OTHER])
-    set_by = f"Set for this client by: {precaution.get_set_by_display().lower()}."
-    return rule.source, f"{rule.note} {set_by}".strip()
+def _set_by(precaution: Precaution) -> str:
+    if precaution.set_by == SetBy.SELF_REPORTED:
+        return "self-reported"
+    return f"set by the {precaution.get_set_by_display().lower()}"
 
 
-def _on_this_side(precaution: Precaution, sides: str) -> bool:
-    """A one-sided step and a one-sided precaution meet only when the sides are the same."""
-    one_sided_precaution = precaution.side in (BodySide.LEFT, BodySide.RIGHT)
-    one_sided_step = sides in (Sides.LEFT, Sides.RIGHT)
-    return not (one_sided_precaution and one_sided_step) or precaution.side == sides
+def _rule(precaution: Precaution):
+    return RULES.get(precaution.condition, RULES[Condition.OTHER])
 
 
-def check_movements(
-    intake: Intake, *, pose: Pose, movements: set[str], sides: str
-) -> list[Advisory]:
-    """The advisories for one shape: a pose with the movements left after its modification."""
-    advisories: list[Advisory] = []
-    name = pose.name
-    for precaution, (words, source, note) in zip(
-        intake.precautions, intake.precaution_texts, strict=True
-    ):
-        restricted = [m for m in precaution.restricted_movements if m in movements]
-        for movement in restricted:
-            key = f"{precaution.code}:{movement}"
-            reason = f"{name} {DOES[movement]}: {words}"
-            if _on_this_side(precaution, sides):
-                advisories.append(Advisory(Level.CONFLICT, key, movement, reason, source, note))
+# --- Measures: one number per limit, read from the body model -------------------------------
+
+LEG_MEASURES = frozenset(
+    {
+        "hip_flexion",
+        "hip_adduction",
+        "hip_internal_rotation",
+        "hip_extension",
+        "hip_extension_turned_out",
+        "hip_active_abduction",
+        "stepping_back",
+        "knee_flexion",
+        "kneeling_load",
+        "knee_twist",
+    }
+)
+# A hip turned out by more than this makes extension the anterior approach's classic risk.
+TURNED_OUT = 10
+
+
+def _other(side: str) -> str:
+    return "right" if side == "left" else "left"
+
+
+def _leg_measure(shape: Shape, name: str, side: str) -> float:
+    leg = shape.legs[side]
+    hip, knee = leg.hip, leg.knee
+    if name == "hip_flexion":
+        return hip.flexion
+    if name == "hip_adduction":
+        return hip.adduction
+    if name == "hip_internal_rotation":
+        return hip.internal_rotation
+    if name == "hip_extension":
+        return hip.extension
+    if name == "hip_extension_turned_out":
+        return hip.extension if hip.rotation > TURNED_OUT else 0
+    if name == "hip_active_abduction":
+        return hip.abduction if leg.lifts_out else 0
+    if name == "stepping_back":
+        # One leg behind the body with weight on it while the other is not: a lunge's back leg.
+        return float(leg.behind and knee.bears_weight and not shape.legs[_other(side)].behind)
+    if name == "knee_flexion":
+        return knee.flexion
+    if name == "kneeling_load":
+        return float(knee.kneels)
+    if name == "knee_twist":
+        # Lotus-type load: a deeply bent knee carrying weight while the hip turns out far, so
+        # the turn is taken at the knee. At a right angle or less (butterfly with the feet
+        # further away, the usual knee-friendly version) the hip carries the turn.
+        return float(knee.flexion > 90 and hip.rotation >= 40 and shape.shin_loaded(side))
+    raise KeyError(name)
+
+
+def _body_measure(shape: Shape, name: str) -> float:
+    spine = shape.spine
+    if name == "wide_legs":
+        # Wide-legged shapes (knees fairly straight); a cross-legged seat is not one.
+        # On a chair the legs rest apart without load on the pelvis.
+        if shape.place == Place.SEATED_CHAIR:
+            return 0
+        return sum(max(leg.hip.abduction, 0) for leg in shape.legs.values())
+    if name == "twist":
+        return abs(spine.twist)
+    if name == "spine_flexion":
+        return max(spine.flexion, 0)
+    if name == "loaded_spine_flexion":
+        return max(spine.flexion, 0) if spine.loaded else 0
+    if name == "spine_extension":
+        return max(-spine.flexion, 0)
+    if name == "asymmetric_load":
+        return float(shape.asymmetric_load)
+    if name in ("prone", "supine"):
+        return float(shape.place == name)
+    if name == "inversion":
+        return float(shape.hips_above_heart)
+    if name == "legs_apart":
+        return float(shape.legs_apart and shape.place not in (Place.STANDING, Place.SEATED_CHAIR))
+    if name == "facing_away":
+        return float(shape.place == Place.KNEELING and shape.folded_forward)
+    if name == "eyes_closed":
+        return float(M.EYES_CLOSED_OR_FOREHEAD_DOWN in shape.marks)
+    if name == "breath_retention":
+        return float(M.BREATH_RETENTION in shape.marks)
+    if name == "end_range_stretch":
+        return float(M.END_RANGE_STRETCH in shape.marks)
+    raise KeyError(name)
+
+
+def _level(value: float, most: float, margin: float, ask: bool) -> Level | None:
+    # Figures are drawn to the whole degree: what is below is drawing noise.
+    value = round(value)
+    if value < 1 or value <= most - margin:
+        return None
+    if value > most and not ask:
+        return Level.CONFLICT
+    return Level.HEADS_UP
+
+
+@dataclass(frozen=True)
+class _Finding:
+    level: Level
+    limit: Limit
+    most: float
+    value: float
+    step_side: str
+    leg: str
+
+    @property
+    def rank(self) -> tuple:
+        return (self.level == Level.CONFLICT, self.value - self.most)
+
+
+@dataclass(frozen=True)
+class _Applied:
+    """One limit of one precaution, as it applies to this client."""
+
+    limit: Limit
+    most: float
+    legs: tuple[str, ...]
+    # Unticked by the teacher: it may still ask ("check with..."), never conflict.
+    chosen: bool
+
+
+def _applied_limits(precaution: Precaution) -> tuple[_Applied, ...]:
+    chosen = set(precaution.restricted_movements)
+    legs = _hips_of(precaution)
+    return tuple(
+        _Applied(limit, _most(limit, precaution), legs, limit.movement in chosen)
+        for limit in _rule(precaution).limits
+        if limit.ask or limit.movement in chosen
+    )
+
+
+def _hips_of(precaution: Precaution) -> tuple[str, ...]:
+    return (precaution.side,) if precaution.side in (BodySide.LEFT, BodySide.RIGHT) else LEGS
+
+
+def _most(limit: Limit, precaution: Precaution) -> float:
+    own = precaution.own_hip_flexion_limit if limit.measure == "hip_flexion" else None
+    return float(own) if own is not None else limit.most
+
+
+def _findings(
+    applied: tuple[_Applied, ...], shapes: list[tuple[str, Shape]]
+) -> dict[str, _Finding]:
+    """The worst finding for each restricted movement, over every side the step is done on
+    and every joint the precaution covers."""
+    worst: dict[str, _Finding] = {}
+    for rule_limit in applied:
+        limit, most = rule_limit.limit, rule_limit.most
+        leg_measure = limit.measure in LEG_MEASURES
+        for step_side, shape in shapes:
+            if leg_measure:
+                measured = [
+                    (leg, _leg_measure(shape, limit.measure, leg)) for leg in rule_limit.legs
+                ]
             else:
-                reason += f". This step is on the {sides} side only: check which side it is"
-                advisories.append(Advisory(Level.HEADS_UP, key, movement, reason, source, note))
-        rule = RULES.get(precaution.condition)
-        for movement in rule.check if rule else ():
-            if movement in movements and movement not in restricted:
-                reason = (
-                    f"{name} {DOES[movement]}: sources disagree for {words}; check with "
-                    f"{intake.name}'s care provider"
+                measured = [("", _body_measure(shape, limit.measure))]
+            for leg, value in measured:
+                level = _level(value, most, limit.margin, limit.ask)
+                # A limit the teacher unticked still asks when sources disagree, never more.
+                if level is None or (level == Level.CONFLICT and not rule_limit.chosen):
+                    continue
+                finding = _Finding(level, limit, most, value, step_side, leg)
+                known = worst.get(limit.movement)
+                if known is None or finding.rank > known.rank:
+                    worst[limit.movement] = finding
+    if any(f.level == Level.CONFLICT for f in worst.values()):
+        # The conflict already says it: "check with the care provider" would only repeat it.
+        worst = {m: f for m, f in worst.items() if not f.limit.ask}
+    return worst
+
+
+def _version(pose: Pose, modification: Modification | None) -> str:
+    return f"{pose.name}, “{modification.name}”," if modification else pose.name
+
+
+def _reason(
+    intake: Intake,
+    finding: _Finding,
+    version: str,
+    words: str,
+    set_by: str,
+    own: bool,
+) -> str:
+    limit = finding.limit
+    where = f"On the {finding.step_side} side, " if finding.step_side else ""
+    does = MEASURE_WORDS[limit.measure].format(
+        hip=finding.leg, knee=finding.leg, value=round(finding.value)
+    )
+    text = f"{where}{version} {does}"
+    if limit.ask:
+        return f"{text}: sources disagree for {words}; check with {intake.name}'s care provider"
+    if limit.measure in LIMIT_WORDS:
+        bound = LIMIT_WORDS[limit.measure].format(most=round(finding.most), hip=finding.leg)
+        whose = f"{intake.name}'s own limit" if own else f"{intake.name}'s limit"
+        if finding.level == Level.HEADS_UP:
+            return f"{text}, close to {whose}: {bound}, {set_by} ({words})"
+        return f"{text}; {whose} is {bound}, {set_by} ({words})"
+    return f"{text}; not advised for {words}, {set_by}"
+
+
+def _precaution_advisories(
+    intake: Intake, version: str, shapes: list[tuple[str, Shape]]
+) -> list[Advisory]:
+    advisories = []
+    for precaution, (words, set_by), applied in zip(
+        intake.precautions, intake.precaution_texts, intake.precaution_limits, strict=True
+    ):
+        rule = _rule(precaution)
+        for movement, finding in _findings(applied, shapes).items():
+            own = (
+                finding.limit.measure == "hip_flexion"
+                and precaution.own_hip_flexion_limit is not None
+            )
+            reason = _reason(intake, finding, version, words, set_by, own)
+            key = f"{precaution.code}:{'check:' if finding.limit.ask else ''}{movement}"
+            advisories.append(
+                Advisory(
+                    finding.level,
+                    key,
+                    movement,
+                    reason,
+                    rule.source,
+                    note=rule.notes.get(movement, ""),
+                    own_limit=f"{precaution.own_hip_flexion_limit}° of hip flexion, {set_by}"
+                    if own
+                    else "",
+                    client_note=precaution.note,
                 )
-                key = f"{precaution.code}:check:{movement}"
-                advisories.append(Advisory(Level.HEADS_UP, key, movement, reason, source, note))
-    from_intake = f"What {intake.name} shared at intake"
-    for category in intake.triggers:
-        label = _lower_first(TriggerCategory(category).label)
-        for movement in TRIGGER_MATCHES.get(category, ()):
-            if movement in movements:
-                reason = f"{name} {DOES[movement]}: {intake.name}'s trigger, {label}"
-                key = f"trigger:{category}:{movement}"
-                advisories.append(Advisory(Level.HEADS_UP, key, movement, reason, from_intake))
-    for preference in intake.preferences:
-        for movement in PREFERENCE_MATCHES[preference]:
-            if movement in movements:
-                reason = f"{name} {DOES[movement]}: {intake.name} {PREFERENCE_LABELS[preference]}"
-                key = f"preference:{preference}:{movement}"
-                advisories.append(Advisory(Level.HEADS_UP, key, movement, reason, from_intake))
-    advisories.extend(_touch_advisories(intake, pose, from_intake))
+            )
     return advisories
 
 
-def _touch_advisories(intake: Intake, pose: Pose, source: str) -> list[Advisory]:
-    notes = pose.teacher_notes.lower()
-    if not any(word in notes for word in HANDS_ON_WORDS):
-        return []
+def _shape_advisories(
+    intake: Intake, version: str, shapes: list[tuple[str, Shape]], pose: Pose
+) -> list[Advisory]:
+    """Triggers, preferences and touch: heads-ups read from the shape, never from words."""
+    advisories: list[Advisory] = []
+    from_intake = f"What {intake.name} shared at intake"
+
+    def present(measure: str) -> bool:
+        return any(_body_measure(shape, measure) > 0 for _, shape in shapes)
+
+    for category in intake.triggers:
+        label = _lower_first(TriggerCategory(category).label)
+        for measure in TRIGGER_SHAPES.get(category, ()):
+            if present(measure):
+                reason = f"{version} {TRIGGER_WORDS[measure]}: {intake.name}'s trigger, {label}"
+                key = f"trigger:{category}:{measure}"
+                advisories.append(Advisory(Level.HEADS_UP, key, "", reason, from_intake))
+                break
+    for preference in intake.preferences:
+        for measure in PREFERENCE_SHAPES[preference]:
+            if present(measure):
+                prefers = f"{intake.name} {PREFERENCE_LABELS[preference]}"
+                reason = f"{version} {TRIGGER_WORDS[measure]}: {prefers}"
+                key = f"preference:{preference}:{measure}"
+                advisories.append(Advisory(Level.HEADS_UP, key, "", reason, from_intake))
+    if any(M.HANDS_ON_HELP in shape.marks for _, shape in shapes):
+        advisories.extend(_touch_advisories(intake, version, from_intake))
+    return advisories
+
+
+def _touch_advisories(intake: Intake, version: str, source: str) -> list[Advisory]:
     why = []
     if intake.touch_consent in TOUCH_CONSENT_HEADS_UP:
         why.append(f"{intake.name} {TOUCH_CONSENT_HEADS_UP[intake.touch_consent]}")
@@ -281,12 +510,37 @@ def _touch_advisories(intake: Intake, pose: Pose, source: str) -> list[Advisory]
         why.append(f"{intake.name}'s trigger, touch")
     if not why:
         return []
-    reason = f"The teacher notes of {pose.name} suggest hands-on help: {'; '.join(why)}"
+    reason = f"The teacher offers hands-on help in {version}: {'; '.join(why)}"
     return [Advisory(Level.HEADS_UP, "touch", "", reason, source)]
+
+
+def check_shape(
+    intake: Intake, *, pose: Pose, modification: Modification | None, sides: str
+) -> list[Advisory]:
+    """The advisories for one version of a pose, done on `sides`."""
+    shapes = step_shapes(pose, modification, sides)
+    version = _version(pose, modification)
+    return _precaution_advisories(intake, version, shapes) + _shape_advisories(
+        intake, version, shapes, pose
+    )
 
 
 def _has_conflict(advisories: list[Advisory]) -> bool:
     return any(a.is_conflict for a in advisories)
+
+
+def _distance(first: list[tuple[str, Shape]], second: list[tuple[str, Shape]]) -> float:
+    """How different two shapes are: joint angles apart, plus a change of position."""
+    a, b = first[0][1], second[0][1]
+    total = 0.0 if a.place == b.place else 90.0
+    for side in LEGS:
+        one, other = a.legs[side], b.legs[side]
+        total += abs(one.hip.flexion - other.hip.flexion)
+        total += abs(one.hip.adduction - other.hip.adduction)
+        total += abs(one.hip.rotation - other.hip.rotation)
+        total += abs(one.knee.flexion - other.knee.flexion)
+    total += abs(a.spine.flexion - b.spine.flexion) + abs(a.spine.twist - b.spine.twist)
+    return total
 
 
 def _fixes(
@@ -297,31 +551,34 @@ def _fixes(
     sides: str,
     modifications: Sequence[Modification],
     alternatives: Sequence[tuple[Pose, Sequence[Modification]]],
+    advisories: list[Advisory],
 ) -> list[Fix]:
-    """Every option that leaves no conflict, best first: the pose's own modifications (the
-    client keeps the pose the teacher chose), then swaps with the fewest heads-ups, an
-    alternative as it is before one with a modification."""
-    candidates: list[tuple[int, Pose, Modification | None, str]] = []
-    own = [m for m in modifications if m != modification]
+    """Every option whose own shape, on its own sides, passes every limit and brings no new
+    trigger's shape, nearest to the step's shape first."""
+    candidates: list[tuple[Pose, Modification | None, str, bool]] = []
     if modification is not None:
-        own.insert(0, None)  # type: ignore[arg-type]
-    candidates += [(0, pose, m, sides) for m in own]
+        candidates.append((pose, None, sides, False))
+    candidates += [(pose, m, sides, False) for m in modifications if m != modification]
     for alternative, its_modifications in alternatives:
         alternative_sides = default_sides(alternative)
-        candidates.append((1, alternative, None, alternative_sides))
-        candidates += [(2, alternative, m, alternative_sides) for m in its_modifications]
+        candidates.append((alternative, None, alternative_sides, True))
+        candidates += [(alternative, m, alternative_sides, True) for m in its_modifications]
+    original = step_shapes(pose, modification, sides)
+    # A fix may keep a trigger's shape the step already has, never bring a new one.
+    triggers_before = {a.key for a in advisories if a.key.startswith("trigger:")}
     ranked = []
-    for order, (kind, candidate, candidate_modification, candidate_sides) in enumerate(candidates):
-        advisories = check_movements(
-            intake,
-            pose=candidate,
-            movements=movements_after(candidate, candidate_modification),
-            sides=candidate_sides,
+    for candidate, candidate_modification, candidate_sides, swap in candidates:
+        found = check_shape(
+            intake, pose=candidate, modification=candidate_modification, sides=candidate_sides
         )
-        if _has_conflict(advisories):
+        brought = {a.key for a in found if a.key.startswith("trigger:")} - triggers_before
+        if _has_conflict(found) or brought:
             continue
-        fix = Fix(candidate, candidate_modification, swap=kind > 0, heads_ups=len(advisories))
-        ranked.append(((fix.swap, fix.heads_ups, kind, order), fix))
+        distance = _distance(
+            original, step_shapes(candidate, candidate_modification, candidate_sides)
+        )
+        fix = Fix(candidate, candidate_modification, swap, len(found), distance)
+        ranked.append(((round(distance / 10), fix.heads_ups, swap), fix))
     return [fix for _, fix in sorted(ranked, key=lambda pair: pair[0])]
 
 
@@ -341,11 +598,9 @@ def check_step(
     `modifications` are the pose's modifications the studio sees, `alternatives` its
     alternatives with theirs; `kept_keys` the conflicts the teacher kept with `kept_reason`.
     """
-    advisories = check_movements(
-        intake, pose=pose, movements=movements_after(pose, modification), sides=sides
-    )
+    advisories = check_shape(intake, pose=pose, modification=modification, sides=sides)
     check = StepCheck(advisories, kept_keys=frozenset(kept_keys), kept_reason=kept_reason)
-    if check.conflicts:
+    if check.conflicts and (modifications or alternatives):
         check.fixes = _fixes(
             intake,
             pose=pose,
@@ -353,15 +608,19 @@ def check_step(
             sides=sides,
             modifications=modifications,
             alternatives=alternatives,
+            advisories=advisories,
         )
+        if not check.fixes:
+            check.no_fix = (
+                f"None of the versions of {pose.name} or its alternatives stays within "
+                f"{intake.name}'s limits. You could keep it with a reason, or remove the step."
+            )
     return check
 
 
 def check_pose(intake: Intake, pose: Pose) -> list[Advisory]:
     """A pose as it is, on its usual sides: what the picker and the library show."""
-    return check_movements(
-        intake, pose=pose, movements=movements_after(pose, None), sides=default_sides(pose)
-    )
+    return check_shape(intake, pose=pose, modification=None, sides=default_sides(pose))
 
 
 def suits(intake: Intake, pose: Pose) -> bool:
@@ -371,14 +630,14 @@ def suits(intake: Intake, pose: Pose) -> bool:
 def suiting_modification(
     intake: Intake, pose: Pose, modifications: Sequence[Modification]
 ) -> Modification | None:
-    """The first of the pose's modifications that leaves no conflict, if any."""
-    for modification in modifications:
-        advisories = check_movements(
-            intake,
-            pose=pose,
-            movements=movements_after(pose, modification),
-            sides=default_sides(pose),
-        )
-        if not _has_conflict(advisories):
-            return modification
-    return None
+    """The nearest of the pose's modifications that leaves no conflict, if any."""
+    sides = default_sides(pose)
+    original = step_shapes(pose, None, sides)
+    suiting = [
+        m
+        for m in modifications
+        if not _has_conflict(check_shape(intake, pose=pose, modification=m, sides=sides))
+    ]
+    if not suiting:
+        return None
+    return min(suiting, key=lambda m: _distance(original, step_shapes(pose, m, sides)))

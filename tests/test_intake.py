@@ -3,6 +3,7 @@ from datetime import date, timedelta
 from html.parser import HTMLParser
 
 import pytest
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -267,6 +268,44 @@ def test_editing_a_precaution_saves_it_and_records_the_change(world, precaution)
     assert precaution.restricted_movements == ["hip_flexion_past_90"]
     assert precaution.note == "Cleared for 90 degrees from June."
     assert _events(client) == [("change", "precaution", "precaution changed")]
+
+
+def test_a_surgeons_own_hip_flexion_limit_is_saved_encrypted_audited_and_shown(world, precaution):
+    client = precaution.client
+    response = world.client_for(world.alice).post(
+        _url("precaution_edit", client, precaution.code),
+        _precaution_data(
+            condition=Condition.HIP_REPLACEMENT_POSTERIOR,
+            restricted_movements=["hip_flexion_past_90"],
+            hip_flexion_limit="45",
+            set_by="surgeon",
+            note="Surgeon's letter, 3 Dec",
+        ),
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    assert "Own hip flexion limit: 45°, set by: surgeon" in response.text
+    precaution.refresh_from_db()
+    assert precaution.own_hip_flexion_limit == 45
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT hip_flexion_limit FROM clients_precaution WHERE id = %s", [precaution.pk]
+        )
+        (stored,) = cursor.fetchone()
+    assert stored and "45" not in stored  # ciphertext, like the note
+    assert _events(client) == [("change", "precaution", "precaution changed")]
+    assert "45" not in AuditEvent.objects.get(client=client).summary
+
+
+def test_an_own_limit_out_of_range_keeps_what_was_typed(world, precaution):
+    response = world.client_for(world.alice).post(
+        _url("precaution_edit", precaution.client, precaution.code),
+        _precaution_data(hip_flexion_limit="400", note="kept as typed"),
+        headers=HTMX,
+    )
+    assert response.status_code == 422
+    assert "kept as typed" in response.text
+    assert 'value="400"' in response.text
 
 
 def test_an_edit_with_mistakes_replaces_only_that_form(world, precaution):

@@ -94,7 +94,12 @@ def test_the_builder_flags_the_three_poses_with_reason_badge_and_summary(world, 
     assert "Safety check for Rosa:</strong> 3 conflicts, 0 heads-ups." in page
     assert page.count("safety-badge safety-conflict") == 3
     assert "1 conflict</span>" in page  # the badge says it in words, not only in colour
-    assert "Happy baby bends the hip past 90°: Rosa&#x27;s total hip replacement" in page
+    # The reason names the joint, its angle from the figure and the client's limit.
+    assert (
+        "Happy baby bends the left hip to about 150°; Rosa&#x27;s limit is 90° of flexion" in page
+    )
+    # The client's own precaution note is shown beside the advisory it explains.
+    assert "Surgeon: nothing past ninety degrees" in page
     assert "Eannucci" in page  # the rule's source, behind "Source"
     assert "Choose “Calves resting on a chair”" in page
     assert "Keep as it is" in page
@@ -313,12 +318,18 @@ def test_showing_what_the_picker_hid_turns_its_filter_off(world, routine):
 def test_the_picker_names_several_hidden_poses_and_keeps_what_suits(world, routine):
     answer = (
         world.client_for(world.bob)
-        .get(_url("step_picker", routine), {"q": "butterfly"}, headers=HTMX)
+        .get(_url("step_picker", routine), {"q": "twist"}, headers=HTMX)
         .text
     )
-    assert 'Add<span class="visually-hidden"> Reclined butterfly</span>' in answer
-    assert "is hidden: it conflicts with Rosa's precautions" in answer
-    assert "Show it" in answer
+    # Butterfly, drawn with the hips at about 90°, is only a heads-up for a 90° limit now, so
+    # the search is for twists: Reclined twist lays the left leg across on one side, Thread the
+    # needle sits the hips back past 90°; the chair twist suits.
+    assert 'Add<span class="visually-hidden"> Seated chair twist</span>' in answer
+    assert (
+        "2 matching poses are hidden (Reclined twist, Thread the needle): they conflict with "
+        "Rosa's precautions." in answer
+    )
+    assert "Show them" in answer
 
 
 def test_a_search_that_matches_nothing_still_says_so(world, routine):
@@ -383,7 +394,7 @@ def test_the_print_page_summarises_and_the_handout_asks_first(world, routine):
     page = world.client_for(world.bob).get(_url("routine_print", routine)).text
     assert "Safety check for Rosa" in page
     assert "3 conflicts, 0 heads-ups" in page
-    assert "Happy baby bends the hip past 90°" in page
+    assert "Happy baby bends the left hip to about 150°" in page
     assistant_page = world.client_for(world.ada).get(_url("routine_print", routine)).text
     assert "3 conflicts" in assistant_page
     assert "hip replacement" not in assistant_page
@@ -414,11 +425,12 @@ def test_the_teacher_sheet_lists_advisories_fixes_kept_notes_and_is_marked(world
     pages = [" ".join(page.extract_text().split()) for page in reader.pages]
     text = " ".join(pages)
     for phrase in (
-        "Conflict, kept: Happy baby bends the hip past 90°",
+        "Conflict, kept: Happy baby bends the left hip to about 150°",
         f"Kept as it is: “{REASON}”",
-        "Conflict: Knees to chest bends the hip past 90°",
+        "Conflict: Knees to chest bends the left hip to about 115°",
         "What might help: Choose “Calves resting on a chair”",
-        "Heads-up: Child's pose puts weight on the knees: Rosa's trigger, someone behind them",
+        "Heads-up: Child's pose folds forward on the knees, with the back to the room: Rosa's "
+        "trigger, someone behind them",
         "Source: Eannucci",
         "About this pose: Hip flexion goes well past 90 degrees",
     ):
@@ -445,14 +457,16 @@ def test_the_demo_shows_a_fix_a_kept_conflict_and_heads_ups():
     assert meis.summary.heads_ups >= 2
 
 
-def test_a_studio_pose_with_hands_on_notes_raises_a_heads_up_for_no_touch(world, routine):
-    pose = PoseFactory(studio=world.studio, name="Assisted rest", teacher_notes="A hands-on assist")
+def test_a_studio_pose_marked_with_hands_on_help_raises_a_heads_up_for_no_touch(world, routine):
+    pose = PoseFactory(
+        studio=world.studio, name="Assisted rest", attributes=["hands_on_help"], teacher_notes=""
+    )
     RoutineStepFactory(routine=routine, position=4, pose=pose)
     client = routine.client
     client.touch_consent = "no"
     client.save()
     page = world.client_for(world.bob).get(routine.get_absolute_url()).text
-    assert "The teacher notes of Assisted rest suggest hands-on help: Rosa has said no to" in page
+    assert "The teacher offers hands-on help in Assisted rest: Rosa has said no to touch" in page
 
 
 def test_naming_what_the_picker_hid_costs_one_query_however_much_it_hid(world, routine):
@@ -469,3 +483,31 @@ def test_naming_what_the_picker_hid_costs_one_query_however_much_it_hid(world, r
     assert one_hidden == several_hidden
     # With the filter off nothing is hidden, and the hidden names are not looked up.
     assert count("hip", picker="1") == several_hidden - 1
+
+
+def test_words_in_teacher_notes_never_raise_a_touch_heads_up(world, routine):
+    pose = PoseFactory(
+        studio=world.studio,
+        name="Belly rest",
+        attributes=[],
+        teacher_notes="Hands on the belly, a hands-on assist if asked",
+    )
+    RoutineStepFactory(routine=routine, position=4, pose=pose)
+    client = routine.client
+    client.touch_consent = "no"
+    client.save()
+    page = world.client_for(world.bob).get(routine.get_absolute_url()).text
+    assert "hands-on help in Belly rest" not in page
+
+
+def test_a_fix_that_would_repeat_another_steps_version_says_so(world, routine):
+    calves = library_pose("knees-to-chest").modifications.get(slug="calves-on-chair")
+    RoutineStepFactory(
+        routine=routine, position=4, pose=library_pose("knees-to-chest"), modification=calves
+    )
+    step = routine.steps.get(pose__slug="knees-to-chest", modification=None)
+    check = _summary(routine).for_step(step)
+    repeated = [fix for fix in check.fixes if fix.modification == calves]
+    assert repeated and repeated[0].same_as_step == 4
+    page = world.client_for(world.bob).get(routine.get_absolute_url()).text
+    assert "Step 4 already is this version" in page

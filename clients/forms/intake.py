@@ -50,13 +50,23 @@ class PrecautionForm(forms.ModelForm):
         "them to what the surgeon or physiotherapist advised.",
     )
     until_cleared = forms.BooleanField(required=False, label="Until cleared")
+    # Stored as text (encrypted, like the note), typed as a whole number of degrees.
+    hip_flexion_limit = forms.IntegerField(
+        required=False,
+        min_value=10,
+        max_value=120,
+        label="Own hip flexion limit, in degrees",
+        help_text="Only when the surgeon set a number other than the usual 90° (45° for the "
+        "first weeks, say). The checker then uses it for this client.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": "5"}),
+    )
     end_date_won_note = "You gave an end date, so it is no longer “until cleared”."
 
     class Meta:
         model = Precaution
         fields = [
-            "condition", "condition_other", "side", "restricted_movements", "start_date",
-            "until_cleared", "end_date", "set_by", "note",
+            "condition", "condition_other", "side", "restricted_movements", "hip_flexion_limit",
+            "start_date", "until_cleared", "end_date", "set_by", "note",
         ]  # fmt: skip
         labels = {"set_by": "Who set it", "end_date": "or until"}
         # The template words these in the labels; a help text would describe nothing on screen.
@@ -77,6 +87,10 @@ class PrecautionForm(forms.ModelForm):
             self.initial.setdefault("until_cleared", self.instance.end_date is None)
         # Set by clean(): a typed end date overrode a ticked "until cleared".
         self.end_date_won = False
+
+    def clean_hip_flexion_limit(self) -> str:
+        value = self.cleaned_data.get("hip_flexion_limit")
+        return "" if value is None else str(value)
 
     def clean(self) -> dict:
         data = super().clean()

@@ -15,6 +15,8 @@ from tests.factories import (
     MembershipFactory,
     PrecautionFactory,
     RoutineFactory,
+    RoutineStepFactory,
+    library_pose,
 )
 
 pytestmark = pytest.mark.browser
@@ -41,7 +43,12 @@ def test_build_for_rosa_fix_the_conflict_with_one_click_and_print(page: Page):
     expect(step.locator(".safety-conflict")).to_have_text(re.compile(r"1 conflict"))
     expect(page.locator("#safety-summary")).to_contain_text("1 conflict")
     step.get_by_text("Why, and what might help").click()
-    expect(step).to_contain_text("Knees to chest bends the hip past 90°: Rosa's total hip")
+    # The reason names the joint, its angle as drawn and Rosa's limit, with her surgeon's note.
+    expect(step).to_contain_text(
+        "Knees to chest bends the left hip to about 115°; Rosa's limit is 90° of flexion, "
+        "left hip, set by the surgeon"
+    )
+    expect(step).to_contain_text("Precaution note: “Surgeon's rule: no bending past a right")
     step.get_by_role("button", name=re.compile(r"Choose “Calves resting on a chair”")).click()
 
     expect(page.locator("#steps .step").first.locator(".safety-conflict")).to_have_count(0)
@@ -118,3 +125,27 @@ def test_a_slow_earlier_answer_never_replaces_the_list_for_the_form_as_it_is_now
     expect(page.get_by_role("button", name="Add Knees to chest", exact=True)).to_be_visible()
     expect(results).to_contain_text("Conflicts for Rosa")
     expect(results).not_to_contain_text("is hidden")
+
+
+def test_a_surgeons_own_limit_is_shown_beside_the_advisory_it_causes(page: Page):
+    instructor = MembershipFactory(role="instructor", studio__name="Cedar Room")
+    rosa = ClientFactory(studio=instructor.studio, preferred_name="Rosa")
+    PrecautionFactory(client=rosa, hip_flexion_limit="45", note="Surgeon's letter, 3 Dec")
+    routine = RoutineFactory(studio=instructor.studio, client=rosa, title="Steady hips")
+    RoutineStepFactory(routine=routine, position=1, pose=library_pose("mountain-pose"))
+    mountain = routine.steps.get()
+    mountain.modification = mountain.pose.modifications.get(slug="seated-mountain")
+    mountain.save()
+    sign_in(page, instructor.user.email)
+    page.goto(routine.get_absolute_url())
+    step = page.locator("#steps .step").first
+    expect(step.locator(".safety-conflict")).to_have_text(re.compile(r"1 conflict"))
+    step.get_by_text("Why, and what might help").click()
+    expect(step).to_contain_text(
+        "Mountain pose, “Seated on a chair”, bends the left hip to about 90°; Rosa's own limit "
+        "is 45° of flexion, left hip, set by the surgeon"
+    )
+    expect(step.locator(".advisory-limit")).to_have_text(
+        "Own limit for this client: 45° of hip flexion, set by the surgeon."
+    )
+    expect(step.locator(".advisory-note")).to_contain_text("Surgeon's letter, 3 Dec")
