@@ -283,8 +283,8 @@ def draft_routines(studio: Studio, membership: Membership) -> Bounded:
     )
 
 
-# What the checker reads, and no more: a client's contact details, a precaution's note and a
-# trigger's words are encrypted, and decrypting them for thirty routines would cost more than
+# What the checker reads, and no more: a client's contact details and a trigger's words are
+# encrypted, and decrypting them for thirty routines would cost more than
 # the check itself; a pose's steps and notes are text the check never opens.
 CHECKED_CLIENT_FIELDS = ("code", "studio", "preferred_name", "touch_consent", *PREFERENCE_SHAPES)
 CHECKED_STEP_FIELDS = ("routine", "position", "sides", "kept_conflicts", "kept_reason")
@@ -335,7 +335,8 @@ def safety_conflicts(studio: Studio, membership: Membership) -> Checked:
         )
         .prefetch_related(
             Prefetch("steps", steps),
-            Prefetch("client__precautions", Precaution.objects.defer("note")),
+            # The note is read: an advisory carries it beside the limit it explains.
+            Prefetch("client__precautions", Precaution.objects.all()),
             Prefetch("client__triggers", Trigger.objects.only("client", "category")),
         )
         .order_by("-updated_at", "pk")[: SAFETY_CHECKED + 1]

@@ -75,8 +75,8 @@ TAILORED_ROUTINES = [
             ("knees-to-chest", "calves-on-chair", ""),
             (
                 "chair-figure-four",
-                "",
-                "Surgeon's letter at the six-week review allows the seated figure four",
+                "ankle-on-shin",
+                "Surgeon's letter at the six-week review allows the ankle low on the shin",
             ),
             ("cat-cow", "chair-cat-cow", ""),
             ("constructive-rest", "", ""),
