@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from routines.figures import shapes_of
 from routines.figures.body import SIDES, Body, pose_body
-from routines.figures.geometry import Vec, add, dot, length, scale, sub
+from routines.figures.geometry import Vec, add, convex_hull, dot, length, scale, sub
 from routines.figures.props import Solid, Strap, place
 
 # A declared contact may leave this much air between the surfaces (cm)...
@@ -210,25 +210,8 @@ def _to_segment(p, a, b) -> float:
 
 
 def _outline(points: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
-    """The convex outline, counter-clockwise (Andrew's monotone chain)."""
-    points = sorted(set((round(x, 3), round(z, 3)) for x, z in points))
-    if len(points) < 3:
-        return points
-
-    def turn(o, a, b) -> float:
-        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
-
-    lower: list = []
-    upper: list = []
-    for p in points:
-        while len(lower) >= 2 and turn(lower[-2], lower[-1], p) <= 0:
-            lower.pop()
-        lower.append(p)
-    for p in reversed(points):
-        while len(upper) >= 2 and turn(upper[-2], upper[-1], p) <= 0:
-            upper.pop()
-        upper.append(p)
-    return lower[:-1] + upper[:-1]
+    """The convex outline of what bears weight, with near-equal points taken as one."""
+    return convex_hull([(round(x, 3), round(z, 3)) for x, z in points])
 
 
 def _bearing_points(scene: Placed, contacts: list[Contact]) -> list[tuple[float, float]]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from routines.figures.body import Body, Piece, pose_body
-from routines.figures.geometry import Mat, apply, chain, rot_x, rot_y
+from routines.figures.geometry import Mat, apply, chain, convex_hull, rot_x, rot_y
 from routines.figures.props import Solid, Strap, mat_for, place
 
 VIEWS: dict[str, Mat] = {
@@ -51,28 +51,6 @@ class Shape:
     straps: list[tuple[float, float, float, float]]
     floor: float | None
     bounds: tuple[float, float, float, float]
-
-
-def _hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Andrew's monotone chain: the outline of a convex prop seen from the view."""
-    points = sorted(set(points))
-    if len(points) < 3:
-        return points
-
-    def turn(o, a, b) -> float:
-        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
-
-    lower: list = []
-    upper: list = []
-    for p in points:
-        while len(lower) >= 2 and turn(lower[-2], lower[-1], p) <= 0:
-            lower.pop()
-        lower.append(p)
-    for p in reversed(points):
-        while len(upper) >= 2 and turn(upper[-2], upper[-1], p) <= 0:
-            upper.pop()
-        upper.append(p)
-    return lower[:-1] + upper[:-1]
 
 
 def project(figure: dict) -> Shape:
@@ -117,7 +95,7 @@ def project(figure: dict) -> Shape:
             straps.append((x1, y1, x2, y2))
         else:
             assert isinstance(prop, Solid)
-            hull = _hull([flat(p)[:2] for p in prop.points])
+            hull = convex_hull([flat(p)[:2] for p in prop.points])
             solids.append(
                 (prop.kind, hull, sum(flat(p)[2] for p in prop.points) / len(prop.points))
             )

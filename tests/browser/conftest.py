@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from tests.factories import TEST_PASSWORD
 
@@ -92,3 +92,21 @@ def sign_in(page, email: str, password: str = TEST_PASSWORD) -> None:
     page.get_by_label(re.compile(r"^Password:?$")).fill(password)
     page.get_by_role("button", name="Sign In").click()
     expect(page).to_have_url(re.compile(r"/studios/[0-9a-f-]{36}/$"))
+
+
+def drag_step_to_the_top(page: Page, index: int) -> None:
+    """Drags step `index` above the first one by its handle, as a person does with a mouse."""
+    handle = page.locator("#steps .step").nth(index).locator(".drag-handle")
+    target = page.locator("#steps .step").first
+    with page.expect_response(re.compile(r"/steps/reorder/$")) as reorder:
+        handle.hover()
+        page.mouse.down()
+        box = target.bounding_box()
+        # Over the first card, then to its top edge; cards animate aside while the pointer
+        # moves, so let them settle before letting go.
+        page.mouse.move(box["x"] + 40, box["y"] + box["height"] / 2, steps=15)
+        page.wait_for_timeout(300)
+        page.mouse.move(box["x"] + 40, box["y"] + 3, steps=5)
+        page.wait_for_timeout(300)
+        page.mouse.up()
+    assert reorder.value.status == 200

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import drag_step_to_the_top, sign_in
 from tests.factories import (
     ClientFactory,
     MembershipFactory,
@@ -28,22 +28,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
-def _drag_last_step_to_the_top(page: Page) -> None:
-    handle = page.locator("#steps .step").last.locator(".drag-handle")
-    target = page.locator("#steps .step").first
-    with page.expect_response(re.compile(r"/steps/reorder/$")) as reorder:
-        handle.hover()
-        page.mouse.down()
-        box = target.bounding_box()
-        # Cards animate aside while the pointer moves: let them settle before letting go.
-        page.mouse.move(box["x"] + 40, box["y"] + box["height"] / 2, steps=15)
-        page.wait_for_timeout(300)
-        page.mouse.move(box["x"] + 40, box["y"] + 3, steps=5)
-        page.wait_for_timeout(300)
-        page.mouse.up()
-    assert reorder.value.status == 200
-
-
 def test_a_drag_a_one_click_fix_and_other_edits_log_no_policy_violation(page: Page):
     instructor = MembershipFactory(role="instructor", studio__name="Cedar Room")
     rosa = ClientFactory(studio=instructor.studio, preferred_name="Rosa")
@@ -59,7 +43,7 @@ def test_a_drag_a_one_click_fix_and_other_edits_log_no_policy_violation(page: Pa
     page.goto(routine.get_absolute_url())
     expect(page.locator("#safety-summary")).to_contain_text("1 conflict")
 
-    _drag_last_step_to_the_top(page)
+    drag_step_to_the_top(page, -1)
     expect(page.locator("#steps .step-head strong").first).to_have_text("1. Belly breathing")
 
     step = page.locator("#steps .step", has_text="Knees to chest")

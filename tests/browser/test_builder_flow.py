@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from routines.models import Routine
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import drag_step_to_the_top, sign_in
 from tests.factories import (
     MembershipFactory,
     RoutineFactory,
@@ -47,20 +47,7 @@ def test_an_instructor_builds_a_routine_and_reorders_it_by_dragging(page: Page):
     assert _saved_order(routine) == ["Butterfly", "Child's pose", "Belly breathing"]
 
     # Drag the breath practice (last) above the first step, by its handle.
-    handle = page.locator("#steps .step").nth(2).locator(".drag-handle")
-    target = page.locator("#steps .step").nth(0)
-    with page.expect_response(re.compile(r"/steps/reorder/$")) as reorder:
-        handle.hover()
-        page.mouse.down()
-        box = target.bounding_box()
-        # Over the first card, then to its top edge; cards animate aside while the pointer
-        # moves, so let them settle before letting go.
-        page.mouse.move(box["x"] + 40, box["y"] + box["height"] / 2, steps=15)
-        page.wait_for_timeout(300)
-        page.mouse.move(box["x"] + 40, box["y"] + 3, steps=5)
-        page.wait_for_timeout(300)
-        page.mouse.up()
-    assert reorder.value.status == 200
+    drag_step_to_the_top(page, 2)
     expect(page.locator("#steps .step-head strong").first).to_have_text("1. Belly breathing")
     assert _saved_order(routine) == ["Belly breathing", "Butterfly", "Child's pose"]
 
