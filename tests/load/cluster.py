@@ -1,6 +1,7 @@
 """Starts the pieces of a small production on loopback: app servers, a task worker, HAProxy,
-and the soak's own Redis and PostgreSQL, so it can stop and restart them without touching the
-machine's shared services.
+and the soak's own Redis, PostgreSQL and S3 (moto's server), so it can stop and restart them
+without touching the machine's shared services. Each app server and the worker gets a folder of
+its own, as separate machines would: uploads and job results can only meet in the bucket.
 
 Everything listens on 127.0.0.1 only and is stopped when the soak ends, whatever happens.
 """
@@ -92,6 +93,15 @@ class Cluster:
             [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=True
         )
 
+    def machine_env(self, name: str) -> dict[str, str]:
+        """The shared settings, with a media and var folder that no other machine sees."""
+        folder = self.workdir / f"machine-{name}"
+        return {**self.env, "VAR_DIR": str(folder / "var"), "MEDIA_ROOT": str(folder / "media")}
+
+    def machine_files(self) -> list[Path]:
+        """Every file left in the machines' own media folders (none when all is in the bucket)."""
+        return sorted(path for path in self.workdir.glob("machine-*/media/**/*") if path.is_file())
+
     def start(self) -> None:
         python = sys.executable
         for index in (1, 2):
@@ -105,7 +115,7 @@ class Cluster:
                         "--worker-class", "gthread", "--threads", "4",
                         "--graceful-timeout", "20", "--timeout", "60",
                     ],
-                    self.env,
+                    self.machine_env(f"app{index}"),
                     self.workdir / f"app{index}.log",
                 )
             )  # fmt: skip
@@ -113,7 +123,7 @@ class Cluster:
             "worker",
             # The supervisor: restarts db_worker when it exits and fails a dead worker's jobs.
             [python, "manage.py", "worker", "--beat", "1"],
-            self.env,
+            self.machine_env("worker"),
             self.workdir / "worker.log",
         )
         servers = "\n".join(
@@ -162,6 +172,56 @@ class PrivateRedis:
             except redis.ConnectionError:
                 time.sleep(0.1)
         raise SystemExit("The soak's Redis did not start")
+
+    def stop(self) -> None:
+        self.process.stop()
+
+
+class PrivateS3:
+    """moto's S3 server on another port: the bucket the machines share instead of a folder."""
+
+    BUCKET = "groundwork-soak"
+    ACCESS_KEY = "soak"
+
+    def __init__(self, port: int, workdir: Path) -> None:
+        self.url = f"http://127.0.0.1:{port}"
+        command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+        self.process = Process("s3", command, dict(os.environ), workdir / "s3.log")
+
+    def client(self):
+        import boto3
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.url,
+            aws_access_key_id=self.ACCESS_KEY,
+            aws_secret_access_key=self.ACCESS_KEY,
+            region_name="us-east-1",
+        )
+
+    def start(self) -> None:
+        self.process.start()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                self.client().create_bucket(Bucket=self.BUCKET)
+                return
+            except Exception:  # not listening yet: any failure means "wait"
+                time.sleep(0.2)
+        raise SystemExit("The soak's S3 server (moto) did not start")
+
+    def keys(self) -> list[str]:
+        listing = self.client().list_objects_v2(Bucket=self.BUCKET)
+        return [item["Key"] for item in listing.get("Contents", [])]
+
+    def env(self) -> dict[str, str]:
+        return {
+            "S3_BUCKET": self.BUCKET,
+            "S3_ENDPOINT_URL": self.url,
+            "S3_REGION": "us-east-1",
+            "S3_ACCESS_KEY_ID": self.ACCESS_KEY,
+            "S3_SECRET_ACCESS_KEY": self.ACCESS_KEY,
+        }
 
     def stop(self) -> None:
         self.process.stop()
@@ -231,8 +291,10 @@ def wait_healthy(url: str, timeout: float = 60) -> None:
     raise SystemExit(f"{url} did not become healthy within {timeout:.0f} s")
 
 
-def production_env(database_url: str, redis_url: str, workdir: Path) -> dict[str, str]:
-    """Production settings on loopback: DEBUG off, real keys, Redis, plain HTTP."""
+def production_env(
+    database_url: str, redis_url: str, workdir: Path, s3: dict[str, str]
+) -> dict[str, str]:
+    """Production settings on loopback: DEBUG off, real keys, Redis, the bucket, plain HTTP."""
     from cryptography.fernet import Fernet
 
     return {
@@ -251,4 +313,5 @@ def production_env(database_url: str, redis_url: str, workdir: Path) -> dict[str
         "SECURE_HSTS_SECONDS": "0",
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "LOG_LEVEL": "WARNING",
+        **s3,
     }

@@ -1,24 +1,30 @@
-"""`make soak`: two app servers, one task worker and HAProxy on one PostgreSQL and Redis.
+"""`make soak`: two app servers, one task worker and HAProxy on one PostgreSQL, Redis and S3.
 
 Teachers sign in and, for a fixed time, read client pages, add notes and precautions, build
 routines (two teachers on the same routine at once), print handouts and start exports. Meanwhile
 the faults come, one after another: the task worker is killed with SIGKILL in the middle of an
-export, one app server is stopped and brought back, Redis is stopped for up to 30 s, and
-PostgreSQL is restarted. Redis and PostgreSQL are the soak's own (a redis-server and an initdb
-cluster on other ports), never the machine's shared ones; without PostgreSQL's server programs
-the soak uses the shared server and says it skips that restart.
+export, one app server is stopped and brought back, Redis is stopped for 30 s, and PostgreSQL
+is restarted. A run shorter than MINIMUM_SECONDS is lengthened to it, so that every fault fits
+(the Redis outage is always the full 30 s). Redis, PostgreSQL and S3 are the soak's own (a
+redis-server, an initdb cluster and moto's S3 server on other ports), never the machine's shared
+ones; without PostgreSQL's server programs the soak uses the shared server and says it skips
+that restart. The servers and the worker each have a media folder of their own: uploads and job
+results live in the bucket, and at the end an export made by the worker is downloaded through
+an app server.
 
 At the end every write the load saw acknowledged is read back from the database, and the run
 fails on a lost or duplicated write, a refused edit that was not a 409, a lost session, a server
 error that no stopped server or database explains (so any during the Redis outage), pages not
-served during the Redis outage, a job left waiting or running, or a site that took longer than
-RECOVERY_LIMIT_SECONDS to serve again once PostgreSQL was back.
+served during the Redis outage (a gap longer than SERVED_GAP_LIMIT_SECONDS between pages
+served), a job left waiting or running, a site that took longer than RECOVERY_LIMIT_SECONDS to
+serve again once PostgreSQL was back, or an export that did not go through the bucket.
 
     python -m tests.load.soak --seconds 120 --teachers 6
 """
 
 import argparse
 import asyncio
+import itertools
 import os
 import random
 import signal
@@ -34,6 +40,7 @@ from tests.load.cluster import (
     Cluster,
     PrivatePostgres,
     PrivateRedis,
+    PrivateS3,
     production_env,
     wait_healthy,
 )
@@ -47,6 +54,20 @@ CONFLICT_MESSAGE = "Someone else changed this routine"
 REDIS_OUTAGE_SECONDS = 30
 POSTGRES_DOWN_SECONDS = 5
 RECOVERY_LIMIT_SECONDS = 5.0
+# While Redis is away pages must keep coming: never this long without one served (the probe
+# alone asks every second).
+SERVED_GAP_LIMIT_SECONDS = 3.0
+# Long enough for the faults one after another: the worker killed at 10%, app1 stopped from 20%
+# to 32%, Redis from 36% for 30 s, PostgreSQL restarted at 80% (5 s down, then the recovery is
+# timed) and some load after it. Shorter runs are lengthened to this.
+MINIMUM_SECONDS = 75
+FAULTS = [
+    (0.10, "kill the worker mid-export"),
+    (0.20, "stop app1"),
+    (0.32, "start app1"),
+    (0.36, "stop Redis"),
+    (0.80, "restart PostgreSQL"),
+]
 SHARED_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/groundwork_soak"
 
 
@@ -396,13 +417,7 @@ async def _run_load(
 
     async def faults() -> None:
         app = cluster.apps[0]
-        for fraction, step in [
-            (0.10, "kill the worker mid-export"),
-            (0.20, "stop app1"),
-            (0.32, "start app1"),
-            (0.40, "stop Redis"),
-            (0.72, "restart PostgreSQL"),
-        ]:
+        for fraction, step in FAULTS:
             await asyncio.sleep(max(0.0, deadline - seconds * (1 - fraction) - time.monotonic()))
             print(f"--- {step} at {time.monotonic() - results.load_started:.0f} s", flush=True)
             if step == "kill the worker mid-export":
@@ -419,7 +434,7 @@ async def _run_load(
                     wait_healthy, f"http://127.0.0.1:{cluster.base_port + 1}/healthz"
                 )
             elif step == "stop Redis":
-                await _redis_outage(min(REDIS_OUTAGE_SECONDS, seconds / 4))
+                await _redis_outage(REDIS_OUTAGE_SECONDS)
             else:
                 await _postgres_restart(min(POSTGRES_DOWN_SECONDS, seconds / 10))
         results.killed_job = await killing
@@ -523,10 +538,15 @@ def main() -> int:
     )
     parser.add_argument("--port", type=int, default=18000)
     args = parser.parse_args()
+    if args.seconds < MINIMUM_SECONDS:
+        print(f"--- {args.seconds:.0f} s cannot hold every fault: running {MINIMUM_SECONDS} s")
+        args.seconds = MINIMUM_SECONDS
 
     cluster = Cluster(env={}, base_port=args.port)
-    postgres = redis_server = None
+    postgres = redis_server = s3 = None
     try:
+        s3 = PrivateS3(args.port + 30, cluster.workdir)
+        s3.start()
         database_url = args.database_url
         if not database_url:
             if PrivatePostgres.binaries() is None:
@@ -542,8 +562,10 @@ def main() -> int:
             redis_server = PrivateRedis(args.port + 10, cluster.workdir)
             redis_server.start()
             redis_url = redis_server.url
-        return _soak(args, cluster, database_url, redis_url, redis_server, postgres)
+        return _soak(args, cluster, database_url, redis_url, redis_server, postgres, s3)
     finally:
+        if s3 is not None:
+            s3.stop()
         if redis_server is not None:
             redis_server.stop()
         if postgres is not None:
@@ -557,12 +579,13 @@ def _soak(
     redis_url: str,
     redis_server: PrivateRedis | None,
     postgres: PrivatePostgres | None,
+    s3: PrivateS3,
 ) -> int:
     _prepare_database(database_url)
     import redis
 
     redis.Redis.from_url(redis_url).flushdb()
-    cluster.env = production_env(database_url, redis_url, cluster.workdir)
+    cluster.env = production_env(database_url, redis_url, cluster.workdir, s3.env())
     # This process reads back with the same settings and keys as the servers.
     os.environ.update(cluster.env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "practice.settings"
@@ -588,14 +611,53 @@ def _soak(
         limit_at = asyncio.run(_rate_limit_probe(cluster))
         wait_healthy(cluster.url + "/healthz")
         stuck = _jobs_left_unfinished()
+        bucket = asyncio.run(_export_through_the_bucket(cluster, teachers[0], s3))
         health = httpx.get(cluster.url + "/healthz", timeout=5).json()
     finally:
         cluster.stop()
     checks = _read_back(results, teachers, initial_steps)
     checks["stuck"] = stuck
+    checks["bucket"] = bucket
+    checks["machine_files"] = [str(p.relative_to(cluster.workdir)) for p in cluster.machine_files()]
     checks["killed"] = _killed_job_ending(results.killed_job)
     checks["health"] = health
     return _report(results, checks, elapsed, limit_at)
+
+
+async def _export_through_the_bucket(cluster: Cluster, owner: Teacher, s3: PrivateS3) -> list:
+    """The owner starts an export on one server; the worker (another machine) writes it to the
+    bucket; it is downloaded through the balancer and leaves the bucket. Returns what failed."""
+    from django.db import connections
+
+    from practice.models import BackgroundJob
+
+    failures = []
+    async with httpx.AsyncClient(base_url=cluster.url, timeout=60) as http:
+        await _sign_in(http, owner.email)
+        page = owner.studio_url + "clients/export/"
+        response = await _submit(http, Results(), "export", page, "/export/")
+        job_url = response.headers.get("location", "")
+        if response.status_code not in ACKNOWLEDGED or "/jobs/" not in job_url:
+            return [f"the export did not start ({response.status_code})"]
+        code = job_url.rstrip("/").rsplit("/", 1)[1]
+        deadline = time.monotonic() + 60
+        while True:
+            connections.close_all()
+            job = await asyncio.to_thread(BackgroundJob.objects.get, code=code)
+            if job.is_finished or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.5)
+        if job.status != BackgroundJob.Status.DONE or not job.result_name:
+            return [f"the export ended {job.status}: {job.message}"]
+        if job.result_name not in await asyncio.to_thread(s3.keys):
+            failures.append("the export's file is not in the bucket")
+        download = await http.get(job_url.rstrip("/") + "/download/")
+        if download.status_code != 200 or not download.content.startswith(b"PK"):
+            failures.append(f"the download answered {download.status_code}, not the ZIP")
+        if job.result_name in await asyncio.to_thread(s3.keys):
+            failures.append("the downloaded file is still in the bucket")
+    connections.close_all()
+    return failures
 
 
 def _killed_job_ending(code: str) -> str:
@@ -668,7 +730,9 @@ def _report(results: Results, checks: dict, elapsed: float, limit_at: tuple[int,
     if results.redis_outage:
         began, ended = results.redis_outage
         answers = [status for at, status in results.answers if began <= at <= ended]
-        served = sum(status < 500 for status in answers)
+        served_at = [at for at, status in results.answers if began <= at <= ended and status < 500]
+        moments = [began, *served_at, ended]
+        longest_gap = max(later - earlier for earlier, later in itertools.pairwise(moments))
         redis_failures = [
             answer
             for answer in results.redis_probe
@@ -676,10 +740,19 @@ def _report(results: Results, checks: dict, elapsed: float, limit_at: tuple[int,
         ]
         if not results.redis_probe:
             redis_failures.append("nothing tried")
+        if ended - began < REDIS_OUTAGE_SECONDS:
+            redis_failures.append(f"Redis was stopped only {ended - began:.0f} s")
+        if longest_gap > SERVED_GAP_LIMIT_SECONDS:
+            redis_failures.append(f"{longest_gap:.1f} s without a page served")
+        probe = Counter(str(answer) for answer in results.redis_probe)
         print(
-            f"Redis stopped {ended - began:.0f} s: {served} of {len(answers)} answers served; "
-            f"sign-in and a note each second: {results.redis_probe}"
+            f"Redis stopped {ended - began:.1f} s: {len(served_at)} of {len(answers)} answers "
+            f"served, longest gap between pages served {longest_gap:.2f} s "
+            f"(limit {SERVED_GAP_LIMIT_SECONDS:.0f} s); sign-in, then a note each second: "
+            + ", ".join(f"{answer}: {count}" for answer, count in probe.items())
         )
+    elif not results.fault_notes:
+        redis_failures.append("Redis was never stopped")
     unexplained_errors = [e for e in results.server_errors if e not in in_flight]
     for at, kind, status in unexplained_errors[:5]:
         print(f"  unexplained: {kind} {status} at {at - results.load_started:.1f} s")
@@ -691,6 +764,14 @@ def _report(results: Results, checks: dict, elapsed: float, limit_at: tuple[int,
             + f" (limit {RECOVERY_LIMIT_SECONDS:.0f} s)"
         )
     print(f"health at the end: {checks['health']}")
+    print(
+        "an export made by the worker, downloaded through the bucket: "
+        + ("; ".join(checks["bucket"]) if checks["bucket"] else "ok")
+    )
+    print(
+        f"files in the machines' own media folders: {len(checks['machine_files'])} "
+        f"{checks['machine_files'][:3]}"
+    )
     bitten_at, direct = limit_at
     shared = bool(bitten_at) and direct == [429, 429]
     print(
@@ -703,6 +784,8 @@ def _report(results: Results, checks: dict, elapsed: float, limit_at: tuple[int,
         or checks["stuck"]
         or not checks["killed"].startswith("Stopped by an error")
         or redis_failures
+        or checks["bucket"]
+        or checks["machine_files"]
         or slow_recovery
         or checks["health"].get("status") != "ok"
         or checks["steps"]
