@@ -2,7 +2,8 @@
 
 A backup is a folder: the database (SQLite through its online backup API, never a file copy of a
 live database; PostgreSQL as a `pg_dump` custom-format archive taken inside one snapshot) and the
-uploaded files as a tar, each encrypted whole with age (`pyrage`) to the public backup key(s) in
+uploaded files (from MEDIA_ROOT, or from the bucket when uploads live in one) as a tar, each
+encrypted whole with age (`pyrage`) to the public backup key(s) in
 BACKUP_RECIPIENTS, and `manifest.json` with the schema version, row counts, a SHA-256 of every
 file, the fingerprints of the field encryption keys the data needs (never the keys) and the
 codes of the clients erased by then. The server holds only the public key: a backup cannot be
@@ -37,8 +38,10 @@ import pyrage
 from cryptography.fernet import Fernet, InvalidToken
 from django.apps import apps
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
+from storages.backends.s3 import S3Storage
 
 from practice.fields import PREFIX, EncryptedTextField
 
@@ -196,7 +199,24 @@ def pg_connect(settings_dict: dict[str, Any]) -> psycopg.Connection:
     )
 
 
+def _uploads_bucket() -> S3Storage | None:
+    """The uploads' storage when it is a bucket (S3_BUCKET), else None (MEDIA_ROOT)."""
+    storage = storages["default"]
+    return storage if isinstance(storage, S3Storage) else None
+
+
+def _bucket_name(storage: S3Storage, key: str) -> str:
+    return key.removeprefix(storage.location.strip("/") + "/") if storage.location else key
+
+
+def _bucket_key(storage: S3Storage, name: str) -> str:
+    return f"{storage.location.strip('/')}/{name}" if storage.location else name
+
+
 def _write_media(folder: Path) -> Path | None:
+    bucket = _uploads_bucket()
+    if bucket is not None:
+        return _write_media_from_bucket(bucket, folder)
     media_root = Path(settings.MEDIA_ROOT)
     if not media_root.is_dir() or not any(media_root.iterdir()):
         return None
@@ -204,6 +224,23 @@ def _write_media(folder: Path) -> Path | None:
         for path in sorted(media_root.rglob("*")):
             if path.is_file():
                 archive.add(path, arcname=str(path.relative_to(media_root)), recursive=False)
+    return folder / MEDIA_FILE
+
+
+def _write_media_from_bucket(storage: S3Storage, folder: Path) -> Path | None:
+    """The bucket's objects (uploads and unread job results, as the media folder holds them)
+    under the same names, so a restore may put them in a folder or a bucket alike."""
+    prefix = storage.location.strip("/") + "/" if storage.location else ""
+    objects = sorted(storage.bucket.objects.filter(Prefix=prefix), key=lambda item: item.key)
+    if not objects:
+        return None
+    with tarfile.open(folder / MEDIA_FILE, "w") as archive:
+        for item in objects:
+            member = tarfile.TarInfo(_bucket_name(storage, item.key))
+            member.size = item.size
+            member.mtime = int(item.last_modified.timestamp())
+            member.mode = 0o600
+            archive.addfile(member, item.get()["Body"])
     return folder / MEDIA_FILE
 
 
@@ -426,7 +463,8 @@ def _media_target(
         return Path(settings.MEDIA_ROOT)
     raise RestoreRefused(
         "This backup holds uploaded files. Say where they go: --media-root FOLDER (a new "
-        "folder, for a scratch restore) or --into-live-media (this site's MEDIA_ROOT)."
+        "folder, for a scratch restore) or --into-live-media (this site's MEDIA_ROOT, or its "
+        "bucket when S3_BUCKET is set)."
     )
 
 
@@ -503,7 +541,12 @@ def backup_restore(
                 _pg_environment(target),
             )
         if media_target is not None:
-            _restore_media(_decrypt(folder, MEDIA_FILE, plain, identities), media_target)
+            archive = _decrypt(folder, MEDIA_FILE, plain, identities)
+            bucket = _uploads_bucket() if media_root is None else None
+            if bucket is not None:
+                _restore_media_into_bucket(archive, bucket)
+            else:
+                _restore_media(archive, media_target)
     with _target_cursor(target) as cursor:
         counts = _row_counts(cursor, engine)
     if counts != manifest["row_counts"]:
@@ -521,3 +564,16 @@ def _restore_media(archive_path: Path, media_root: Path) -> None:
     with tarfile.open(archive_path) as archive:
         # The "data" filter refuses absolute paths, links out of the folder and device files.
         archive.extractall(media_root, filter="data")
+
+
+def _restore_media_into_bucket(archive_path: Path, storage: S3Storage) -> None:
+    """--into-live-media when uploads live in a bucket: each file back under its own key."""
+    with tarfile.open(archive_path) as archive:
+        for member in archive:
+            # The same "data" filter as for a folder: no absolute names, nothing outside it.
+            checked = tarfile.data_filter(member, "/restore")
+            if not checked.isfile():
+                continue
+            storage.bucket.upload_fileobj(
+                archive.extractfile(checked), _bucket_key(storage, checked.name)
+            )

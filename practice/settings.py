@@ -326,17 +326,27 @@ STORAGES = {
 # (AWS, MinIO, Ceph, ...) through django-storages. Job files are encrypted before they leave
 # the server, exactly as on disk; the bucket must be private (no public ACL is ever set).
 S3_BUCKET = env_str("S3_BUCKET", "")
+# Empty: AWS itself; otherwise the other service's address.
+S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL", "")
+S3_REGION = env_str("S3_REGION", "")
+# Empty: boto3 finds credentials itself (instance role, ~/.aws, AWS_* variables).
+S3_ACCESS_KEY_ID = env_str("S3_ACCESS_KEY_ID", "")
+S3_SECRET_ACCESS_KEY = env_str("S3_SECRET_ACCESS_KEY", "")
+# `manage.py backup --to-bucket` and `restore --from-bucket`: a bucket of its own, reached with
+# the settings above. Not the uploads' bucket: every backup archives that one whole, and would
+# otherwise carry all the earlier backups inside it.
+BACKUP_S3_BUCKET = env_str("BACKUP_S3_BUCKET", "")
+if BACKUP_S3_BUCKET and BACKUP_S3_BUCKET == S3_BUCKET:
+    raise ImproperlyConfigured("BACKUP_S3_BUCKET must be another bucket than S3_BUCKET.")
 if S3_BUCKET:
     _bucket = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": S3_BUCKET,
-            # Empty: AWS itself; otherwise the other service's address.
-            "endpoint_url": env_str("S3_ENDPOINT_URL", "") or None,
-            "region_name": env_str("S3_REGION", "") or None,
-            # Empty: boto3 finds credentials itself (instance role, ~/.aws, AWS_* variables).
-            "access_key": env_str("S3_ACCESS_KEY_ID", "") or None,
-            "secret_key": env_str("S3_SECRET_ACCESS_KEY", "") or None,
+            "endpoint_url": S3_ENDPOINT_URL or None,
+            "region_name": S3_REGION or None,
+            "access_key": S3_ACCESS_KEY_ID or None,
+            "secret_key": S3_SECRET_ACCESS_KEY or None,
             "default_acl": "private",
             "file_overwrite": False,
         },

@@ -1,5 +1,9 @@
 import signal
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -81,3 +85,58 @@ def run_task_worker() -> None:
     finally:
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """moto's S3 server, spoken to over HTTP like any other S3-compatible service."""
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+def s3_client(endpoint: str) -> Any:
+    import boto3
+
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        region_name="us-east-1",
+    )
+
+
+@contextmanager
+def a_bucket(endpoint: str, name: str) -> Iterator[Any]:
+    """A new, empty bucket, removed with everything in it afterwards."""
+    s3 = s3_client(endpoint)
+    s3.create_bucket(Bucket=name)
+    try:
+        yield s3
+    finally:
+        for item in s3.list_objects_v2(Bucket=name).get("Contents", []):
+            s3.delete_object(Bucket=name, Key=item["Key"])
+        s3.delete_bucket(Bucket=name)
+
+
+@contextmanager
+def uploads_in_a_bucket(settings: Any, endpoint: str, name: str) -> Iterator[Any]:
+    """Uploads and job results in a bucket, as S3_BUCKET configures them."""
+    with a_bucket(endpoint, name) as s3:
+        options = {
+            "bucket_name": name,
+            "endpoint_url": endpoint,
+            "access_key": "testing",
+            "secret_key": "testing",
+            "region_name": "us-east-1",
+        }
+        in_bucket = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+        settings.STORAGES = {**settings.STORAGES, "default": in_bucket, "jobs": in_bucket}
+        yield s3

@@ -2,20 +2,27 @@
 
 import json
 import os
+import socket
 import sqlite3
 import stat
 import subprocess
 import sys
+import tempfile
+import time
+from io import StringIO
 from pathlib import Path
 from unittest import mock
 
 import psycopg
 import pyrage
 import pytest
+from boto3.s3.transfer import S3Transfer
+from botocore.exceptions import EndpointConnectionError
 from cryptography.fernet import Fernet
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from clients.services import client_erase
 from practice.backup import (
     MANIFEST,
     BackupFailed,
@@ -26,7 +33,10 @@ from practice.backup import (
     key_fingerprint,
     pg_connect,
 )
+from practice.backup_bucket import download_backup
 from practice.fields import decrypt
+from practice.management.commands.restore import _erased_codes
+from tests.conftest import a_bucket, uploads_in_a_bucket
 from tests.factories import PrecautionFactory, StudioFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -346,3 +356,160 @@ def test_restore_erases_again_whoever_was_erased_after_the_backup(
         assert restored.execute("SELECT COUNT(*) FROM clients_precaution").fetchone() == (0,)
     finally:
         restored.close()
+
+
+# --- Backups in a bucket (several machines, no shared disk) ----------------------------------
+BACKUP_BUCKET = "groundwork-backups"
+UPLOADS_BUCKET = "groundwork-uploads"
+
+
+@pytest.fixture
+def backup_bucket(settings, s3_endpoint):
+    """BACKUP_S3_BUCKET on moto's S3 server, reached with the uploads' connection settings."""
+    settings.S3_ENDPOINT_URL = s3_endpoint
+    settings.S3_REGION = "us-east-1"
+    settings.S3_ACCESS_KEY_ID = settings.S3_SECRET_ACCESS_KEY = "testing"
+    settings.BACKUP_S3_BUCKET = BACKUP_BUCKET
+    with a_bucket(s3_endpoint, BACKUP_BUCKET) as s3:
+        yield s3
+
+
+@pytest.fixture
+def uploads_bucket(settings, s3_endpoint):
+    with uploads_in_a_bucket(settings, s3_endpoint, UPLOADS_BUCKET) as s3:
+        s3.put_object(Bucket=UPLOADS_BUCKET, Key="studios/abc/pose.png", Body=b"\x89PNG in bucket")
+        yield s3
+
+
+def _keys(s3, bucket: str) -> list[str]:
+    return sorted(item["Key"] for item in s3.list_objects_v2(Bucket=bucket).get("Contents", []))
+
+
+def _backup_to_bucket() -> str:
+    """`manage.py backup --to-bucket`; returns the backup's name (its last line)."""
+    out = StringIO()
+    call_command("backup", "--to-bucket", stdout=out)
+    return out.getvalue().split()[-1]
+
+
+def test_a_backup_goes_to_the_bucket_encrypted_and_restores_from_it(
+    backup_bucket, uploads_bucket, empty_database, key_file, tmp_path
+):
+    PrecautionFactory(client__studio=StudioFactory(), note=NOTE)
+    name = _backup_to_bucket()
+
+    database_file = f"{name}/database.{'sqlite3' if _is_sqlite() else 'pgdump'}.age"
+    assert _keys(backup_bucket, BACKUP_BUCKET) == sorted(
+        [database_file, f"{name}/media.tar.age", f"{name}/manifest.json"]
+    )
+    for key in _keys(backup_bucket, BACKUP_BUCKET):
+        body = backup_bucket.get_object(Bucket=BACKUP_BUCKET, Key=key)["Body"].read()
+        assert NOTE.encode() not in body and b"PNG in bucket" not in body
+    # Nothing stays behind on this machine.
+    assert not list(tmp_path.glob("**/groundwork-backup-*"))
+
+    call_command(
+        "restore",
+        "--from-bucket",
+        name,
+        "--key-file",
+        str(key_file),
+        "--database-url",
+        empty_database,
+        "--media-root",
+        str(tmp_path / "restored-media"),
+        stdout=StringIO(),
+    )
+    [row] = _target_rows(empty_database, "clients_precaution")
+    assert decrypt(row[_note_column()]) == NOTE
+    # The uploads came from the bucket into the backup, and out of it into the folder named.
+    restored = tmp_path / "restored-media" / "studios" / "abc" / "pose.png"
+    assert restored.read_bytes() == b"\x89PNG in bucket"
+
+
+def test_restore_into_live_media_puts_the_files_back_in_the_uploads_bucket(
+    backup_bucket, uploads_bucket, empty_database, backup_key
+):
+    name = _backup_to_bucket()
+    uploads_bucket.delete_object(Bucket=UPLOADS_BUCKET, Key="studios/abc/pose.png")
+
+    with tempfile.TemporaryDirectory() as staging:
+        backup_restore(
+            folder=download_backup(name, Path(staging)),
+            identities=[backup_key],
+            database_url=empty_database,
+            into_live_media=True,
+        )
+    stored = uploads_bucket.get_object(Bucket=UPLOADS_BUCKET, Key="studios/abc/pose.png")
+    assert stored["Body"].read() == b"\x89PNG in bucket"
+
+
+def test_a_backup_bucket_that_does_not_exist_is_refused_in_one_line_at_once(
+    backup_bucket, settings, key_file
+):
+    settings.BACKUP_S3_BUCKET = "no-such-bucket"
+    started = time.monotonic()
+    with pytest.raises(CommandError) as refused:
+        call_command("backup", "--to-bucket")
+    message = str(refused.value)
+    assert "'no-such-bucket' does not exist" in message and "\n" not in message
+    with pytest.raises(CommandError) as refused:
+        call_command("restore", "--from-bucket", "groundwork-backup-x", "--key-file", str(key_file))
+    assert "'no-such-bucket' does not exist" in str(refused.value)
+    assert time.monotonic() - started < 10
+
+
+def test_an_object_storage_that_does_not_answer_is_refused_in_one_line(backup_bucket, settings):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    settings.S3_ENDPOINT_URL = f"http://127.0.0.1:{closed_port}"
+    with pytest.raises(CommandError) as refused:
+        call_command("backup", "--to-bucket")
+    message = str(refused.value)
+    assert "Cannot reach the object storage" in message and "\n" not in message
+
+
+def test_a_name_the_bucket_does_not_hold_is_refused(backup_bucket, key_file):
+    with pytest.raises(CommandError, match="holds no complete backup called groundwork-backup-x"):
+        call_command("restore", "--from-bucket", "groundwork-backup-x", "--key-file", str(key_file))
+
+
+def test_a_failed_upload_leaves_nothing_in_the_bucket(backup_bucket):
+    real_upload = S3Transfer.upload_file
+    calls = []
+
+    def upload_then_fail(self, filename, bucket, key, *args, **kwargs):
+        calls.append(key)
+        if len(calls) > 1:
+            raise EndpointConnectionError(endpoint_url="the bucket")
+        return real_upload(self, filename, bucket, key, *args, **kwargs)
+
+    with (
+        mock.patch.object(S3Transfer, "upload_file", upload_then_fail),
+        pytest.raises(CommandError, match="Uploading to s3://groundwork-backups failed"),
+    ):
+        call_command("backup", "--to-bucket")
+    assert len(calls) == 2
+    assert _keys(backup_bucket, BACKUP_BUCKET) == []
+
+
+def test_the_bucket_backups_list_of_erased_clients_erases_them_again_on_restore(
+    backup_bucket, tmp_path
+):
+    """`restore --erased bucket:NAME` takes the list from a newer backup in the bucket."""
+    kept = PrecautionFactory(client__studio=StudioFactory()).client
+    erased = PrecautionFactory(client__studio=kept.studio).client
+    client_erase(client=erased, by=None)
+    name = _backup_to_bucket()
+
+    assert _erased_codes(f"bucket:{name}") == [str(erased.code)]
+    with pytest.raises(CommandError, match="Cannot read a list of erased clients"):
+        _erased_codes("bucket:groundwork-backup-x")
+
+
+def test_backup_and_restore_ask_for_a_folder_or_the_bucket(backup_bucket, tmp_path, key_file):
+    with pytest.raises(CommandError, match="or give --to-bucket"):
+        call_command("backup", str(tmp_path), "--to-bucket")
+    with pytest.raises(CommandError, match="or give --from-bucket"):
+        call_command("restore", "--key-file", str(key_file))

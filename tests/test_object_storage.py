@@ -1,52 +1,23 @@
 """Several machines, no shared folder: uploads and job results in an S3-compatible bucket
 (here moto's S3 server, over HTTP like any other), encrypted exactly as on disk."""
 
-import socket
-
-import boto3
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
-from moto.server import ThreadedMotoServer
 
 from practice.models import BackgroundJob
-from tests.conftest import run_task_worker
+from tests.conftest import run_task_worker, uploads_in_a_bucket
 from tests.factories import RoutineFactory, RoutineStepFactory
 
 pytestmark = pytest.mark.django_db
 BUCKET = "groundwork-test"
-CREDENTIALS = {"access_key": "testing", "secret_key": "testing", "region_name": "us-east-1"}
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
 
 
 @pytest.fixture
 def bucket(settings, s3_endpoint):
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=s3_endpoint,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        region_name="us-east-1",
-    )
-    s3.create_bucket(Bucket=BUCKET)
-    options = {"bucket_name": BUCKET, "endpoint_url": s3_endpoint, **CREDENTIALS}
-    in_bucket = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
-    settings.STORAGES = {**settings.STORAGES, "default": in_bucket, "jobs": in_bucket}
-    yield s3
-    for item in s3.list_objects_v2(Bucket=BUCKET).get("Contents", []):
-        s3.delete_object(Bucket=BUCKET, Key=item["Key"])
-    s3.delete_bucket(Bucket=BUCKET)
+    with uploads_in_a_bucket(settings, s3_endpoint, BUCKET) as s3:
+        yield s3
 
 
 def _keys(s3) -> list[str]:

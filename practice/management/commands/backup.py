@@ -1,21 +1,29 @@
+import tempfile
 from pathlib import Path
 
 import pyrage
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from practice.backup import BackupFailed, backup_create
+from practice.backup_bucket import BucketUnreachable, upload_backup
 
 
 class Command(BaseCommand):
     help = (
         "Write a consistent backup (database, uploaded files, manifest) into a new folder "
         "inside DESTINATION, encrypted to the backup key(s) in BACKUP_RECIPIENTS. The manifest "
-        "names the field encryption keys needed, never the keys. --new-key makes a backup key."
+        "names the field encryption keys needed, never the keys. --to-bucket uploads it to "
+        "BACKUP_S3_BUCKET instead of a folder. --new-key makes a backup key."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "destination", type=Path, nargs="?", help="folder that receives the backup"
+        )
+        parser.add_argument(
+            "--to-bucket",
+            action="store_true",
+            help="upload the backup to the bucket BACKUP_S3_BUCKET (no folder is kept here)",
         )
         parser.add_argument(
             "--new-key",
@@ -24,7 +32,9 @@ class Command(BaseCommand):
             "the private half to keep apart from the server",
         )
 
-    def handle(self, *args, destination: Path | None, new_key: bool, **options) -> None:
+    def handle(
+        self, *args, destination: Path | None, to_bucket: bool, new_key: bool, **options
+    ) -> None:
         if new_key:
             identity = pyrage.x25519.Identity.generate()
             self.stdout.write(f"# public key: {identity.to_public()}")
@@ -34,13 +44,20 @@ class Command(BaseCommand):
             )
             self.stdout.write(str(identity))
             return
-        if destination is None:
-            raise CommandError("Name the folder that receives the backup.")
+        if to_bucket == (destination is not None):
+            raise CommandError("Name the folder that receives the backup, or give --to-bucket.")
         try:
-            result = backup_create(destination=destination)
-        except BackupFailed as failure:
+            if to_bucket:
+                # Written into a private temporary folder, uploaded, and gone from this machine.
+                with tempfile.TemporaryDirectory(prefix="groundwork-upload-") as staging:
+                    result = backup_create(destination=Path(staging))
+                    where = upload_backup(result.folder)
+            else:
+                result = backup_create(destination=destination)
+                where = str(result.folder)
+        except (BackupFailed, BucketUnreachable) as failure:
             raise CommandError(f"Backup failed: {failure}") from None
         rows = sum(result.manifest["row_counts"].values())
         tables = len(result.manifest["row_counts"])
-        self.stdout.write(f"Backed up {tables} tables ({rows} rows) to {result.folder}")
+        self.stdout.write(f"Backed up {tables} tables ({rows} rows) to {where}")
         self.stdout.write(result.folder.name)
