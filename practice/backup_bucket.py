@@ -89,6 +89,17 @@ def _keys(client: Any, bucket: str, prefix: str) -> list[str]:
     return keys
 
 
+def list_backups() -> list[str]:
+    """The names of the complete backups in the bucket (their manifest is there), oldest first."""
+    client, bucket = _reachable_bucket()
+    ending = "/" + MANIFEST
+    return sorted(
+        key.removesuffix(ending)
+        for key in _keys(client, bucket, "")
+        if key.endswith(ending) and key.count("/") == 1
+    )
+
+
 def upload_backup(folder: Path) -> str:
     """Uploads a finished backup folder under its own name; returns where it now lives."""
     client, bucket = _reachable_bucket()

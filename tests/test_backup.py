@@ -502,7 +502,10 @@ def test_the_bucket_backups_list_of_erased_clients_erases_them_again_on_restore(
     erased = PrecautionFactory(client__studio=kept.studio).client
     client_erase(client=erased, by=None)
     name = _backup_to_bucket()
+    listing = StringIO()
+    call_command("backup", "--list-bucket", stdout=listing)
 
+    assert listing.getvalue().split() == [name]
     assert _erased_codes(f"bucket:{name}") == [str(erased.code)]
     with pytest.raises(CommandError, match="Cannot read a list of erased clients"):
         _erased_codes("bucket:groundwork-backup-x")

@@ -69,3 +69,12 @@ def test_s3_bucket_settings_switch_uploads_and_job_results_to_the_bucket():
         "studio-files",
         "https://s3.example.net",
     ]
+
+
+def test_backups_are_refused_a_place_in_the_uploads_bucket():
+    """Every backup archives the uploads' bucket whole: backups inside it would nest."""
+    from tests.test_settings import _manage
+
+    result = _manage("check", S3_BUCKET="studio-files", BACKUP_S3_BUCKET="studio-files")
+    assert result.returncode != 0
+    assert "BACKUP_S3_BUCKET must be another bucket than S3_BUCKET" in result.stderr

@@ -279,7 +279,12 @@ class PrivatePostgres:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def wait_healthy(url: str, timeout: float = 60) -> None:
+# A server starts by loading the whole app before it forks (preload): a few seconds of CPU,
+# which on a busy shared CI machine can take minutes to get.
+START_TIMEOUT_SECONDS = 240
+
+
+def wait_healthy(url: str, timeout: float = START_TIMEOUT_SECONDS) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:

@@ -5,7 +5,7 @@ import pyrage
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from practice.backup import BackupFailed, backup_create
-from practice.backup_bucket import BucketUnreachable, upload_backup
+from practice.backup_bucket import BucketUnreachable, list_backups, upload_backup
 
 
 class Command(BaseCommand):
@@ -13,7 +13,8 @@ class Command(BaseCommand):
         "Write a consistent backup (database, uploaded files, manifest) into a new folder "
         "inside DESTINATION, encrypted to the backup key(s) in BACKUP_RECIPIENTS. The manifest "
         "names the field encryption keys needed, never the keys. --to-bucket uploads it to "
-        "BACKUP_S3_BUCKET instead of a folder. --new-key makes a backup key."
+        "BACKUP_S3_BUCKET instead of a folder; --list-bucket names the backups there, oldest "
+        "first. --new-key makes a backup key."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -26,6 +27,11 @@ class Command(BaseCommand):
             help="upload the backup to the bucket BACKUP_S3_BUCKET (no folder is kept here)",
         )
         parser.add_argument(
+            "--list-bucket",
+            action="store_true",
+            help="print the names of the complete backups in BACKUP_S3_BUCKET, oldest first",
+        )
+        parser.add_argument(
             "--new-key",
             action="store_true",
             help="print a new backup key pair instead: the public half for BACKUP_RECIPIENTS, "
@@ -33,7 +39,13 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, destination: Path | None, to_bucket: bool, new_key: bool, **options
+        self,
+        *args,
+        destination: Path | None,
+        to_bucket: bool,
+        list_bucket: bool,
+        new_key: bool,
+        **options,
     ) -> None:
         if new_key:
             identity = pyrage.x25519.Identity.generate()
@@ -43,6 +55,14 @@ class Command(BaseCommand):
                 "backup key file, away from the server: only a restore needs it."
             )
             self.stdout.write(str(identity))
+            return
+        if list_bucket:
+            try:
+                names = list_backups()
+            except BucketUnreachable as failure:
+                raise CommandError(str(failure)) from None
+            for name in names:
+                self.stdout.write(name)
             return
         if to_bucket == (destination is not None):
             raise CommandError("Name the folder that receives the backup, or give --to-bucket.")
