@@ -20,6 +20,9 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
+# Servers start by loading the whole app (gunicorn preloads it before it forks; moto its
+# services): a few seconds of CPU, which on a busy shared CI machine can take minutes to get.
+START_TIMEOUT_SECONDS = 240
 HAPROXY_CONFIG = """
 global
     maxconn 512
@@ -201,7 +204,7 @@ class PrivateS3:
 
     def start(self) -> None:
         self.process.start()
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
             try:
                 self.client().create_bucket(Bucket=self.BUCKET)
@@ -277,11 +280,6 @@ class PrivatePostgres:
     def remove(self) -> None:
         self.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
-
-
-# A server starts by loading the whole app before it forks (preload): a few seconds of CPU,
-# which on a busy shared CI machine can take minutes to get.
-START_TIMEOUT_SECONDS = 240
 
 
 def wait_healthy(url: str, timeout: float = START_TIMEOUT_SECONDS) -> None:

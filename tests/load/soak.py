@@ -624,11 +624,9 @@ def _soak(
     return _report(results, checks, elapsed, limit_at)
 
 
-async def _export_through_the_bucket(cluster: Cluster, owner: Teacher, s3: PrivateS3) -> list:
+async def _export_through_the_bucket(cluster: Cluster, owner: Teacher, s3: PrivateS3) -> list[str]:
     """The owner starts an export on one server; the worker (another machine) writes it to the
     bucket; it is downloaded through the balancer and leaves the bucket. Returns what failed."""
-    from django.db import connections
-
     from practice.models import BackgroundJob
 
     failures = []
@@ -640,13 +638,7 @@ async def _export_through_the_bucket(cluster: Cluster, owner: Teacher, s3: Priva
         if response.status_code not in ACKNOWLEDGED or "/jobs/" not in job_url:
             return [f"the export did not start ({response.status_code})"]
         code = job_url.rstrip("/").rsplit("/", 1)[1]
-        deadline = time.monotonic() + 60
-        while True:
-            connections.close_all()
-            job = await asyncio.to_thread(BackgroundJob.objects.get, code=code)
-            if job.is_finished or time.monotonic() > deadline:
-                break
-            await asyncio.sleep(0.5)
+        job = await asyncio.to_thread(_job_when_finished, code)
         if job.status != BackgroundJob.Status.DONE or not job.result_name:
             return [f"the export ended {job.status}: {job.message}"]
         if job.result_name not in await asyncio.to_thread(s3.keys):
@@ -656,8 +648,24 @@ async def _export_through_the_bucket(cluster: Cluster, owner: Teacher, s3: Priva
             failures.append(f"the download answered {download.status_code}, not the ZIP")
         if job.result_name in await asyncio.to_thread(s3.keys):
             failures.append("the downloaded file is still in the bucket")
-    connections.close_all()
     return failures
+
+
+def _job_when_finished(code: str, timeout: float = 60):
+    """The job once it has ended (or as it is after `timeout`), read in this thread."""
+    from django.db import connections
+
+    from practice.models import BackgroundJob
+
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            job = BackgroundJob.objects.get(code=code)
+            if job.is_finished or time.monotonic() > deadline:
+                return job
+            time.sleep(0.5)
+    finally:
+        connections.close_all()
 
 
 def _killed_job_ending(code: str) -> str:
