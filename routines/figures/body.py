@@ -57,6 +57,16 @@ class Piece:
     # What the piece is ("pelvis", "right_shin", ...): a figure's `contacts` name parts.
     part: str = ""
 
+    def spheres(self) -> list[tuple[Vec, float]]:
+        """The piece as seven spheres along it: how props fit under it and contacts are
+        measured."""
+        result = []
+        for step in range(7):
+            t = step / 6
+            centre = add(self.start, scale(sub(self.end, self.start), t))
+            result.append((centre, self.start_radius + (self.end_radius - self.start_radius) * t))
+        return result
+
 
 @dataclass
 class Body:
