@@ -1,14 +1,13 @@
 """Figures are physically possible: declared contacts touch, nothing sinks or floats.
 
 `routines/figures/plausible.py` measures each shape on the same posed body and placed props
-the drawing uses. Every library figure is checked; the ones not yet fixed are listed below by
-name, as strict expected failures, so fixing one fails this file until it leaves the list.
+the drawing uses. Every library figure is checked.
 """
 
 import pytest
 
-from routines.figures import POSITION_FIGURES
-from routines.figures.plausible import figure_faults, prop_faults, props_named
+from routines.figures import POSITION_FIGURES, figure_svg
+from routines.figures.plausible import figure_faults, placed, prop_faults, props_named
 from routines.library import library_figures, read_library
 from routines.vocabulary import Position
 
@@ -16,22 +15,17 @@ DATA = read_library()
 FIGURES = library_figures(DATA)
 MODIFICATIONS = {(p["slug"], m["slug"]): m for p in DATA["poses"] for m in p["modifications"]}
 
-# Figures the check still fails, each with what stands in the way. Shrink this list; never
-# grow it.
-NOT_YET_PLAUSIBLE = {
-    "pigeon-prep/fold-on-bolster": (
-        "a bolster is drawn as a cylinder on the floor; folded over the front shin, the chest "
-        "needs one lying across that shin, which the prop model cannot place yet"
-    ),
-}
 # Versions drawn exactly like their pose, each with why no drawing can show the difference.
+# Every other version shows what it changes: a lowered gaze tips the head, a cheek turned
+# down shows the face to the side.
 SAME_AS_POSE = {
-    "belly-breathing/eyes-open-soft-gaze": "the eyes are not drawn at figure size",
-    "alternate-nostril-breathing/eyes-open": "the eyes are not drawn at figure size",
     "longer-exhale-breathing/humming-exhale": "a sound cannot be drawn",
-    "grounding-noticing/seeing-only": "where attention goes cannot be drawn",
-    "resting-stillness/eyes-closed": "the eyes are not drawn at figure size",
-    "half-frog/cheek-down-eyes-open": "the eyes are not drawn; the cheek is already down",
+    "grounding-noticing/seeing-only": (
+        "which senses the attention rests on cannot be drawn; the eyes are open in both"
+    ),
+    "resting-stillness/eyes-closed": (
+        "closed eyes are not drawn at figure size, and the head lies still on the floor in both"
+    ),
 }
 
 
@@ -48,29 +42,19 @@ def _faults(key: tuple[str, str]) -> list[str]:
     return faults
 
 
-CASES = [
-    pytest.param(
-        key,
-        id=_name(key),
-        marks=[pytest.mark.xfail(strict=True, reason="not yet fixed")]
-        if _name(key) in NOT_YET_PLAUSIBLE
-        else [],
-    )
-    for key in FIGURES
-]
-
-
-@pytest.mark.parametrize("key", CASES)
+@pytest.mark.parametrize("key", [pytest.param(key, id=_name(key)) for key in FIGURES])
 def test_the_figure_is_physically_possible(key):
     assert _faults(key) == []
 
 
-def test_the_not_yet_plausible_list_names_real_figures():
-    assert not set(NOT_YET_PLAUSIBLE) - {_name(key) for key in FIGURES}
-
-
 def test_every_version_drawn_like_its_pose_is_listed_with_a_reason():
-    same = {_name(key) for key in MODIFICATIONS if FIGURES[key] == FIGURES[(key[0], "")]}
+    """Compared as drawn, not as data: a version whose figure differs only in what is not
+    drawn (a contact, say) looks the same to the teacher."""
+    same = {
+        _name(key)
+        for key in MODIFICATIONS
+        if figure_svg(FIGURES[key], "figure") == figure_svg(FIGURES[(key[0], "")], "figure")
+    }
     assert same == set(SAME_AS_POSE)
 
 
@@ -123,3 +107,43 @@ def test_a_prop_in_the_name_must_be_drawn_and_touched():
 @pytest.mark.parametrize("position", Position.values)
 def test_a_studio_pose_without_a_figure_is_drawn_plausibly_in_every_position(position):
     assert figure_faults(POSITION_FIGURES[position]) == []
+
+
+# Pigeon folded forward: the front shin lies across under the chest.
+PIGEON = {
+    "view": "side",
+    "body": {"pitch": 55},
+    "joints": {
+        "spine": {"flex": 2},
+        "neck": {"flex": 55},
+        "left_hip": {"flex": -30},
+        "left_ankle": {"point": 100},
+        "right_hip": {"flex": 140, "rotate": 90},
+        "right_knee": {"flex": 100},
+    },
+    "reach": {
+        "left_hand": {"to": "pelvis", "offset": [65, -7.3, -20], "bend": [0, -1, -0.3]},
+        "right_hand": {"to": "pelvis", "offset": [65, -7.3, 20], "bend": [0, -1, 0.3]},
+    },
+    "contacts": {"shins": "floor", "hands": "floor", "chest": "bolster", "head": "bolster"},
+}
+
+
+def test_a_bolster_resting_on_the_front_shin_tilts_down_to_the_floor_and_holds_the_chest():
+    figure = {**PIGEON, "props": [{"kind": "bolster", "under": "chest", "rests_on": "right_shin"}]}
+    (bolster,) = placed(figure).solids
+    raised, lowered = bolster.axis
+    assert raised[1] > lowered[1] + 10  # its near end lies on the shin...
+    assert lowered[1] == pytest.approx(bolster.radius)  # ...its far end on the floor
+    assert lowered[0] > raised[0]  # it runs forward, away from the pelvis
+    assert figure_faults(figure) == []
+
+
+def test_the_same_bolster_on_the_floor_goes_through_the_shin():
+    figure = {**PIGEON, "props": [{"kind": "bolster", "under": "chest"}]}
+    assert any("inside the bolster" in fault for fault in figure_faults(figure))
+
+
+def test_a_prop_said_to_rest_on_a_part_that_is_not_under_it_is_a_fault():
+    figure = {**PIGEON, "props": [{"kind": "bolster", "under": "chest", "rests_on": "right_hand"}]}
+    assert "the bolster does not rest on the right hand" in figure_faults(figure)

@@ -9,6 +9,7 @@ Finally the body is lowered onto the floor (y = 0) or held `lift` above it.
 
 import math
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from routines.figures.geometry import (
     IDENTITY,
@@ -45,9 +46,10 @@ HAND = 9.0
 SIDES = {"right": 1.0, "left": -1.0}
 
 
-@dataclass(frozen=True)
-class Piece:
-    """A tapered, rounded segment between two points: the unit every figure is drawn from."""
+class Piece(NamedTuple):
+    """A tapered, rounded segment between two points: the unit every figure is drawn from.
+    (A named tuple: immutable, and several times quicker to make than a frozen dataclass,
+    which counts when the body model of every library shape is derived.)"""
 
     chain: str
     start: Vec
@@ -56,6 +58,16 @@ class Piece:
     end_radius: float
     # What the piece is ("pelvis", "right_shin", ...): a figure's `contacts` name parts.
     part: str = ""
+
+    def spheres(self) -> list[tuple[Vec, float]]:
+        """The piece as seven spheres along it: how props fit under it and contacts are
+        measured."""
+        result = []
+        for step in range(7):
+            t = step / 6
+            centre = add(self.start, scale(sub(self.end, self.start), t))
+            result.append((centre, self.start_radius + (self.end_radius - self.start_radius) * t))
+        return result
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """Small 3D vector and rotation helpers: enough for a posed figure, no numpy needed."""
 
 import math
+from functools import lru_cache
 
 Vec = tuple[float, float, float]
 Mat = tuple[Vec, Vec, Vec]  # rows
@@ -45,25 +46,59 @@ def mean(points: list[Vec]) -> Vec:
 
 
 def matmul(a: Mat, b: Mat) -> Mat:
-    columns = list(zip(*b, strict=True))
-    return tuple(tuple(dot(row, column) for column in columns) for row in a)  # type: ignore[return-value]
+    # Written out: every figure chains thousands of these, and deriving the body model of all
+    # library shapes must stay within 200 ms (`manage.py bench_body`).
+    (b00, b01, b02), (b10, b11, b12), (b20, b21, b22) = b
+    return (
+        (
+            a[0][0] * b00 + a[0][1] * b10 + a[0][2] * b20,
+            a[0][0] * b01 + a[0][1] * b11 + a[0][2] * b21,
+            a[0][0] * b02 + a[0][1] * b12 + a[0][2] * b22,
+        ),
+        (
+            a[1][0] * b00 + a[1][1] * b10 + a[1][2] * b20,
+            a[1][0] * b01 + a[1][1] * b11 + a[1][2] * b21,
+            a[1][0] * b02 + a[1][1] * b12 + a[1][2] * b22,
+        ),
+        (
+            a[2][0] * b00 + a[2][1] * b10 + a[2][2] * b20,
+            a[2][0] * b01 + a[2][1] * b11 + a[2][2] * b21,
+            a[2][0] * b02 + a[2][1] * b12 + a[2][2] * b22,
+        ),
+    )
 
 
 def apply(m: Mat, v: Vec) -> Vec:
-    return (dot(m[0], v), dot(m[1], v), dot(m[2], v))
+    x, y, z = v
+    return (
+        m[0][0] * x + m[0][1] * y + m[0][2] * z,
+        m[1][0] * x + m[1][1] * y + m[1][2] * z,
+        m[2][0] * x + m[2][1] * y + m[2][2] * z,
+    )
 
 
+# Figures turn joints by the same few whole angles again and again (and most by none), so
+# each rotation is worked out once, and a turn by nothing is left out of a chain.
+@lru_cache(maxsize=4096)
 def rot_x(degrees: float) -> Mat:
+    if not degrees:
+        return IDENTITY
     c, s = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
     return ((1.0, 0.0, 0.0), (0.0, c, -s), (0.0, s, c))
 
 
+@lru_cache(maxsize=4096)
 def rot_y(degrees: float) -> Mat:
+    if not degrees:
+        return IDENTITY
     c, s = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
     return ((c, 0.0, s), (0.0, 1.0, 0.0), (-s, 0.0, c))
 
 
+@lru_cache(maxsize=4096)
 def rot_z(degrees: float) -> Mat:
+    if not degrees:
+        return IDENTITY
     c, s = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
     return ((c, -s, 0.0), (s, c, 0.0), (0.0, 0.0, 1.0))
 
@@ -71,7 +106,8 @@ def rot_z(degrees: float) -> Mat:
 def chain(*matrices: Mat) -> Mat:
     result = IDENTITY
     for m in matrices:
-        result = matmul(result, m)
+        if m is not IDENTITY:
+            result = m if result is IDENTITY else matmul(result, m)
     return result
 
 

@@ -102,16 +102,7 @@ def _samples(body: Body, part: str) -> list[Sphere]:
             [(foot.start, foot.start_radius)] if name == "heel" else [(foot.end, foot.end_radius)]
         )
     pieces = [p for p in body.pieces if p.part == _SAME_PIECE.get(part, part)]
-    return [sphere for piece in pieces for sphere in _along(piece)]
-
-
-def _along(piece) -> list[Sphere]:
-    spheres = []
-    for step in range(7):
-        t = step / 6
-        centre = add(piece.start, scale(sub(piece.end, piece.start), t))
-        spheres.append((centre, piece.start_radius + (piece.end_radius - piece.start_radius) * t))
-    return spheres
+    return [sphere for piece in pieces for sphere in piece.spheres()]
 
 
 def _to_solid(centre: Vec, solid: Solid) -> float:
@@ -253,12 +244,21 @@ def shape_faults(shape: dict) -> list[str]:
         allowed = SINK_TOLERANCE.get(solid.kind, SOFT_SINK)
         deepest, part = 0.0, ""
         for piece in scene.body.pieces:
-            for centre, radius in _along(piece):
+            for centre, radius in piece.spheres():
                 depth = radius - _to_solid(centre, solid)
                 if depth > deepest:
                     deepest, part = depth, piece.part
         if deepest > allowed:
             faults.append(f"{part.replace('_', ' ')} is {deepest:.0f} cm inside the {solid.kind}")
+    for spec in shape.get("props", []):
+        # A prop resting on a body part must touch it there (the part holds the prop up).
+        if "rests_on" in spec:
+            kinds = [s for s in scene.solids if s.kind == spec["kind"]]
+            spheres = _samples(scene.body, spec["rests_on"])
+            gap = min((_to_solid(c, s) - r for c, r in spheres for s in kinds), default=math.inf)
+            if gap > GAP_TOLERANCE:
+                where = spec["rests_on"].replace("_", " ")
+                faults.append(f"the {spec['kind']} does not rest on the {where}")
     bearing = _bearing_points(scene, contacts)
     if contacts and not bearing:
         faults.append("nothing it touches is on the floor: the body floats")

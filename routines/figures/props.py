@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 
 from routines.figures.body import Body
-from routines.figures.geometry import Vec, add, mean, scale, sub
+from routines.figures.geometry import Vec, add, cross, mean, scale, sub, unit
 
 # Block edges (cm) and which one stands upright at each of the three heights.
 BLOCK_SIZES = {"low": (23.0, 10.0, 15.0), "middle": (23.0, 15.0, 10.0), "high": (15.0, 23.0, 10.0)}
@@ -45,19 +45,20 @@ def _box(kind: str, low: Vec, high: Vec) -> Solid:
     return Solid(kind, corners)
 
 
-def _cylinder(kind: str, centre: Vec, radius: float, half_length: float, along: str) -> Solid:
+def _cylinder(kind: str, start: Vec, end: Vec, radius: float) -> Solid:
+    """A round prop between two points of its axis (level, or tilted when one end rests on
+    something)."""
+    axis = unit(sub(end, start))
+    # Two directions across the axis: the round ends are drawn as rings in them.
+    first = unit(cross(axis, (0.0, 1.0, 0.0))) if abs(axis[1]) < 0.99 else (1.0, 0.0, 0.0)
+    second = cross(axis, first)
     points = []
-    for end in (-half_length, half_length):
+    for centre in (start, end):
         for step in range(16):
             angle = 2 * math.pi * step / 16
-            a, b = radius * math.cos(angle), radius * math.sin(angle)
-            offset = (end, a, b) if along == "x" else (a, b, end) if along == "z" else (a, end, b)
-            points.append(add(centre, offset))
-    ends = [(-half_length, 0.0, 0.0), (half_length, 0.0, 0.0)]
-    if along == "z":
-        ends = [(0.0, 0.0, -half_length), (0.0, 0.0, half_length)]
-    axis = (add(centre, ends[0]), add(centre, ends[1]))
-    return Solid(kind, tuple(points), axis, radius)
+            across = add(scale(first, math.cos(angle)), scale(second, math.sin(angle)))
+            points.append(add(centre, scale(across, radius)))
+    return Solid(kind, tuple(points), (start, end), radius)
 
 
 def _point(spec, body: Body) -> Vec:
@@ -73,10 +74,7 @@ def surface_below(
     the other leg's shin) and are left out."""
     heights = []
     for piece in body.pieces:
-        for step in range(7):
-            t = step / 6
-            point = add(piece.start, scale(sub(piece.end, piece.start), t))
-            radius = piece.start_radius + (piece.end_radius - piece.start_radius) * t
+        for point, radius in piece.spheres():
             across = x0 - radius <= point[0] <= x1 + radius
             along = z0 - radius <= point[2] <= z1 + radius
             if across and along and point[1] - radius >= deepest:
@@ -127,14 +125,67 @@ def place(spec: dict, body: Body) -> list[Solid | Strap]:
         hx, hz = (half, 10.0) if along == "x" else (10.0, half)
         top = _fitted_top(body, point, hx, hz)
         limits = (12.0, 30.0) if kind == "bolster" else (5.0, 16.0)
+        resting = "rests_on" in spec and _resting_cylinder(
+            kind, spec["rests_on"], point, top, half, along, limits, body
+        )
+        if resting:
+            return [resting]
         radius = min(max(top, limits[0]), limits[1]) / 2
-        return [_cylinder(kind, (point[0], radius, point[2]), radius, half, along)]
+        ends = [(-half, 0.0, 0.0), (half, 0.0, 0.0)]
+        if along == "z":
+            ends = [(0.0, 0.0, -half), (0.0, 0.0, half)]
+        centre = (point[0], radius, point[2])
+        return [_cylinder(kind, add(centre, ends[0]), add(centre, ends[1]), radius)]
     # Folded blankets and cushions: soft slabs that fill the gap under the point.
     hx, hz = (24.0, 18.0) if kind == "blanket" else (18.0, 18.0)
     if along == "z":
         hx, hz = hz, hx
     top = min(max(_fitted_top(body, point, hx, hz), 3.0), 30.0)
     return [_box(kind, (point[0] - hx, 0.0, point[2] - hz), (point[0] + hx, top, point[2] + hz))]
+
+
+def _resting_cylinder(
+    kind: str,
+    part: str,
+    point: Vec,
+    top: float,
+    half: float,
+    along: str,
+    limits: tuple[float, float],
+    body: Body,
+) -> Solid | None:
+    """A round prop lying under `point` with one end resting on a body part (a bolster laid
+    lengthwise over the front shin in pigeon) and the other on the floor: it tilts down from
+    that part, and its radius is chosen so its top meets the body at `point`. None when the
+    part is not under the prop: it then lies on the floor, and the plausibility check says
+    that it does not rest where the figure says."""
+    i = 0 if along == "x" else 2
+    j = 2 - i  # the axis across the prop
+    near = [
+        (centre, radius)
+        for piece in body.pieces
+        if piece.part == part
+        for centre, radius in piece.spheres()
+        if abs(centre[j] - point[j]) <= 12.0
+    ]
+    if not near:
+        return None
+    where = sum(c[i] for c, _ in near) / len(near)
+    height = max(c[1] + r for c, r in near)
+    # The prop runs from the part away from the pelvis (under a torso folded over the shin),
+    # its raised end a little past the part, so the part holds it near that end.
+    toward = 1.0 if point[i] >= body.points["pelvis"][i] else -1.0
+    raised_at, floor_at = where - toward * 6.0, where - toward * 6.0 + toward * 2 * half
+    # How far along from the raised end `point` lies: the axis drops by `height` over the length.
+    share = min(max((point[i] - raised_at) * toward / (2 * half), 0.0), 1.0)
+    radius = min(max(top - height * (1 - share), limits[0]), limits[1]) / 2
+
+    def at(along_axis: float, y: float) -> Vec:
+        spot = [0.0, y, 0.0]
+        spot[i], spot[j] = along_axis, point[j]
+        return (spot[0], spot[1], spot[2])
+
+    return _cylinder(kind, at(raised_at, height + radius), at(floor_at, radius), radius)
 
 
 def _wall(spec: dict, body: Body) -> Solid:

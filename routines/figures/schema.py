@@ -71,6 +71,9 @@ _PROP = {
         "kind": {"enum": PROP_KINDS},
         "under": _POINTS,
         "at": _POINTS,
+        # A round prop with one end resting on a body part rather than the floor (not `on`,
+        # which YAML reads as true).
+        "rests_on": {"enum": PARTS},
         "from": _POINTS,
         "to": _POINTS,
         "offset": _NUMBER3,
