@@ -1,4 +1,4 @@
-""""Other ways to do this": every way offered passes the safety checker for the client, and
+""" "Other ways to do this": every way offered passes the safety checker for the client, and
 is named without ranking."""
 
 import re
@@ -6,8 +6,8 @@ import re
 import pytest
 
 from clients.demo import seed_clients
-from routines.library import read_library
 from routines.body import step_shapes
+from routines.library import read_library
 from routines.other_ways import (
     MOST_OFFERED,
     ShapeChecks,
@@ -80,6 +80,7 @@ def test_ways_are_chosen_for_variety_of_place_or_props():
     pose = next(p for p in LIBRARY if p.slug == "reclined-figure-four")
     ways = choose(checks, pose=pose, modification=None, sides="right", **options_of(pose))
     assert len(ways) == MOST_OFFERED
+
     def look(p, m, s):
         return step_shapes(p, m, s)[0][1].place, version_props(p, m)
 
