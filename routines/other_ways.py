@@ -21,12 +21,15 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, prefetch_related_objects
 
+from practice.models import Studio
 from routines.advisories import routine_intake
 from routines.body import Place, figure_of, step_shapes
 from routines.models import Modification, Pose, Routine, RoutineStep
 from routines.safety import Intake, _distance, check_shape, default_sides
 
 MOST_OFFERED = 2
+# What the teacher can do with one way in the builder.
+OTHER_WAY_ACTIONS = ("pin", "unpin", "remove", "restore")
 # Figure props a client gathers, in the words of the prop vocabulary.
 FIGURE_PROPS = frozenset({"bolster", "blanket", "block", "strap", "chair", "wall", "cushion"})
 
@@ -114,6 +117,10 @@ def _versions(
     return unique
 
 
+def _name(way: OtherWay) -> str:
+    return (way.modification or way.pose).name
+
+
 def _variety(candidate: _Candidate, seen: list[tuple[Place, frozenset[str]]]) -> int:
     """How different a candidate is from the nearest of what the client already has on the
     page: another place counts twice, other props once."""
@@ -190,6 +197,11 @@ def every_way(
     seen += [(c.place, c.props) for c in chosen]
     left = [c for c in candidates if c not in chosen and c.way.key not in removed_keys]
     while len(chosen) < MOST_OFFERED and left:
+        # Two ways of one name ("Lying down", from two breath practices) read as one.
+        names = {_name(c.way) for c in chosen}
+        left = [c for c in left if _name(c.way) not in names]
+        if not left:
+            break
         best = min(
             left,
             key=lambda c: (-_variety(c, seen), c.alternative, round(c.distance), c.way.key),
@@ -255,3 +267,48 @@ def routine_other_ways(routine: Routine, steps: list[RoutineStep]) -> dict[int, 
         )
         for step in steps
     }
+
+
+@dataclass(frozen=True)
+class ListedWay:
+    """One way as the step's editor lists it: offered, removed by the teacher, or neither."""
+
+    way: OtherWay
+    offered: bool
+    removed: bool
+
+    @property
+    def name(self) -> str:
+        return _name(self.way)
+
+
+def listed_ways(routine: Routine, step: RoutineStep) -> list[ListedWay]:
+    """Every way the checker passes for the step's client today, for its editor: the offered
+    ones first. Empty when there is no one to check for or the routine offers none."""
+    intake = routine_intake(routine)
+    if intake is None or not routine.offer_other_ways:
+        return []
+    _prefetch_versions([step], routine)
+    removed = set(step.other_ways_removed)
+    return [
+        ListedWay(way, offered, way.key in removed)
+        for way, offered in every_way(
+            ShapeChecks(intake),
+            pose=step.pose,
+            modification=step.modification,
+            sides=step.sides,
+            pinned=step.other_ways_pinned,
+            removed=step.other_ways_removed,
+            **step_versions(step),
+        )
+    ]
+
+
+def step_version_keys(step: RoutineStep, studio: Studio) -> list[str]:
+    """Every version a step's way may name: its pose's and its alternatives', as the studio
+    sees them (two queries). A key from a hand-made POST that is not here is refused."""
+    poses = [step.pose, *step.pose.alternatives.visible_to(studio)]
+    keys = [version_key(pose, None) for pose in poses]
+    modifications = Modification.objects.visible_to(studio).filter(pose__in=poses)
+    keys += [version_key(m.pose, m) for m in modifications.select_related("pose")]
+    return keys
