@@ -1,4 +1,4 @@
-""""Other ways to do this" on paper: beside each step of a tailored handout, never ranked, every
+""" "Other ways to do this" on paper: beside each step of a tailored handout, never ranked, every
 one passed by the checker; an eight-step A4 handout grows by one page at most; the teacher
 sheet lists what was offered."""
 
@@ -63,9 +63,7 @@ def test_a_routine_for_no_one_or_with_ways_turned_off_prints_none(eight, tailore
 
 
 @pytest.mark.parametrize(("paper", "large"), [("A4", False), ("Letter", True)])
-def test_with_other_ways_every_step_stays_whole_and_every_page_full_enough(
-    tailored, paper, large
-):
+def test_with_other_ways_every_step_stays_whole_and_every_page_full_enough(tailored, paper, large):
     _check_pages(tailored, _printed(tailored, paper, large))
 
 
