@@ -156,6 +156,10 @@ def routine_copy(
             sides=step.sides,
             cue=step.cue,
             teacher_note=step.teacher_note,
+            # Which versions the teacher pinned or removed beside the step: a choice about
+            # the poses, checked again for whoever the copy is for.
+            other_ways_pinned=step.other_ways_pinned,
+            other_ways_removed=step.other_ways_removed,
         )
         for step in routine.steps.all()
     )

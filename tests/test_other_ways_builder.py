@@ -4,6 +4,7 @@ off for a routine; owners and instructors only, within their own studio."""
 import pytest
 from django.urls import reverse
 
+from routines import services
 from routines.models import Routine, RoutineStep
 from routines.other_ways import listed_ways, routine_other_ways
 from tests.factories import ClientFactory, RoutineFactory, RoutineStepFactory, library_pose
@@ -114,3 +115,11 @@ def test_a_pin_from_an_old_page_is_refused_as_a_conflict(world, step):
     )
     assert response.status_code == 409
     assert RoutineStep.objects.get(pk=step.pk).other_ways_removed == []
+
+
+def test_a_copy_keeps_the_pinned_and_removed_ways(world, step):
+    step.other_ways_pinned, step.other_ways_removed = ["a"], ["b"]
+    step.save()
+    copy = services.routine_copy(routine=step.routine, studio=world.studio, by=world.bob.user)
+    copied = copy.steps.get()
+    assert (copied.other_ways_pinned, copied.other_ways_removed) == (["a"], ["b"])
