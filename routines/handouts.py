@@ -14,6 +14,7 @@ import hashlib
 import zoneinfo
 from dataclasses import dataclass, field
 from functools import cache as cache_once
+from typing import Protocol
 
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
@@ -34,10 +35,13 @@ from routines.handout_texts import (
 )
 from routines.models import (
     HandoutSettings,
+    Modification,
+    Pose,
     Routine,
     RoutineStep,
     estimated_seconds,
 )
+from routines.other_ways import OtherWay, routine_other_ways, version_props
 from routines.practice_links import typed_address
 from routines.qr import qr_svg
 from routines.safety import Advisory
@@ -88,10 +92,23 @@ POSITION_WORDS = {
 }
 # Positions that need no mat: a routine of only these lists none in "What you'll need".
 OFF_THE_FLOOR = {Position.STANDING, Position.CHAIR}
-# Figure props a client gathers, in the words of the prop vocabulary.
-FIGURE_PROPS = {"bolster", "blanket", "block", "strap", "chair", "wall", "cushion"}
 # The practice log: two weeks of days.
 LOG_WEEK = 7
+
+
+# A way printed beside a step gives its name and its first line, and the second too when both
+# are short: enough to start from, small enough that eight steps' ways fit in about a page.
+WAY_CHARACTERS = 130
+
+
+class Version(Protocol):
+    """A step, or another way to do it: a pose with the version chosen, if any."""
+
+    @property
+    def pose(self) -> Pose: ...
+
+    @property
+    def modification(self) -> Modification | None: ...
 
 
 @dataclass(frozen=True)
@@ -102,7 +119,7 @@ class StepWords:
     lines: list[str]
 
 
-def step_words(step: RoutineStep) -> StepWords:
+def step_words(step: Version) -> StepWords:
     """The step as the client reads it. A chosen version is the step itself: its own name and
     lines, the pose named only as what it is a version of. The pose's own lines are never
     given for it: they may describe the very movement the version exists to leave out.
@@ -113,6 +130,19 @@ def step_words(step: RoutineStep) -> StepWords:
     return StepWords(
         modification.name, pose.name, list(modification.steps) or [modification.instructions]
     )
+
+
+@dataclass
+class HandoutWay:
+    """Another way to do a step, as printed beside it: never ranked against the step."""
+
+    name: str
+    version_of: str
+    lines: list[str]
+    position: str
+    props: list[str]
+    small_figure: SafeString | str = ""
+    pinned: bool = False
 
 
 @dataclass
@@ -140,9 +170,10 @@ class HandoutStep:
     kept_keys: frozenset[str] = frozenset()
     kept_reason: str = ""
     fixes: list[str] = field(default_factory=list)
+    other_ways: list[HandoutWay] = field(default_factory=list)
 
 
-def _position(step: RoutineStep) -> str:
+def _position(step: Version) -> str:
     """Where the client is for this step: the version may move them (onto a chair, say)."""
     modification = step.modification
     figure = pose_figure(step.pose, modification)
@@ -159,12 +190,33 @@ def _position(step: RoutineStep) -> str:
     return step.pose.position
 
 
-def _props(step: RoutineStep) -> list[str]:
+def _props(step: Version) -> list[str]:
     """What to gather: the version's props, and any prop the figure shows."""
-    figure = pose_figure(step.pose, step.modification)
-    props = set(step.modification.props) if step.modification is not None else set()
-    props |= {p["kind"] for p in figure.get("props", []) if p["kind"] in FIGURE_PROPS}
-    return sorted(props)
+    return sorted(version_props(step.pose, step.modification))
+
+
+def _first_lines(lines: list[str]) -> list[str]:
+    first = lines[:1]
+    if len(lines) > 1 and len(lines[0]) + len(lines[1]) <= WAY_CHARACTERS:
+        first.append(lines[1])
+    return first
+
+
+def _way(way: OtherWay, options: PrintOptions) -> HandoutWay:
+    words = step_words(way)
+    figure = ""
+    if options.illustrations:
+        shape = pose_figure(way.pose, way.modification)
+        figure = figure_html(shape, figure_title(way.pose, way.modification), "thumb")
+    return HandoutWay(
+        name=words.name,
+        version_of=words.version_of,
+        lines=_first_lines(words.lines),
+        position=POSITION_WORDS[_position(way)],
+        props=labels(Prop, _props(way)),
+        small_figure=figure,
+        pinned=way.pinned,
+    )
 
 
 def _sides_text(step: RoutineStep) -> str:
@@ -184,9 +236,12 @@ def _steps(
     options: PrintOptions,
     safety: RoutineSafety | None = None,
     uploads: bool = True,
+    ways: dict[int, list[OtherWay]] | None = None,
 ) -> list[HandoutStep]:
     """The steps as printed; with `safety` (the teacher sheet only) each carries the safety
-    checker's advisories, its fixes and the reason it was kept, and the pose's teacher notes."""
+    checker's advisories, its fixes and the reason it was kept, and the pose's teacher notes.
+    `ways`: each step's other ways (routines/other_ways.py), by step id."""
+    ways = ways or {}
     rows = []
     for number, step in enumerate(steps, start=1):
         pose = step.pose
@@ -227,6 +282,7 @@ def _steps(
             hold=step.hold_display,
             sides=_sides_text(step),
             cue=step.cue,
+            other_ways=[_way(way, options) for way in ways.get(step.pk, [])],
         )
         if safety is not None:
             check = safety.for_step(step)
@@ -317,7 +373,7 @@ def handout_context(
     """`practice_url`: the client's live practice link, printed as a URL and a QR code."""
     client: Client | None = routine.client
     steps = _routine_steps(routine)
-    rows = _steps(steps, options, uploads=uploads)
+    rows = _steps(steps, options, uploads=uploads, ways=routine_other_ways(routine, steps))
     # A mat only when some step is on the floor: a chair routine sends no one down to it.
     mat = ["a mat or a soft rug"] if any(row.on_the_floor for row in rows) else []
     needs = mat + sorted({prop.lower() for row in rows for prop in row.props})
@@ -360,7 +416,8 @@ def teacher_sheet_html(routine: Routine, options: PrintOptions, teacher: User | 
         "triggers": list(client.triggers.all()) if client else [],
         "progress": client_progress(client) if client else None,
         "teacher": teacher.get_full_name() if teacher else "",
-        "steps": _steps(steps, options, safety),
+        # What the client's handout offered beside each step, as it offers it today.
+        "steps": _steps(steps, options, safety, ways=routine_other_ways(routine, steps)),
     }
     return render_to_string("routines/handouts/teacher_sheet.html", context)
 

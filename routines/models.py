@@ -243,6 +243,13 @@ class Routine(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Raised by every change; an edit based on an older version is refused, not merged.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # "Other ways to do this" beside each step of a tailored handout and player
+    # (routines/other_ways.py): a few versions the safety checker passes for the client.
+    offer_other_ways = models.BooleanField(
+        "offer other ways to do each step",
+        default=True,
+        help_text="Up to two other versions per step that suit the client today, never ranked.",
+    )
 
     objects = RoutineQuerySet.as_manager()
 
@@ -289,6 +296,11 @@ class RoutineStep(Hold):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     kept_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The teacher's say over the step's other ways (routines/other_ways.py), as version keys
+    # ("<pose code>" or "<pose code>:<modification code>"): pinned ones come first, removed ones
+    # are never offered. A pinned way is still offered only while the checker passes it.
+    other_ways_pinned = models.JSONField(default=list, blank=True, editable=False)
+    other_ways_removed = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["position"]

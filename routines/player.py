@@ -10,7 +10,25 @@ from dataclasses import dataclass, field
 
 from routines.handouts import _sides_text, step_words
 from routines.models import SECONDS_PER_BREATH, Modification, Pose, Routine, RoutineStep
+from routines.other_ways import OtherWay, routine_other_ways
 from routines.vocabulary import Sides
+
+
+@dataclass
+class PlayerWay:
+    """Another way to do a step: chosen mid-practice, it takes the step's place on screen while
+    the timer goes on."""
+
+    pose: Pose
+    modification: Modification | None
+    name: str
+    version_of: str
+    instructions: list[str]
+
+
+def _player_way(way: OtherWay) -> PlayerWay:
+    words = step_words(way)
+    return PlayerWay(way.pose, way.modification, words.name, words.version_of, words.lines)
 
 
 @dataclass
@@ -34,6 +52,7 @@ class PlayerStep:
     figure_url: str = ""
     # Only for the signed-in teacher; the client's player never fills these.
     teacher_notes: list[str] = field(default_factory=list)
+    other_ways: list[PlayerWay] = field(default_factory=list)
 
 
 def _hold_of(step: RoutineStep) -> tuple[int, int, str]:
@@ -48,7 +67,9 @@ def player_steps(routine: Routine, *, figure_url, for_teacher: bool) -> list[Pla
     """`figure_url(step)` gives the URL of the step's picture (the two players reach pictures
     differently), or "" for none."""
     rows = []
-    steps = routine.steps.select_related("pose", "modification")
+    steps = list(routine.steps.select_related("pose", "modification"))
+    # The same ways as the handout offers: both come from the routine as it is today.
+    ways = routine_other_ways(routine, steps)
     for number, step in enumerate(steps, start=1):
         pose, modification = step.pose, step.modification
         breaths, seconds, hold = _hold_of(step)
@@ -80,6 +101,7 @@ def player_steps(routine: Routine, *, figure_url, for_teacher: bool) -> list[Pla
                 if pose.image and not pose.figure and modification is None
                 else "",
                 teacher_notes=[note for note in notes if note],
+                other_ways=[_player_way(way) for way in ways.get(step.pk, [])],
             )
         )
     return rows

@@ -14,6 +14,7 @@ from practice.access import ensure_same_studio
 from practice.models import Studio, User
 from practice.text import shorten, with_suffix
 from routines.models import Modification, Pose, Routine, RoutineStep
+from routines.other_ways import MOST_OFFERED, OTHER_WAY_ACTIONS
 from routines.practice_link_services import practice_links_revoke_for_routine
 from routines.vocabulary import Sides
 
@@ -113,7 +114,7 @@ def routine_start(
 
 @transaction.atomic
 def routine_update(*, routine: Routine, expected_version: int, by: User, **changes) -> Routine:
-    allowed = {"title", "intention", "notes", "status", "is_template", "client"}
+    allowed = {"title", "intention", "notes", "status", "is_template", "client", "offer_other_ways"}
     if set(changes) - allowed:
         raise ValueError(f"Cannot change {sorted(set(changes) - allowed)} here.")
     ensure_same_studio(routine.studio_id, changes.get("client"))
@@ -155,6 +156,10 @@ def routine_copy(
             sides=step.sides,
             cue=step.cue,
             teacher_note=step.teacher_note,
+            # Which versions the teacher pinned or removed beside the step: a choice about
+            # the poses, checked again for whoever the copy is for.
+            other_ways_pinned=step.other_ways_pinned,
+            other_ways_removed=step.other_ways_removed,
         )
         for step in routine.steps.all()
     )
@@ -260,6 +265,26 @@ def step_swap(*, step: RoutineStep, pose: Pose, expected_version: int, by: User)
     step.sides = _default_sides(pose)
     _forget_keep(step)
     step.save()
+    return step
+
+
+@transaction.atomic
+def step_other_way(
+    *, step: RoutineStep, key: str, action: str, expected_version: int, by: User
+) -> RoutineStep:
+    """The teacher's say over one of a step's other ways (routines/other_ways.py): pinned
+    ways are offered first, newest pin first; removed ones never."""
+    if action not in OTHER_WAY_ACTIONS:
+        raise ValueError(f"Unknown action {action!r}.")
+    _claim(step.routine, expected_version, by)
+    pinned = [k for k in step.other_ways_pinned if k != key]
+    removed = [k for k in step.other_ways_removed if k != key]
+    if action == "pin":
+        pinned = [key, *pinned][:MOST_OFFERED]
+    elif action == "remove":
+        removed.append(key)
+    step.other_ways_pinned, step.other_ways_removed = pinned, removed
+    step.save(update_fields=["other_ways_pinned", "other_ways_removed"])
     return step
 
 

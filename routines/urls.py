@@ -37,6 +37,7 @@ urlpatterns = [
     path(f"{step}/move/", builder.step_move, name="step_move"),
     path(f"{step}/remove/", builder.step_remove, name="step_remove"),
     path(f"{step}/swap/", builder.step_swap, name="step_swap"),
+    path(f"{step}/other-ways/", builder.step_other_way, name="step_other_way"),
     path(f"{step}/fix/", safety.step_fix, name="step_fix"),
     path(f"{step}/keep/", safety.step_keep, name="step_keep"),
 ]

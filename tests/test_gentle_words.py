@@ -227,3 +227,54 @@ def test_a_modification_with_such_words_is_saved_and_its_edit_page_shows_the_not
     edit = reverse("modification_edit", args=[world.studio.code, pose.code, modification.code])
     page = client.get(edit).text
     assert "Hold it" in page and "You must" in page and page.count(NOTE) == 3
+
+
+def _editor_pages(world) -> list[tuple[str, list[str]]]:
+    """Every editor of client-facing text the issue lists, with its checked fields."""
+    step = RoutineStepFactory(routine__studio=world.studio)
+    pose = PoseFactory(studio=world.studio)
+    modification = ModificationFactory(pose=pose, studio=world.studio)
+    client_record = ClientFactory(studio=world.studio)
+    session = SessionFactory(studio=world.studio, teacher=world.alice, clients=[client_record])
+    code = world.studio.code
+    return [
+        (reverse("step_edit", args=[code, step.routine.code, step.code]), ["cue"]),
+        (reverse("pose_edit", args=[code, pose.code]), ["steps"]),
+        (
+            reverse("modification_edit", args=[code, pose.code, modification.code]),
+            ["instructions", "steps"],
+        ),
+        (reverse("handout_settings", args=[code]), ["safety_text", "choice_text"]),
+        (reverse("session_note", args=[code, session.code, client_record.code]), ["try_next"]),
+    ]
+
+
+def test_every_listed_field_is_checked_as_the_teacher_types(world):
+    check = reverse("wording_note", args=[world.studio.code])
+    client = world.client_for(world.alice)
+    for url, fields in _editor_pages(world):
+        page = client.get(url, **HTMX).text
+        for name in fields:
+            assert f'hx-post="{check}?field={name}"' in page, (url, name)
+            assert f'hx-params="{name}"' in page, (url, name)
+        assert page.count('hx-trigger="input changed delay:500ms"') == len(fields), url
+
+
+def test_a_studio_poses_steps_saved_with_such_words_show_their_note_on_return(world):
+    pose = PoseFactory(studio=world.studio, steps=["Lie down.", "Rest here."])
+    url = reverse("pose_edit", args=[world.studio.code, pose.code])
+    client = world.client_for(world.alice)
+    form = client.get(url).context["form"]
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name not in ("image", "alternatives")
+    }
+    data["steps"] = "Lie down.\nPush further with every exhale."
+    data["category"], data["position"] = pose.category, pose.position
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    pose.refresh_from_db()
+    assert pose.steps[1] == "Push further with every exhale."
+    page = client.get(url).text
+    assert "Push further" in page and NOTE in page

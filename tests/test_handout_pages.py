@@ -112,8 +112,12 @@ def test_an_eight_step_handout_keeps_every_step_whole_and_every_page_full_enough
     _check_pages(eight, _printed(eight, paper, large))
 
 
-def test_a_five_step_a4_handout_is_at_most_four_pages(rosa):
+def test_a_five_step_a4_handout_is_at_most_four_pages_and_one_more_with_other_ways(rosa):
     assert rosa.steps.count() == 5
+    assert rosa.offer_other_ways
+    assert len(_printed(rosa, "A4", False).pages) <= 5
+    Routine.objects.filter(pk=rosa.pk).update(offer_other_ways=False)
+    rosa.refresh_from_db()
     assert len(_printed(rosa, "A4", False).pages) <= 4
 
 

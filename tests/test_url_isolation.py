@@ -119,6 +119,7 @@ ROLE_TABLE: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "step_remove": (TEACHERS, ACTION),
     "step_swap": (TEACHERS, ACTION),
     "step_fix": (TEACHERS, ACTION),
+    "step_other_way": (TEACHERS, ACTION),
     "step_keep": (TEACHERS, ACTION),
     "client_list": (EVERYONE, READ),
     "client_create": (TEACHERS, FORM),

@@ -6,6 +6,7 @@ from django import forms
 from clients.chooser import ClientChoiceField
 from practice.models import Studio
 from routines.models import Modification, Pose, Routine, RoutineStep
+from routines.other_ways import OTHER_WAY_ACTIONS, step_version_keys
 
 
 class VersionField(forms.IntegerField):
@@ -24,7 +25,15 @@ class RoutineForm(forms.ModelForm):
 
     class Meta:
         model = Routine
-        fields = ["title", "intention", "notes", "status", "is_template", "client"]
+        fields = [
+            "title",
+            "intention",
+            "notes",
+            "status",
+            "is_template",
+            "client",
+            "offer_other_ways",
+        ]
         widgets = {
             "intention": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 3}),
@@ -119,6 +128,18 @@ class SwapForm(forms.Form):
     def __init__(self, *args, step: RoutineStep, studio: Studio, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["pose"].queryset = step.pose.alternatives.visible_to(studio)
+
+
+class OtherWayForm(forms.Form):
+    """Pin, unpin, remove or offer again one of a step's other ways, named by its version key."""
+
+    version = VersionField()
+    way = forms.ChoiceField(choices=[])
+    action = forms.ChoiceField(choices=[(action, action) for action in OTHER_WAY_ACTIONS])
+
+    def __init__(self, *args, step: RoutineStep, studio: Studio, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["way"].choices = [(key, key) for key in step_version_keys(step, studio)]
 
 
 class MoveForm(forms.Form):

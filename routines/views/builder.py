@@ -33,6 +33,7 @@ from routines.forms.builder import (
     AddStepForm,
     MoveForm,
     NewRoutineForm,
+    OtherWayForm,
     ReorderForm,
     RoutineForm,
     StepForm,
@@ -40,6 +41,7 @@ from routines.forms.builder import (
     VersionForm,
 )
 from routines.models import Pose, Routine, RoutineStep, estimated_seconds
+from routines.other_ways import listed_ways
 from routines.services import RoutineConflict
 
 PICKER_LIMIT = 30
@@ -98,6 +100,8 @@ def _step_editor(
     modifications = list(step.pose.modifications.visible_to(studio))
     form = StepForm(data, instance=step, modifications=modifications, initial={"version": version})
     alternatives = list(step.pose.alternatives.visible_to(studio).only("code", "name"))
+    # The ways offered beside the step on paper and in the player, to pin or remove.
+    step.listed_ways = listed_ways(step.routine, step)
     return form, alternatives
 
 
@@ -591,3 +595,28 @@ def step_swap(request: StudioRequest, routine_code: str, step_code: str) -> Http
         by=request.user,
     )
     return _change_response(request, routine, change)
+
+
+@require_POST
+@studio_view("routines.edit")
+def step_other_way(request: StudioRequest, routine_code: str, step_code: str) -> HttpResponse:
+    """Pin, unpin, remove or offer again one of the step's other ways; its editor stays open."""
+    routine = get_routine_for_studio(request, routine_code)
+    step = _get_step_for_routine(routine, step_code)
+    form = OtherWayForm(request.POST, step=step, studio=request.studio)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the listed ways.")
+        return _builder_response(request, routine, status=400)
+    change = partial(
+        services.step_other_way,
+        step=step,
+        key=form.cleaned_data["way"],
+        action=form.cleaned_data["action"],
+        expected_version=form.cleaned_data["version"],
+        by=request.user,
+    )
+    reopen = partial(_reopened, request.studio, routine, step)
+    response = _change_response(request, routine, change, after=reopen)
+    if not request.htmx and response.status_code == HTTPStatus.FOUND:
+        return redirect(f"{routine.get_absolute_url()}?edit={step.code}#edit-{step.code}")
+    return response

@@ -2,7 +2,11 @@
 
 Runs in a throwaway test database (the real one is never touched): an 8-step routine from the
 library, rendered several times. Prints medians: the full handout render (queries, template,
-PDF), the same HTML rendered by WeasyPrint directly, their ratio, and a cached download.
+PDF), the same HTML rendered by WeasyPrint directly, their ratio, and a cached download. Then
+the same routine tailored for a client with a hip precaution and a trigger: what choosing the
+other ways to do each step (routines/other_ways.py) adds to the handout (budget 20 ms), and the
+uncached tailored handout against WeasyPrint alone on its HTML (budget 1.0x the floor's
+ratio, see above).
 """
 
 import statistics
@@ -14,10 +18,17 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import override_settings, setup_test_environment
 
+from clients.models import Client as ClientRecord
+from clients.models import Precaution, Trigger
+from clients.safety_rules import USUAL_RESTRICTIONS
+from clients.vocabulary import BodySide, Condition, SetBy, TriggerCategory
 from practice.models import Membership, Studio, User
 from routines import handouts, pdf
 from routines.handouts import PrintOptions
 from routines.models import Pose, Routine, RoutineStep
+from routines.other_ways import routine_other_ways
+
+OTHER_WAYS_BUDGET_MS = 20.0
 
 STEP_SLUGS = [
     "belly-breathing",
@@ -67,6 +78,7 @@ class Command(BaseCommand):
         with _throwaway_database(), override_settings(ALLOWED_HOSTS=["testserver"]):
             routine, user = self._routine()
             self._report(routine, user, runs)
+            self._report_other_ways(self._tailored(routine), user, runs)
 
     def _routine(self) -> tuple[Routine, User]:
         studio = Studio.objects.create(name="Bench Studio", contact_email="bench@example.com")
@@ -115,3 +127,66 @@ class Command(BaseCommand):
         self.stdout.write(f"  WeasyPrint alone, same HTML (floor)     {floor_ms:8.1f} ms")
         self.stdout.write(f"  ratio full / floor                      {render_ms / floor_ms:8.2f}")
         self.stdout.write(f"  cached download (HTTP, no render)       {cached_ms:8.1f} ms")
+
+    def _tailored(self, routine: Routine) -> Routine:
+        """The same eight steps for a client with a precaution and a trigger to check against."""
+        client = ClientRecord.objects.create(
+            studio=routine.studio, preferred_name="Rosa", full_name="Rosa Bench"
+        )
+        Precaution.objects.create(
+            client=client,
+            condition=Condition.HIP_REPLACEMENT_POSTERIOR,
+            side=BodySide.RIGHT,
+            restricted_movements=USUAL_RESTRICTIONS[Condition.HIP_REPLACEMENT_POSTERIOR],
+            set_by=SetBy.SURGEON,
+        )
+        Trigger.objects.create(client=client, category=TriggerCategory.SOMEONE_BEHIND)
+        routine.client = client
+        routine.save()
+        return routine
+
+    def _report_other_ways(self, routine: Routine, user: User, runs: int) -> None:
+        studio = routine.studio
+        options = PrintOptions()
+
+        def fresh() -> Routine:
+            return Routine.objects.select_related("studio", "client").get(pk=routine.pk)
+
+        def choose() -> None:
+            tailored = fresh()
+            steps = list(tailored.steps.select_related("pose", "modification"))
+            routine_other_ways(tailored, steps)
+
+        def html_with(offer: bool):
+            def render() -> str:
+                tailored = fresh()
+                tailored.offer_other_ways = offer
+                return handouts.handout_html(tailored, options, user)
+
+            return render
+
+        choose()  # the body model's shapes are cached per shape, as in a running server
+        choose_ms = statistics.median(_ms(choose) for _ in range(runs))
+        with_ms, without_ms = _interleaved_medians(html_with(True), html_with(False), runs)
+        html = html_with(True)()
+
+        def full_render() -> bytes:
+            return handouts.render_pdf(html_with(True)(), studio)
+
+        def weasyprint_only() -> bytes:
+            return pdf.render_here(html, studio)
+
+        full_render()
+        render_ms, floor_ms = _interleaved_medians(full_render, weasyprint_only, runs)
+        self.stdout.write(f"Tailored handout with other ways, 8 steps, median of {runs} runs")
+        self.stdout.write(
+            f"  choosing the other ways (queries + checks) {choose_ms:6.1f} ms "
+            f"(budget {OTHER_WAYS_BUDGET_MS:.0f} ms)"
+        )
+        self.stdout.write(
+            f"  handout HTML with / without other ways   {with_ms:6.1f} / {without_ms:.1f} ms "
+            f"(adds {with_ms - without_ms:.1f} ms)"
+        )
+        self.stdout.write(f"  full render, uncached (tailored)         {render_ms:8.1f} ms")
+        self.stdout.write(f"  WeasyPrint alone, same HTML (floor)      {floor_ms:8.1f} ms")
+        self.stdout.write(f"  ratio full / floor                       {render_ms / floor_ms:8.2f}")

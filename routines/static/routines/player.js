@@ -211,6 +211,37 @@
     $("end-heading").focus();
   }
 
+  // Another way to do the step, chosen mid-practice: only what is shown changes, never the
+  // clock (endsAt stays as it is), so the hold carries on through the switch.
+  function chooseWay(step, index) {
+    const buttons = Array.from(step.querySelectorAll(".way-switch button"));
+    if (buttons.length === 0) return;
+    step.classList.toggle("on-way", index > 0);
+    step.querySelectorAll(".player-way").forEach((way) => {
+      way.classList.toggle("chosen", Number(way.dataset.way) === index);
+    });
+    buttons.forEach((button) => {
+      button.setAttribute("aria-pressed", String(Number(button.dataset.way) === index));
+    });
+    say(index > 0 ? `Another way: ${buttons[index].textContent.trim()}.` : `Back to ${buttons[0].textContent.trim()}.`);
+  }
+
+  function nextWay() {
+    const phase = phases[current];
+    if (!phase) return;
+    const step = steps[phase.index];
+    const buttons = step.querySelectorAll(".way-switch button");
+    if (buttons.length === 0) return;
+    const pressed = step.querySelector('.way-switch button[aria-pressed="true"]');
+    chooseWay(step, (Number(pressed ? pressed.dataset.way : 0) + 1) % buttons.length);
+  }
+
+  steps.forEach((step) => {
+    step.querySelectorAll(".way-switch button").forEach((button) => {
+      button.addEventListener("click", () => chooseWay(step, Number(button.dataset.way)));
+    });
+  });
+
   startButton.addEventListener("click", start);
   $("rest").addEventListener("click", rest);
   $("resume").addEventListener("click", resume);
@@ -222,8 +253,9 @@
     const typing = event.target.closest && event.target.closest("input, textarea, a");
     const key = event.key.toLowerCase();
     if (key === "escape") { finish(); event.preventDefault(); }
-    else if (typing && key !== "r" && key !== "n") return; // a focused button keeps its keys
+    else if (typing && key !== "r" && key !== "n" && key !== "w") return; // a focused button keeps its keys
     else if (key === "arrowright" || key === "n") { skip(); event.preventDefault(); }
+    else if (key === "w") { nextWay(); event.preventDefault(); }
     else if (key === "r") {
       if (body.classList.contains("resting")) resume(); else rest();
       event.preventDefault();
