@@ -24,6 +24,8 @@ from django.utils.safestring import SafeString
 from clients.models import Client, ConsentDocument
 from clients.progress import client_progress
 from practice.models import Studio, User
+from practice.public_links import typed_address
+from practice.qr import qr_svg
 from routines.advisories import RoutineSafety, routine_safety
 from routines.figures import figure_html, figure_title, pose_figure
 from routines.handout_texts import (
@@ -38,8 +40,6 @@ from routines.models import (
     RoutineStep,
     estimated_seconds,
 )
-from routines.practice_links import typed_address
-from routines.qr import qr_svg
 from routines.safety import Advisory
 from routines.vocabulary import Position, Prop, Sides, labels
 
