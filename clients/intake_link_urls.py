@@ -4,7 +4,7 @@ from django.urls import path
 
 from clients.views import intake_link
 
-invitation = "intake-link/<uuid:invitation_code>"
+invitation = "intake-link/<uuid:link_code>"
 
 urlpatterns = [
     path("intake-link/send/", intake_link.intake_link_send, name="intake_link_send"),

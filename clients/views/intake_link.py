@@ -119,11 +119,9 @@ def intake_link_send(request: StudioRequest, client_code: str) -> HttpResponse:
 
 @require_POST
 @studio_view("clients.edit")
-def intake_link_revoke(
-    request: StudioRequest, client_code: str, invitation_code: str
-) -> HttpResponse:
+def intake_link_revoke(request: StudioRequest, client_code: str, link_code: str) -> HttpResponse:
     client = get_client_for_studio(request, client_code)
-    invitation = _invitation_for(client, invitation_code)
+    invitation = _invitation_for(client, link_code)
     services.intake_link_revoke(invitation=invitation, by=request.user, request=request)
     messages.success(request, "The intake link is turned off. Nobody can open it now.")
     return redirect(client)
@@ -155,11 +153,9 @@ def _review_context(
 
 
 @studio_view("clients.edit")
-def intake_link_review(
-    request: StudioRequest, client_code: str, invitation_code: str
-) -> HttpResponse:
+def intake_link_review(request: StudioRequest, client_code: str, link_code: str) -> HttpResponse:
     client = get_client_for_studio(request, client_code)
-    invitation = _invitation_for(client, invitation_code)
+    invitation = _invitation_for(client, link_code)
     if invitation.submitted_at is None:
         messages.info(request, "No answers have arrived through this link yet.")
         return redirect(client)
@@ -177,11 +173,11 @@ def intake_link_review(
 @require_POST
 @studio_view("clients.edit")
 def intake_link_decide(
-    request: StudioRequest, client_code: str, invitation_code: str, part: str
+    request: StudioRequest, client_code: str, link_code: str, part: str
 ) -> HttpResponse:
     """Accepts one part (as the teacher confirmed or edited it) or discards it."""
     client = get_client_for_studio(request, client_code)
-    invitation = _invitation_for(client, invitation_code)
+    invitation = _invitation_for(client, link_code)
     answers = invitation.answers
     if part not in answers:
         return _refused(request, invitation, "There is no such part in these answers.")
