@@ -144,10 +144,9 @@ def intake_link_submit(
             "signed_at": now.isoformat(),
             "address": address,
         }
-    stored = IntakeInvitation._meta.get_field("answers_data").get_prep_value(json.dumps(answers))
     claimed = IntakeInvitation.objects.filter(
         pk=invitation.pk, submitted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
-    ).update(submitted_at=now, answers_data=stored)
+    ).update(submitted_at=now, answers_data=json.dumps(answers))  # encrypted by the field
     if not claimed:
         raise AlreadyAnswered
     invitation.refresh_from_db(fields=["submitted_at", "answers_data"])
@@ -278,11 +277,11 @@ def part_accept(
     kind = part_kind(part)
     if kind in {"about", "room"}:
         assert form is not None
-        before = {name: getattr(client, name) for name in form.fields}
-        form.save(commit=False)
-        changed = [name for name in form.fields if getattr(client, name) != before[name]]
+        # The form's instance holds the teacher's values; `client`, just read, what was stored.
+        edited = form.save(commit=False)
+        changed = [name for name in form.fields if getattr(edited, name) != getattr(client, name)]
         if changed:
-            services.client_update(client=client, by=by, changed=changed, request=request)
+            services.client_update(client=edited, by=by, changed=changed, request=request)
     elif kind == "precaution":
         assert form is not None
         fields = {

@@ -256,8 +256,9 @@ class ConsentSignature(models.Model):
     # the signature as its evidence, erased with it). Empty when signed in person.
     signed_at = models.DateTimeField(null=True, blank=True, editable=False)
     signed_from = models.GenericIPAddressField(null=True, blank=True, editable=False)
+    # Nobody, when she signed through her intake link (see signed_at).
     witnessed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 

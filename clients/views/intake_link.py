@@ -181,6 +181,8 @@ def intake_link_decide(
     answers = invitation.answers
     if part not in answers:
         return _refused(request, invitation, "There is no such part in these answers.")
+    if part in invitation.decisions:
+        return _refused(request, invitation, "This part was already reviewed.")
     decision = request.POST.get("decision")
     if decision not in {"accept", "discard"}:
         return _refused(request, invitation, "Choose “Add to the record” or “Leave it out”.")
