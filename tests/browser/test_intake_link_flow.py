@@ -56,8 +56,8 @@ def test_a_client_answers_on_her_phone_and_the_teacher_adds_it(browser, live_ser
         # Twelve questions and her signature; the rest she leaves for now.
         her.get_by_label("The name you would like us to use").fill("Rosa")
         her.get_by_label("Pronouns").fill("she/her")
-        her.get_by_label("Email").fill("rosa@")  # a slip, to fix
-        her.get_by_label("Phone").fill("0161 555 0123")
+        her.get_by_label("Email", exact=True).fill("rosa@")  # a slip, to fix
+        her.get_by_label("Phone", exact=True).fill("0161 555 0123")
         her.get_by_label("Someone we may call").fill("Ana (sister) 0161 555 0199")
         her.get_by_label("A place near the door").check()
         her.get_by_label("Nobody behind me").check()
@@ -81,7 +81,7 @@ def test_a_client_answers_on_her_phone_and_the_teacher_adds_it(browser, live_ser
         expect(her.get_by_label("Type your full name to sign")).to_have_value("Rosa Delgado")
         expect(her.get_by_label("Nobody behind me")).to_be_checked()
         assert _serious(her) == []
-        her.get_by_label("Email").fill("rosa@example.org")
+        her.get_by_label("Email", exact=True).fill("rosa@example.org")
         her.get_by_role("button", name="Send my answers").click()
         expect(her.get_by_role("heading", name="Thank you")).to_be_visible()
         assert time.monotonic() - started < CLIENT_SECONDS
@@ -93,7 +93,7 @@ def test_a_client_answers_on_her_phone_and_the_teacher_adds_it(browser, live_ser
     # Nothing joined the record yet.
     assert not Precaution.objects.filter(client=client).exists()
     page.goto(client.get_absolute_url())
-    page.get_by_role("link", name="Review the answers").click()
+    page.get_by_role("button", name="Review the answers").click()
     precaution = page.locator(
         "section.review-part", has=page.get_by_role("heading", name="Precaution")
     )
