@@ -25,6 +25,7 @@ from clients.vocabulary import (
     TouchConsent,
     TriggerCategory,
 )
+from practice.once import FIELD as ONCE_FIELD
 from practice.public_links import hash_token
 from routines.advisories import routine_safety
 from routines.handouts import PrintOptions, handout_html
@@ -444,6 +445,18 @@ def test_sending_shows_the_link_once_with_a_qr_code(world, client_record_row):
     assert 'class="qr-code"' in page.text and "shown only now" in page.text
     detail = world.client_for(world.bob).get(client_record_row.get_absolute_url()).text
     assert address not in detail and "not opened yet" in detail
+
+
+def test_a_reloaded_welcome_sheet_keeps_the_link_already_printed(world, client_record_row):
+    send = reverse("intake_link_send", args=[world.studio.code, client_record_row.code])
+    teacher = world.client_for(world.bob)
+    once = {ONCE_FIELD: "a" * 32}
+    first = teacher.post(send, once)
+    address = re.search(r"/i/([A-Z2-7-]{19})/", first.text).group(1)
+    again = teacher.post(send, once)  # the browser's reload sends the form again
+    assert again.status_code == 302
+    assert IntakeInvitation.find(address) is not None
+    assert IntakeInvitation.objects.filter(client=client_record_row).count() == 1
 
 
 def test_assistants_see_that_answers_arrived_and_nothing_of_them(client, world, sent):

@@ -26,6 +26,7 @@ from clients.models import AuditEvent, Client
 from clients.services import current_consent
 from practice import ratelimit
 from practice.access import StudioRequest, studio_view
+from practice.once import submit_once
 from practice.public_links import private, typed_address
 from practice.qr import qr_svg
 
@@ -95,6 +96,7 @@ def _invitation_for(client: Client, code: str) -> IntakeInvitation:
 
 @require_POST
 @studio_view("clients.edit")
+@submit_once
 def intake_link_send(request: StudioRequest, client_code: str) -> HttpResponse:
     """Makes a link and shows it this once, as a welcome sheet to print or a link to copy:
     only its hash is kept, so this page cannot be opened again."""
