@@ -14,19 +14,23 @@ from django.db.models import Count, OuterRef, Prefetch, Subquery, prefetch_relat
 from django.utils import timezone
 
 from clients.hooks import RECORD_SECTIONS
+from clients.intake_link_services import parts_data
 from clients.models import (
     CheckIn,
     Client,
     ConsentDocument,
     ConsentSignature,
     HomePractice,
+    IntakeInvitation,
     Note,
     Precaution,
     Session,
     TouchConsentChange,
     Trigger,
 )
+from clients.vocabulary import RoomWish
 from practice.models import Membership, Studio, User
+from practice.vocabulary import labels
 
 # Bumped when the shape of an exported record changes, so a reader can tell versions apart.
 FORMAT_VERSION = 1
@@ -150,6 +154,9 @@ def record_data(client: Client, membership: Membership) -> dict[str, Any]:
             "lighting_label": client.get_lighting_display(),
             "music": client.music,
             "music_label": client.get_music_display(),
+            "room_wishes": client.room_wishes,
+            "room_wish_labels": labels(RoomWish, client.room_wishes),
+            "room_wishes_note": client.room_wishes_note,
         },
         "touch_consent": {
             "current": client.touch_consent,
@@ -179,6 +186,9 @@ def record_data(client: Client, membership: Membership) -> dict[str, Any]:
                 "signed_name": signature.signed_name,
                 "signed_on": signature.signed_on,
                 "witnessed_by": _person(signature.witnessed_by),
+                # Signed through the intake link: when, and from which address.
+                "signed_at": signature.signed_at,
+                "signed_from": signature.signed_from,
                 "recorded_at": signature.recorded_at,
             }
             for signature in client.record_signatures
@@ -197,6 +207,21 @@ def record_data(client: Client, membership: Membership) -> dict[str, Any]:
                 "recorded_at": week.recorded_at,
             }
             for week in client.record_home_practice
+        ],
+        # Drafts included: answers that came through a link and still wait for review.
+        "intake_links": [
+            {
+                "code": invitation.code,
+                "sent_at": invitation.created_at,
+                "sent_by": _person(invitation.created_by),
+                "expires_at": invitation.expires_at,
+                "status": invitation.status,
+                "opened_at": invitation.opened_at,
+                "submitted_at": invitation.submitted_at,
+                "parts": parts_data(invitation),
+                "reviewed_at": invitation.reviewed_at,
+            }
+            for invitation in client.record_intake_invitations
         ],
         # Parts other apps add (routines tailored for the client): see clients/hooks.py.
         **{section.key: section.data(client) for section in RECORD_SECTIONS},
@@ -284,6 +309,11 @@ def _record_lookups() -> list[str | Prefetch]:
         Prefetch("check_ins", queryset=CheckIn.objects.all(), to_attr="record_check_ins"),
         Prefetch(
             "home_practice", queryset=HomePractice.objects.all(), to_attr="record_home_practice"
+        ),
+        Prefetch(
+            "intake_invitations",
+            queryset=IntakeInvitation.objects.select_related("created_by"),
+            to_attr="record_intake_invitations",
         ),
         *(lookup for section in RECORD_SECTIONS for lookup in section.lookups()),
     ]

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from clients.intake_links import IntakeInvitation  # noqa: F401
+
 # Session models live in their own module; importing them here registers them with the app.
 from clients.sessions import CalendarFeed, CheckIn, HomePractice, Place, Session  # noqa: F401
 from clients.vocabulary import (
@@ -20,13 +22,14 @@ from clients.vocabulary import (
     Lighting,
     Music,
     NotePrivacy,
+    RoomWish,
     SetBy,
     TouchConsent,
     TriggerCategory,
 )
 from practice.fields import EncryptedTextField
 from practice.models import Membership, Studio
-from practice.vocabulary import Movement, labels, validate_movements
+from practice.vocabulary import Movement, WordListValidator, labels, validate_movements
 
 
 class ClientQuerySet(models.QuerySet["Client"]):
@@ -82,6 +85,12 @@ class Client(models.Model):
     prefers_near_door = models.BooleanField("prefers a mat near the door", default=False)
     props = EncryptedTextField("props they like", blank=True)
     lighting = models.CharField(max_length=20, choices=Lighting.choices, blank=True)
+    # What helps them feel safe in the room, as they chose it (RoomWish values) and in their
+    # own words: read by the room sheet. Set when a teacher accepts them from the intake link.
+    room_wishes = models.JSONField(
+        default=list, blank=True, validators=[WordListValidator(RoomWish)]
+    )
+    room_wishes_note = EncryptedTextField("room wishes in their words", blank=True)
     music = models.CharField(max_length=20, choices=Music.choices, blank=True)
     # Intake: consent and clearance (history of touch consent in TouchConsentChange)
     touch_consent = models.CharField(
@@ -243,8 +252,13 @@ class ConsentSignature(models.Model):
     document = models.ForeignKey(ConsentDocument, models.PROTECT, related_name="signatures")
     signed_name = models.CharField("full name as typed by the client", max_length=200)
     signed_on = models.DateField(default=date.today)
+    # Signed by the client through their intake link: when and from which address (kept with
+    # the signature as its evidence, erased with it). Empty when signed in person.
+    signed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    signed_from = models.GenericIPAddressField(null=True, blank=True, editable=False)
+    # Nobody, when she signed through her intake link (see signed_at).
     witnessed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,7 +1,7 @@
 """Changes to client records. Each writes its own audit entry, so no caller can forget it."""
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -149,11 +149,15 @@ def consent_sign(
     document: ConsentDocument,
     signed_name: str,
     signed_on: date,
-    witness: Membership,
+    witness: Membership | None,
     by: User,
     request: HttpRequest | None = None,
+    signed_at: datetime | None = None,
+    signed_from: str | None = None,
 ) -> ConsentSignature:
-    """`by` is who recorded it (the audit actor); `witness` saw the client sign.
+    """`by` is who recorded it (the audit actor); `witness` saw the client sign. Signed
+    through the intake link there is no witness: `signed_at` and `signed_from` (her address)
+    are kept instead.
 
     A version is signed once: a second signature raises ValidationError(code="already_signed").
     """
@@ -165,7 +169,9 @@ def consent_sign(
         document=document,
         signed_name=signed_name.strip(),
         signed_on=signed_on,
-        witnessed_by=witness.user,
+        witnessed_by=witness.user if witness else None,
+        signed_at=signed_at,
+        signed_from=signed_from,
     )
     # The check above stands for the constraint; the database holds it for a request racing
     # this one between that check and the save.
@@ -306,6 +312,8 @@ def client_erase(
     sessions_erase_for(client)
     client.signatures.all().delete()
     client.touch_history.all().delete()
+    # Intake links and the answers that came through them, reviewed or still waiting.
+    client.intake_invitations.all().delete()
     client.care_team.clear()
     _discard_job_results_with(client)
     # Apps above clients (routines) remove their traces while the names are still known.

@@ -15,6 +15,7 @@ urlpatterns = [
     path(f"{client}/intake/", include("clients.intake_urls")),
     path(f"{client}/consent/", include("clients.consent_urls")),
     path(f"{client}/notes/", include("clients.note_urls")),
+    path(f"{client}/", include("clients.intake_link_urls")),
     path(f"{client}/home-practice/", sessions.home_practice, name="home_practice"),
     # Studio-wide: consent text, audit trail, exports and erasure.
     path("", include("clients.record_urls")),

@@ -74,6 +74,18 @@ class Music(models.TextChoices):
     THEIR_OWN = "own", "Their own choice of music"
 
 
+class RoomWish(models.TextChoices):
+    """What helps someone feel safe in the room, in their own choice (the intake link asks; the
+    room sheet shows them). Worded for the client, who ticks them."""
+
+    NEAR_DOOR = "near_door", "A place near the door"
+    EYES_OPEN = "eyes_open", "Keeping my eyes open"
+    LIGHTS_ON = "lights_on", "The lights on, not dimmed"
+    NOBODY_BEHIND = "nobody_behind", "Nobody behind me"
+    QUIET = "quiet", "Quiet, no music"
+    MUSIC = "music", "Soft music"
+
+
 class NotePrivacy(models.TextChoices):
     """Who can read a note, as clients/rules.py and `Note.objects.visible_to` decide it: the
     owner reads every note, and the author always reads their own. The labels say exactly that;
@@ -82,3 +94,24 @@ class NotePrivacy(models.TextChoices):
     STUDIO = "studio", "Every teacher: the owner and all instructors (not assistants)"
     CARE_TEAM = "care_team", "This client's care team, its author and the studio owner"
     AUTHOR = "author", "Only its author and the studio owner"
+
+
+# The studio's list in the client's words (the teacher's labels say "them").
+CLIENT_TRIGGER_WORDS = {
+    TriggerCategory.TOUCH: "Being touched",
+    TriggerCategory.LYING_ON_BACK: "Lying on my back",
+    TriggerCategory.LEGS_APART: "Positions with my legs apart",
+    TriggerCategory.SOMEONE_BEHIND: "Someone behind me",
+    TriggerCategory.EYES_CLOSED: "Closing my eyes",
+    TriggerCategory.LIGHTING: "Very dim or very bright light",
+    TriggerCategory.WORDS: "Certain words or commands",
+    TriggerCategory.SOUNDS: "Music or sounds",
+    TriggerCategory.SCENTS: "Scents",
+    TriggerCategory.CONFINED: "Confined spaces",
+    TriggerCategory.OTHER: "Something else",
+}
+CLIENT_TOUCH_WORDS = {
+    TouchConsent.YES: "Yes, hands-on support is welcome",
+    TouchConsent.NO: "No hands-on support, thank you",
+    TouchConsent.ASK: "Ask me each time",
+}

@@ -47,6 +47,8 @@ urlpatterns = [
     path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
     # A client's practice link: public, the token is the key (see routines/practice_links.py).
     path("p/", include("routines.player_urls")),
+    # A client's intake link: public, the token is the key (see clients/intake_links.py).
+    path("i/", include("clients.intake_link_public_urls")),
     path("accounts/signup/", views.signup, name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -18,6 +18,7 @@ from clients.models import (
     Client,
     ConsentDocument,
     ConsentSignature,
+    IntakeInvitation,
     Precaution,
     Session,
     Trigger,
@@ -87,6 +88,7 @@ class Todo:
     upcoming: Bounded | None = None
     precautions_ending: Bounded | None = None
     consent_to_resign: Bounded | None = None
+    intake_to_review: Bounded | None = None
     not_seen: Bounded | None = None
     draft_routines: Bounded | None = None
     safety_conflicts: Checked | None = None
@@ -99,6 +101,8 @@ class Todo:
                 shown.extend(session.clients.all())
         if self.precautions_ending:
             shown.extend(precaution.client for precaution in self.precautions_ending.items)
+        if self.intake_to_review:
+            shown.extend(invitation.client for invitation in self.intake_to_review.items)
         for clients in (self.consent_to_resign, self.not_seen):
             shown.extend(clients.items if clients else [])
         # Drafts are listed by title only; a conflict names the client and how many are open.
@@ -113,6 +117,7 @@ class Todo:
             self.upcoming,
             self.precautions_ending,
             self.consent_to_resign,
+            self.intake_to_review,
             self.not_seen,
             self.draft_routines,
             self.safety_conflicts,
@@ -254,6 +259,21 @@ def consent_to_resign(studio: Studio, membership: Membership) -> Bounded:
     )
 
 
+def intake_to_review(studio: Studio, membership: Membership) -> Bounded:
+    """Answers that came through an intake link and wait for a teacher, oldest first; read
+    through the index of waiting answers, never the answers themselves."""
+    mine = _my_clients(studio, membership).filter(pk=OuterRef("client_id"))
+    return Bounded.of(
+        IntakeInvitation.objects.filter(submitted_at__isnull=False, reviewed_at__isnull=True)
+        .filter(Exists(mine))
+        .select_related("client")
+        .only("code", "submitted_at", "client", *(f"client__{f}" for f in LISTED_CLIENT_FIELDS))
+        .order_by("submitted_at", "pk"),
+        studio=studio,
+        clients=lambda invitation: invitation.client,
+    )
+
+
 def not_seen(studio: Studio, membership: Membership) -> Bounded:
     """Clients whose last held session is over NOT_SEEN_WEEKS ago, with nothing planned.
 
@@ -376,6 +396,7 @@ def todo_for(studio: Studio, membership: Membership) -> Todo:
         # Precautions, consent details and routines in progress are for the people who teach.
         todo.precautions_ending = precautions_ending(studio, membership)
         todo.consent_to_resign = consent_to_resign(studio, membership)
+        todo.intake_to_review = intake_to_review(studio, membership)
         todo.draft_routines = draft_routines(studio, membership)
         todo.safety_conflicts = safety_conflicts(studio, membership)
     return todo

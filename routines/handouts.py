@@ -25,6 +25,8 @@ from django.utils.safestring import SafeString
 from clients.models import Client, ConsentDocument
 from clients.progress import client_progress
 from practice.models import Studio, User
+from practice.public_links import typed_address
+from practice.qr import qr_svg
 from routines.advisories import RoutineSafety, routine_safety
 from routines.figures import figure_html, figure_title, pose_figure
 from routines.handout_texts import (
@@ -42,8 +44,6 @@ from routines.models import (
     estimated_seconds,
 )
 from routines.other_ways import OtherWay, routine_other_ways, version_props
-from routines.practice_links import typed_address
-from routines.qr import qr_svg
 from routines.safety import Advisory
 from routines.vocabulary import Position, Prop, Sides, labels
 

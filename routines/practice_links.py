@@ -10,7 +10,6 @@ printed again (`token()` answers None) until the teacher turns it off and on.
 """
 
 import base64
-import hashlib
 import hmac
 import re
 import secrets
@@ -23,6 +22,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from clients.models import Client
+from practice.public_links import hash_token
 from routines.models import Routine
 
 LINK_DAYS = 90
@@ -38,15 +38,6 @@ LONG_TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
 # What people mistype for a base32 letter: zero for O, one for I, eight for B.
 _TYPED_LOOKALIKES = str.maketrans({"0": "O", "1": "I", "8": "B", "-": None, " ": None})
 _KEY_SALT = "groundwork.routines.practice_link"
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def typed_address(url: str) -> str:
-    """The link as printed for typing: no scheme (browsers add it) and no closing slash."""
-    return url.split("://", 1)[-1].rstrip("/")
 
 
 def canonical_token(typed: str) -> str | None:

@@ -13,6 +13,7 @@ from tests.factories import (
     ClientFactory,
     ConsentDocumentFactory,
     ConsentSignatureFactory,
+    IntakeInvitationFactory,
     NoteFactory,
     PrecautionFactory,
     SessionFactory,
@@ -71,6 +72,8 @@ def client_objects(studio, author: Membership) -> tuple[Client, dict]:
         "note_code": note.code,
         "addendum_code": AddendumFactory(note__client=client).code,
         "signature_code": ConsentSignatureFactory(client=client).code,
+        "link_code": IntakeInvitationFactory(client=client).code,
+        "part": "about",
         "session_code": session.code,
         "moment": "before",
     }

@@ -1,3 +1,5 @@
+import json
+import secrets
 from datetime import date, timedelta
 
 import factory
@@ -12,6 +14,7 @@ from clients.models import (
     ConsentDocument,
     ConsentSignature,
     HomePractice,
+    IntakeInvitation,
     Note,
     Place,
     Precaution,
@@ -206,6 +209,19 @@ class ConsentSignatureFactory(DjangoModelFactory):
     )
     signed_name = factory.SelfAttribute("client.full_name")
     witnessed_by = factory.SubFactory(UserFactory)
+
+
+class IntakeInvitationFactory(DjangoModelFactory):
+    """A link whose answers arrived: a name and a touch choice (services make real ones)."""
+
+    class Meta:
+        model = IntakeInvitation
+
+    client = factory.SubFactory(ClientFactory)
+    token_hash = factory.LazyFunction(lambda: secrets.token_hex(32))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+    submitted_at = factory.LazyFunction(timezone.now)
+    answers_data = json.dumps({"about": {"preferred_name": "Sunny"}, "touch": "no"})
 
 
 class BackgroundJobFactory(DjangoModelFactory):

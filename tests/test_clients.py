@@ -8,6 +8,7 @@ from tests.factories import (
     ClientFactory,
     ConsentDocumentFactory,
     ConsentSignatureFactory,
+    IntakeInvitationFactory,
     MembershipFactory,
     NoteFactory,
     PrecautionFactory,
@@ -71,6 +72,7 @@ def test_the_client_page_costs_the_same_queries_for_a_fuller_record(
         client_record.care_team.add(MembershipFactory(studio=world.studio, role="instructor"))
         session = SessionFactory(studio=world.studio, teacher=world.bob, clients=[client_record])
         CheckInFactory(session=session, client=client_record)
+        IntakeInvitationFactory(client=client_record)
 
     def count() -> int:
         from django.db import connection
@@ -92,8 +94,9 @@ def test_the_client_page_costs_the_same_queries_for_a_fuller_record(
     # reported, 6-7 upcoming and recent sessions; 8 precautions, 9 triggers, 10 touch-consent
     # changes; 11 the consent text, 12 signatures; 13 notes, 14 their addenda; 15 check-ins and
     # 16 weekly home practice (progress); 17 the audit entry; 18 the care team; 19 routines with
-    # their practice links. The signing form (the team list to witness) comes only when opened.
-    assert small == 19
+    # their practice links; 20 the intake link it tells about (answers waiting first). The
+    # signing form (the team list to witness) comes only when opened.
+    assert small == 20
 
 
 def test_the_list_has_a_fixed_query_count(world, client_record, django_assert_num_queries):

@@ -18,6 +18,7 @@ from tests.factories import (
     ClientFactory,
     ConsentDocumentFactory,
     ConsentSignatureFactory,
+    IntakeInvitationFactory,
     PrecautionFactory,
     RoutineFactory,
     RoutineStepFactory,
@@ -244,6 +245,7 @@ def _grow(world, rosa, count: int) -> None:
         client.care_team.add(world.bob)
         PrecautionFactory(client=client, end_date=studio_today(world.studio) + timedelta(days=3))
         ConsentSignatureFactory(client=client, document=document)
+        IntakeInvitationFactory(client=client)  # answers waiting for review
         held = _held(world, [client, rosa], now - timedelta(weeks=8, days=number))
         CheckInFactory(session=held, client=client)
         SessionFactory(studio=world.studio, teacher=world.bob, clients=[client], starts_at=now)
@@ -271,14 +273,14 @@ def test_the_dashboard_costs_the_same_queries_for_any_number_of_clients_and_sess
     # 1 session, 2 user, 3 memberships with their studios (this one's, and the switcher's);
     # 4 first steps; 5-6 today's sessions and their clients, 7-8 upcoming and their clients,
     # 9 not seen for six weeks, 10 precautions ending, 11-12 the current consent text and
-    # who should sign it again, 13 draft routines; 14-18 safety: routines, their steps (with
-    # modifications), the steps' poses, the clients' precautions and triggers; 19 one audit
-    # entry per client shown, in one insert; 20 two-factor set up? (the session is not saved:
-    # nothing in it changed)
-    with django_assert_num_queries(20):
+    # who should sign it again, 13 intake answers to review, 14 draft routines; 15-19 safety:
+    # routines, their steps (with modifications), the steps' poses, the clients' precautions
+    # and triggers; 20 one audit entry per client shown, in one insert; 21 two-factor set up?
+    # (the session is not saved: nothing in it changed)
+    with django_assert_num_queries(21):
         assert client.get(url).status_code == 200
     _grow(world, busy[0], 12)
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(21):
         page = client.get(url)
     assert "And more." in page.text
     assert len(dashboard.safety_conflicts(world.studio, world.bob).items) == dashboard.LIST_SIZE

@@ -97,6 +97,9 @@ def test_every_sensitive_field_of_the_issue_is_encrypted():
     assert fields["clients.Note"] == ["body", "client_said", "try_next"]
     assert fields["clients.Addendum"] == ["body"]
     assert fields["clients.CheckIn"] == ["words"]
+    # Every answer through the intake link, and the room wishes in the client's own words.
+    assert fields["clients.IntakeInvitation"] == ["answers_data"]
+    assert "room_wishes_note" in fields["clients.Client"]
     assert fields["routines.Routine"] == ["notes"]
     assert {"cue", "teacher_note", "kept_reason"} <= set(fields["routines.RoutineStep"])
 

@@ -3,6 +3,7 @@ results, the cache, and a backup taken afterwards."""
 
 import contextlib
 import io
+import json
 import pickle
 import sqlite3
 import tarfile
@@ -34,6 +35,7 @@ from tests.factories import (
     AddendumFactory,
     CheckInFactory,
     ClientFactory,
+    IntakeInvitationFactory,
     NoteFactory,
     PrecautionFactory,
     RoutineFactory,
@@ -56,6 +58,12 @@ def marisol(world) -> Client:
         full_name=f"{NAME} {MARKER}",
         goals=f"{MARKER} goals",
         emergency_contact=f"{MARKER} sister",
+        room_wishes_note=f"{MARKER} by the window",
+    )
+    # Answers through her intake link, still a draft waiting for review.
+    IntakeInvitationFactory(
+        client=client,
+        answers_data=json.dumps({"trigger-1": {"note": f"{MARKER} draft", "helps": "breath"}}),
     )
     PrecautionFactory(client=client, note=f"Surgeon's letter: {MARKER} review")
     TriggerFactory(client=client, note=f"{MARKER} trigger", what_helps=f"{MARKER} helps")

@@ -27,10 +27,11 @@ from clients.session_services import (
     week_start,
 )
 from clients.sessions import HomePractice
+from practice.public_links import hash_token
 from routines import player_urls
 from routines import practice_link_services as services
 from routines import services as routine_services
-from routines.practice_links import LINK_DAYS, PracticeLink, hash_token
+from routines.practice_links import LINK_DAYS, PracticeLink
 from routines.views import player as player_views
 from tests.factories import (
     ClientFactory,

@@ -26,6 +26,7 @@ from tests.factories import (
     BackgroundJobFactory,
     ClientFactory,
     ConsentSignatureFactory,
+    IntakeInvitationFactory,
     InvitationFactory,
     ModificationFactory,
     PoseFactory,
@@ -58,6 +59,8 @@ PUBLIC_URL_NAMES = {
     "practice_report",
     "practice_figure",
     "practice_worker",
+    # A client's intake link: the token is the key (tests/test_intake_link.py walks it).
+    "intake_link_form",
     "mfa_authenticate",
     "admin:login",
     "admin:logout",
@@ -176,6 +179,11 @@ ROLE_TABLE: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "practice_link_on": (TEACHERS, ACTION),
     "practice_link_renew": (TEACHERS, ACTION),
     "practice_link_off": (TEACHERS, ACTION),
+    # The intake link: sending shows the link once; assistants see only that one was sent.
+    "intake_link_send": (TEACHERS, ACTION),
+    "intake_link_review": (TEACHERS, READ),
+    "intake_link_revoke": (TEACHERS, ACTION),
+    "intake_link_decide": (TEACHERS, ACTION),
 }
 
 # Signed-in URLs outside any studio that only the site's operator (a superuser) may use: key
@@ -191,6 +199,7 @@ PARENT_OF = {
     "note_code": "client_code",
     "addendum_code": "note_code",
     "signature_code": "client_code",
+    "link_code": "client_code",
     # A check-in or session note names a client of the session.
     "client_code": "session_code",
 }
@@ -276,6 +285,8 @@ def _object_set(studio, author) -> dict:
         "note_code": addendum.note.code,
         "addendum_code": addendum.code,
         "signature_code": ConsentSignatureFactory(client=client).code,
+        "link_code": IntakeInvitationFactory(client=client).code,
+        "part": "about",
         "pose_code": modification.pose.code,
         "modification_code": modification.code,
         "routine_code": step.routine.code,

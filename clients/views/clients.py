@@ -8,6 +8,7 @@ from clients import audit, services
 from clients.access import get_client_for_studio
 from clients.chooser import mark_namesakes
 from clients.forms.clients import ClientFilterForm, ClientForm
+from clients.intake_link_services import link_for_client_page
 from clients.models import AuditEvent, Client
 from clients.views import consent, intake, notes, sessions
 from practice.access import StudioRequest, studio_can, studio_view
@@ -98,6 +99,8 @@ def client_detail(request: StudioRequest, client_code: str) -> HttpResponse:
         ),
         "reported_practice_days": client.home_practice.reported_by_client().count(),
         "care_team": client.care_team.select_related("user"),
+        # Everyone sees that a link was sent and answered; the answers only on the review page.
+        "intake_link": link_for_client_page(client),
         **sessions.client_sessions(client),
     }
     if sensitive:

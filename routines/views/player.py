@@ -16,7 +16,6 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -26,6 +25,7 @@ from clients.models import AuditEvent
 from practice import ratelimit
 from practice.access import StudioRequest, studio_can, studio_view
 from practice.feedback import report_outcome
+from practice.public_links import private
 from routines import practice_link_services as services
 from routines.access import get_routine_for_studio
 from routines.forms.player import PracticeReportForm
@@ -45,16 +45,8 @@ WORKER_SCRIPT = "routines/player-sw.js"
 OFFLINE_COPY_HEADER = "HTTP_X_PRACTICE_OFFLINE_COPY"
 
 
-def _private(response: HttpResponse) -> HttpResponse:
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
-    add_never_cache_headers(response)
-    patch_cache_control(response, private=True)
-    return response
-
-
 def _gone(request: HttpRequest) -> HttpResponse:
-    return _private(render(request, "routines/practice/gone.html", status=404))
+    return private(render(request, "routines/practice/gone.html", status=404))
 
 
 def public_practice(view):
@@ -69,12 +61,12 @@ def public_practice(view):
         ):
             response = render(request, "routines/practice/slow_down.html", status=429)
             response["Retry-After"] = str(REQUEST_WINDOW_SECONDS)
-            return _private(response)
+            return private(response)
         link = PracticeLink.find_live(token)
         if link is None:
             return _gone(request)
         try:
-            return _private(view(request, link, token, *args, **kwargs))
+            return private(view(request, link, token, *args, **kwargs))
         except Http404:
             return _gone(request)
 

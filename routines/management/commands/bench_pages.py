@@ -20,9 +20,11 @@ configured database is used and emptied, so its name must contain "bench":
 
 import contextlib
 import gc
+import json
 import logging
 import os
 import random
+import secrets
 import statistics
 import tempfile
 import time
@@ -40,6 +42,7 @@ from django.test.utils import override_settings
 from django.urls import path, reverse
 from django.utils import timezone
 
+from clients.intake_link_services import intake_link_send
 from clients.models import (
     AuditEvent,
     CheckIn,
@@ -47,6 +50,7 @@ from clients.models import (
     ConsentDocument,
     ConsentSignature,
     HomePractice,
+    IntakeInvitation,
     Precaution,
     Session,
     Trigger,
@@ -65,6 +69,34 @@ SESSIONS, HISTORY_DAYS, PLANNED_SHARE = 10_000, 180, 10
 PRINT_SHARE = 10
 # Every fifth client keeps a home practice log, eight weeks of it.
 PRACTICE_EVERY, PRACTICE_WEEKS = 5, 8
+# One client in fifty has intake answers waiting for review (the to-do list reads them).
+INTAKE_WAITING_EVERY = 50
+# Everything the intake link asks, answered: what a review page shows at its fullest.
+INTAKE_ANSWERS = {
+    "about": {
+        "preferred_name": "Rosie",
+        "pronouns": "she/her",
+        "email": "rosie@example.org",
+        "phone": "+44 7700 900123",
+        "emergency_contact": "A friend, 07700 900456",
+    },
+    "room": {"wishes": ["near_door", "eyes_open"], "note": "A window I can see."},
+    **{
+        f"precaution-{n}": {
+            "condition": condition,
+            "other": "",
+            "side": "right",
+            "since": "March",
+            "clinician": "No deep bends for now.",
+        }
+        for n, condition in ((1, "thr_posterior"), (2, "knee_injury"))
+    },
+    **{
+        f"trigger-{n}": {"category": category, "note": "Footsteps.", "helps": "Saying where."}
+        for n, category in ((1, "someone_behind"), (2, "eyes_closed"))
+    },
+    "touch": "ask",
+}
 BATCH = 2_000
 FIRST_NAMES = [
     "Ada",
@@ -309,6 +341,7 @@ class Command(BaseCommand):
         )
         now = timezone.now()
         self._seed_sessions(rng, studio, owner, clients, teachers, now)
+        intake_token = self._seed_intake_links(studio, owner, clients, now)
         viewed = ("client", "full record opened", AuditEvent.Action.VIEW)
         printed = ("client handout", "handout printed", AuditEvent.Action.PRINT)
         kinds = [printed if n % PRINT_SHARE == 0 else viewed for n in range(EVENTS)]
@@ -348,11 +381,47 @@ class Command(BaseCommand):
             .order_by("-starts_at")
             .first(),
             "client": clients[1],
+            "intake_review": IntakeInvitation.objects.get(client=clients[1]),
+            "intake_token": intake_token,
             # Tailored for a client with two precautions (open safety conflicts)...
             "routine": routines[1],
             # ...and one for nobody: the only kind of handout the PDF cache may hold.
             "untailored": routines[0],
         }
+
+    def _seed_intake_links(self, studio, owner, clients, now) -> str:
+        """Answers waiting for review (the page's client among them, signed on the current
+        consent text), and one link sent and open: its token, for the client's page."""
+        document = ConsentDocument.objects.filter(studio=studio).order_by("-version").first()
+        answers = {
+            **INTAKE_ANSWERS,
+            "consent": {
+                "document": str(document.code),
+                "version": document.version,
+                "signed_name": "Rosie Example",
+                "signed_at": now.isoformat(),
+                "address": "203.0.113.9",
+            },
+        }
+        waiting = [clients[1], *clients[INTAKE_WAITING_EVERY::INTAKE_WAITING_EVERY]]
+        IntakeInvitation.objects.bulk_create(
+            (
+                IntakeInvitation(
+                    client=client,
+                    token_hash=secrets.token_hex(32),
+                    created_by=owner,
+                    created_at=now - timedelta(days=3),
+                    expires_at=now + timedelta(days=11),
+                    opened_at=now - timedelta(days=2),
+                    submitted_at=now - timedelta(days=2),
+                    answers_data=json.dumps(answers),
+                )
+                for client in waiting
+            ),
+            batch_size=BATCH,
+        )
+        _, token = intake_link_send(client=clients[2], by=owner)
+        return token
 
     def _seed_sessions(self, rng, studio, owner, clients, teachers, now) -> None:
         """Half a year of sessions as the demo keeps them: most held, with a check-in before
@@ -432,6 +501,10 @@ class Command(BaseCommand):
             ("client chooser (htmx)", reverse("client_choose", args=[s]) + "?q=mei"),
             ("new client form", reverse("client_create", args=[s])),
             ("client page", reverse("client_detail", args=[s, c])),
+            (
+                "intake answers to review",
+                reverse("intake_link_review", args=[s, c, world["intake_review"].code]),
+            ),
             ("client edit form", reverse("client_edit", args=[s, c])),
             (
                 "intake section (htmx)",
@@ -510,6 +583,9 @@ class Command(BaseCommand):
         pages = [(name, url, owner) for name, url in self._page_urls(world)]
         dashboard = reverse("studio_dashboard", args=[world["studio"].code])
         pages.insert(1, ("dashboard, an instructor", dashboard, instructor))
+        # The client's own intake link, on her phone: no account, only the token checked.
+        intake = reverse("intake_link_form", args=[world["intake_token"]])
+        pages.append(("intake link (client, public)", intake, TestClient()))
         for name, url, client in pages:
             headers = HTMX if "(htmx)" in name else None
             queries, timings, size = self._time(client, url, runs, headers)

@@ -1,4 +1,5 @@
-"""The practice link as a QR code, for the handout and the print page."""
+"""A private link as a QR code: the practice link on the handout, the intake link on the
+welcome sheet."""
 
 import segno
 from django.utils.safestring import SafeString, mark_safe
@@ -10,7 +11,7 @@ QR_SIZE_MM = 32
 QR_BORDER = 4
 
 
-def qr_svg(url: str) -> SafeString:
+def qr_svg(url: str, title: str = "QR code of your practice link") -> SafeString:
     """The URL as a QR code in SVG: vector, so it prints sharp at any size, drawn with one
     path and presentation attributes only (no style attribute: our CSP and the PDF's)."""
     code = segno.make(url, error=QR_ERROR_LEVEL, micro=False, boost_error=False)
@@ -20,7 +21,7 @@ def qr_svg(url: str) -> SafeString:
         unit="mm",
         border=QR_BORDER,
         dark="#000",
-        title="QR code of your practice link",
+        title=title,
         svgclass="qr-code",
         lineclass=None,
     )
