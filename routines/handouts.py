@@ -14,6 +14,7 @@ import hashlib
 import zoneinfo
 from dataclasses import dataclass, field
 from functools import cache as cache_once
+from typing import TYPE_CHECKING
 
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
@@ -42,6 +43,10 @@ from routines.practice_links import typed_address
 from routines.qr import qr_svg
 from routines.safety import Advisory
 from routines.vocabulary import Position, Prop, Sides, labels
+
+if TYPE_CHECKING:
+    # routines.room_sheet imports this module for the props; only the type goes back.
+    from routines.room_sheet import RoomSheet
 
 # A made-up origin (.invalid never resolves): relative URLs in print templates resolve under
 # it, and the fetcher maps exactly two prefixes of it to files it is willing to read.
@@ -307,6 +312,18 @@ def _overview(steps: list[HandoutStep]) -> list[OverviewGroup]:
     return groups
 
 
+def what_you_need(rows: list[HandoutStep]) -> list[str]:
+    """The mat and props the steps use, in the words of the handout's "What you'll need"."""
+    # A mat only when some step is on the floor: a chair routine sends no one down to it.
+    mat = ["a mat or a soft rug"] if any(row.on_the_floor for row in rows) else []
+    return mat + sorted({prop.lower() for row in rows for prop in row.props})
+
+
+def routine_needs(routine: Routine) -> list[str]:
+    """What to set out for one person practising `routine` (a session's room sheet)."""
+    return what_you_need(_steps(_routine_steps(routine), PrintOptions(illustrations=False)))
+
+
 def handout_context(
     routine: Routine,
     options: PrintOptions,
@@ -318,9 +335,6 @@ def handout_context(
     client: Client | None = routine.client
     steps = _routine_steps(routine)
     rows = _steps(steps, options, uploads=uploads)
-    # A mat only when some step is on the floor: a chair routine sends no one down to it.
-    mat = ["a mat or a soft rug"] if any(row.on_the_floor for row in rows) else []
-    needs = mat + sorted({prop.lower() for row in rows for prop in row.props})
     return {
         **_common_context(routine.studio, options, routine.title),
         "routine": routine,
@@ -329,7 +343,7 @@ def handout_context(
         "teacher": teacher.get_full_name() if teacher else "",
         "steps": rows,
         "overview": _overview(rows),
-        "what_you_need": needs,
+        "what_you_need": what_you_need(rows),
         # Day 1 beside day 8, day 7 beside day 14: two weeks side by side.
         "practice_log_rows": [(day, day + LOG_WEEK) for day in range(1, LOG_WEEK + 1)]
         if options.practice_log
@@ -381,6 +395,17 @@ def consent_form_html(
         "client": client,
     }
     return render_to_string("routines/handouts/consent_form.html", context)
+
+
+def room_sheet_html(sheet: "RoomSheet") -> str:
+    """One A4 page for up to eight people: names, touch today, room wishes, props."""
+    session = sheet.session
+    context = {
+        **_common_context(session.studio, PrintOptions(), "Room sheet"),
+        "sheet": sheet,
+        "starts_at": session.local_start(),
+    }
+    return render_to_string("routines/handouts/room_sheet.html", context)
 
 
 def render_pdf(html: str, studio: Studio) -> bytes:

@@ -166,6 +166,9 @@ ROLE_TABLE: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "session_edit": (EVERYONE, FORM),
     "session_cancel": (EVERYONE, ACTION),
     "session_routine": (EVERYONE, FORM),
+    # The room sheet: assistants get names and touch answers only (tests/test_room_sheet.py).
+    "session_room_sheet": (EVERYONE, READ),
+    "session_room_sheet_pdf": (EVERYONE, READ),
     "session_held": (TEACHERS, ACTION),
     "checkin": (TEACHERS, FORM),
     "session_note": (TEACHERS, FORM),
