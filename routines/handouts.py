@@ -397,6 +397,24 @@ def consent_form_html(
     return render_to_string("routines/handouts/consent_form.html", context)
 
 
+# Four cards to a page, on A4 and on Letter alike.
+CARDS_PER_PAGE = 4
+
+
+def consent_cards_html(studio: Studio) -> str:
+    """A page of "welcome" sides, then a page of "no hands-on support" sides behind them. Every
+    card on a page is the same, so a double-sided print lines up whichever edge it flips on."""
+    context = _common_context(studio, PrintOptions(), "Consent cards")
+    settings_row = context["settings"]
+    sides = [
+        ("yes", *settings_row.card_side(settings_row.card_welcome_text)),
+        ("no", *settings_row.card_side(settings_row.card_no_touch_text)),
+    ]
+    context["sides"] = sides
+    context["cards"] = range(CARDS_PER_PAGE)
+    return render_to_string("routines/handouts/consent_cards.html", context)
+
+
 def room_sheet_html(sheet: "RoomSheet") -> str:
     """One A4 page for up to eight people: names, touch today, room wishes, props."""
     session = sheet.session

@@ -148,6 +148,8 @@ ROLE_TABLE: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "studio_export": (OWNER, READ),
     "consent_text": (OWNER, FORM),
     "consent_form": (EVERYONE, READ),
+    # Consent cards hold the studio's words only: everyone who prints may print them.
+    "consent_cards": (EVERYONE, READ),
     "client_consent_form": (EVERYONE, READ),
     "handout_settings": (OWNER, FORM),
     # Choosing a client by name shows names only, like the client list.

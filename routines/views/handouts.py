@@ -146,6 +146,14 @@ def consent_form_pdf(request: StudioRequest) -> HttpResponse:
 
 
 @studio_view("handouts.print")
+def consent_cards_pdf(request: StudioRequest) -> HttpResponse:
+    """The studio's two-sided consent cards: about no one, so cached like the blank form."""
+    html = handouts.consent_cards_html(request.studio)
+    _audit_print(request, "consent cards", None, None)
+    return pdf_response(request, html, "consent-cards.pdf", personal=False)
+
+
+@studio_view("handouts.print")
 def client_consent_form_pdf(request: StudioRequest, client_code: str) -> HttpResponse:
     client = get_client_for_studio(request, client_code)
     document = current_consent(request.studio)
