@@ -127,7 +127,7 @@ class CheckInForm(forms.Form):
         required=False,
         label="Hands-on support today?",
         widget=forms.RadioSelect(),
-        help_text="For this session only; it starts from what they said last",
+        help_text="For this session only",
     )
 
     hips = forms.TypedChoiceField(
