@@ -58,6 +58,7 @@ def seed_clients(studio: Studio, owner: Membership, instructor: Membership) -> N
         goals="Feel steady walking up stairs again, and sleep better.",
         prefers_eyes_open=True,
         prefers_near_door=True,
+        room_wishes=["near_door", "eyes_open", "nobody_behind"],
         lighting="soft",
     )
     Precaution.objects.create(

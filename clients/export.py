@@ -147,6 +147,8 @@ def record_data(client: Client, membership: Membership) -> dict[str, Any]:
         "goals": client.goals,
         "care_team": [member.user.get_full_name() for member in client.record_care_team],
         "preferences": {
+            "room_wishes": client.room_wishes,
+            "room_wishes_labels": client.room_wish_labels,
             "prefers_eyes_open": client.prefers_eyes_open,
             "prefers_near_door": client.prefers_near_door,
             "props": client.props,
@@ -166,6 +168,8 @@ def record_data(client: Client, membership: Membership) -> dict[str, Any]:
                     "value": change.value,
                     "label": change.get_value_display(),
                     "changed_at": change.changed_at,
+                    # An answer given at a session's check-in holds for that session only.
+                    "session": change.session.code if change.session else None,
                     "recorded_by": _person(change.recorded_by),
                 }
                 for change in client.record_touch_history
@@ -285,7 +289,7 @@ def _record_lookups() -> list[str | Prefetch]:
         ),
         Prefetch(
             "touch_history",
-            queryset=TouchConsentChange.objects.select_related("recorded_by"),
+            queryset=TouchConsentChange.objects.select_related("recorded_by", "session"),
             to_attr="record_touch_history",
         ),
         Prefetch("precautions", queryset=Precaution.objects.all(), to_attr="record_precautions"),

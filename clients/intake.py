@@ -15,7 +15,9 @@ from practice.models import User
 
 Action = AuditEvent.Action
 
-PREFERENCE_FIELDS = ["prefers_eyes_open", "prefers_near_door", "props", "lighting", "music"]
+PREFERENCE_FIELDS = [
+    "room_wishes", "prefers_eyes_open", "prefers_near_door", "props", "lighting", "music",
+]  # fmt: skip
 CLEARANCE_FIELDS = ["medical_clearance", "clearance_date"]
 
 
@@ -84,7 +86,9 @@ def _save_client_fields(client: Client, fields: list[str]) -> None:
 
 @transaction.atomic
 def preferences_save(*, client: Client, by: User, request: HttpRequest | None = None) -> Client:
-    """Saves the preferences a form already set on `client`."""
+    """Saves the preferences a form already set on `client`; the room wishes set the two
+    preferences the safety checker reads (eyes open, near the door)."""
+    client.set_room_wishes(client.room_wishes)
     _save_client_fields(client, PREFERENCE_FIELDS)
     audit.audit_client(request, client, Action.CHANGE, "preferences", "preferences changed", by=by)
     return client

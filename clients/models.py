@@ -26,6 +26,7 @@ from clients.vocabulary import (
     SetBy,
     TouchConsent,
     TriggerCategory,
+    validate_room_wishes,
 )
 from practice.fields import EncryptedTextField
 from practice.models import Membership, Studio
@@ -92,6 +93,12 @@ class Client(models.Model):
     )
     room_wishes_note = EncryptedTextField("room wishes in their words", blank=True)
     music = models.CharField(max_length=20, choices=Music.choices, blank=True)
+    # What helps them feel at ease in the room (RoomWish codes), as a session's room sheet
+    # shows it. Eyes open and near the door are also kept in the two fields above, which the
+    # safety checker reads: `set_room_wishes` keeps them in step.
+    room_wishes = models.JSONField(
+        "what helps in the room", default=list, blank=True, validators=[validate_room_wishes]
+    )
     # Intake: consent and clearance (history of touch consent in TouchConsentChange)
     touch_consent = models.CharField(
         max_length=10, choices=TouchConsent.choices, default=TouchConsent.ASK
@@ -134,6 +141,16 @@ class Client(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.status == self.Status.ARCHIVED
+
+    def set_room_wishes(self, codes: list[str]) -> None:
+        """Sets the room wishes, in the list's order, and the two preferences they include."""
+        self.room_wishes = [code for code in RoomWish.values if code in codes]
+        self.prefers_eyes_open = RoomWish.EYES_OPEN in self.room_wishes
+        self.prefers_near_door = RoomWish.NEAR_DOOR in self.room_wishes
+
+    @property
+    def room_wish_labels(self) -> list[str]:
+        return labels(RoomWish, self.room_wishes)
 
 
 class Precaution(models.Model):
@@ -206,10 +223,17 @@ class Trigger(models.Model):
 
 
 class TouchConsentChange(models.Model):
-    """The dated history behind Client.touch_consent: a client may change their mind anytime."""
+    """The dated history behind Client.touch_consent: a client may change their mind anytime.
+
+    An entry with a session is the answer given at that session's check-in ("hands-on support
+    today?"): it holds for that session only and leaves Client.touch_consent as it was.
+    """
 
     client = models.ForeignKey(Client, models.CASCADE, related_name="touch_history")
     value = models.CharField(max_length=10, choices=TouchConsent.choices)
+    session = models.ForeignKey(
+        Session, models.CASCADE, null=True, blank=True, related_name="touch_answers"
+    )
     changed_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"

@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from clients import audit
-from clients.models import AuditEvent, Client, Note
+from clients.models import AuditEvent, Client, Note, TouchConsentChange
 from clients.sessions import MAX_GROUP_SIZE, CalendarFeed, CheckIn, HomePractice, Session
 from practice.access import ensure_same_studio
 from practice.models import Membership, Studio, User
@@ -228,6 +228,15 @@ def _ensure_attending(session: Session, client: Client) -> None:
         raise ValueError("That client is not in this session.")
 
 
+def _ensure_recordable(session: Session, client: Client) -> None:
+    """What the client says at a session is kept once it has begun, and never for a
+    cancelled one."""
+    _ensure_attending(session, client)
+    if session.status == Session.Status.CANCELLED:
+        raise ValidationError("This session was cancelled.")
+    _ensure_started(session)
+
+
 @transaction.atomic
 def checkin_record(
     *,
@@ -239,16 +248,24 @@ def checkin_record(
     words: str,
     by: User,
     request: HttpRequest | None = None,
-) -> CheckIn:
+    touch_today: str | None = None,
+) -> CheckIn | None:
     """The client's own numbers and words. An "after" check-in also records the session as
-    held: it evidently took place."""
-    _ensure_attending(session, client)
-    if session.status == Session.Status.CANCELLED:
-        raise ValidationError("This session was cancelled.")
-    _ensure_started(session)
-    if hips is None and settled is None and not words.strip():
-        raise ValidationError(NOTHING_TO_KEEP)
+    held: it evidently took place. Before the session, `touch_today` is their answer to
+    "hands-on support today?" (see `touch_today_record`); it may be all they answer, and then
+    no check-in row is made (None)."""
+    _ensure_recordable(session, client)
     check_in = CheckIn.objects.filter(session=session, client=client, moment=moment).first()
+    if touch_today is not None:
+        if moment != CheckIn.Moment.BEFORE:
+            raise ValueError("Touch today is asked before the session.")
+        touch_today_record(
+            session=session, client=client, value=touch_today, by=by, request=request
+        )
+    if hips is None and settled is None and not words.strip():
+        if touch_today is not None and check_in is None:
+            return None
+        raise ValidationError(NOTHING_TO_KEEP)
     created = check_in is None
     check_in = check_in or CheckIn(session=session, client=client, moment=moment)
     check_in.hips, check_in.settled, check_in.words = hips, settled, words.strip()
@@ -268,6 +285,55 @@ def checkin_record(
     if moment == CheckIn.Moment.AFTER and session.is_planned:
         session_mark_held(session=session, by=by, request=request)
     return check_in
+
+
+def touch_today(session: Session, client: Client) -> str:
+    """The client's answer to "hands-on support today?" for this session: the one given at
+    its check-in, else their intake's touch consent."""
+    answer = session.touch_answers.filter(client=client).order_by("-changed_at", "-pk").first()
+    return answer.value if answer else client.touch_consent
+
+
+def touch_today_for(session: Session, clients: list[Client]) -> dict[int, str]:
+    """`touch_today` for each client of a session (by client pk), in one query."""
+    answers: dict[int, str] = {}
+    rows = session.touch_answers.order_by("changed_at", "pk").values_list("client_id", "value")
+    for client_id, value in rows:
+        answers[client_id] = value  # the latest answer wins
+    return {client.pk: answers.get(client.pk, client.touch_consent) for client in clients}
+
+
+@transaction.atomic
+def touch_today_record(
+    *,
+    session: Session,
+    client: Client,
+    value: str,
+    by: User,
+    request: HttpRequest | None = None,
+) -> TouchConsentChange | None:
+    """Keeps the answer given at the check-in in the touch history, with the session. It
+    holds for this session only: the intake's touch consent stays as it was. An answer that
+    repeats the session's last one adds nothing; the first answer is kept even when it
+    matches the intake, so the room sheet knows it was asked today."""
+    _ensure_recordable(session, client)
+    asked = session.touch_answers.filter(client=client).order_by("-changed_at", "-pk").first()
+    if asked is not None and asked.value == value:
+        return None
+    change = TouchConsentChange(client=client, value=value, session=session, recorded_by=by)
+    change.full_clean()
+    change.save()
+    audit.audit_client(
+        request,
+        client,
+        Action.CHANGE,
+        "touch consent",
+        "touch today recorded at check-in",
+        record_code=session.code,
+        by=by,
+        studio=session.studio,
+    )
+    return change
 
 
 def session_note_for(session: Session, client: Client, author: User) -> Note | None:

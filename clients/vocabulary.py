@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from practice.vocabulary import WordListValidator
+
 
 class Condition(models.TextChoices):
     HIP_REPLACEMENT_POSTERIOR = "thr_posterior", "Total hip replacement, posterior approach"
@@ -52,6 +54,29 @@ class TouchConsent(models.TextChoices):
     ASK = "ask", "Ask every time"
     YES = "yes", "Hands-on help is welcome"
     NO = "no", "No touch"
+
+
+class TouchToday(models.TextChoices):
+    """The answer to "hands-on support today?" at a session's check-in, in the client's words.
+    Stored values are TouchConsent's: the answer joins the same touch history."""
+
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    ASK = "ask", "Ask me"
+
+
+class RoomWish(models.TextChoices):
+    """What helps someone feel at ease in the room: shown on a session's room sheet."""
+
+    NEAR_DOOR = "near_door", "A mat near the door"
+    EYES_OPEN = "eyes_open", "Eyes open"
+    LIGHTS_ON = "lights_on", "Lights on"
+    NOBODY_BEHIND = "nobody_behind", "Nobody behind them"
+    MUSIC = "music", "Music"
+    QUIET = "quiet", "Quiet"
+
+
+validate_room_wishes = WordListValidator(RoomWish)
 
 
 class Clearance(models.TextChoices):

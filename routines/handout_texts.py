@@ -46,3 +46,18 @@ TOUCH_LINES = {
     "ask": "Your teacher will always ask before any touch, and “no” is always fine.",
     "yes": "Hands-on help is welcome, and you can change your mind at any time.",
 }
+
+# The two sides of the consent card a client may place by their mat and turn over at any
+# moment. The first line is the card's large headline; any further lines are smaller.
+DEFAULT_CARD_WELCOME_TEXT = "\n".join(
+    [
+        "Hands-on support welcome",
+        "You can turn this card over at any time, and nothing needs explaining.",
+    ]
+)
+DEFAULT_CARD_NO_TOUCH_TEXT = "\n".join(
+    [
+        "No hands-on support, thank you",
+        "Your teacher will offer words instead, and you can turn this card over at any time.",
+    ]
+)

@@ -14,7 +14,7 @@ import hashlib
 import zoneinfo
 from dataclasses import dataclass, field
 from functools import cache as cache_once
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
@@ -46,6 +46,10 @@ from routines.models import (
 from routines.other_ways import OtherWay, routine_other_ways, version_props
 from routines.safety import Advisory
 from routines.vocabulary import Position, Prop, Sides, labels
+
+if TYPE_CHECKING:
+    # routines.room_sheet imports this module for the props; only the type goes back.
+    from routines.room_sheet import RoomSheet
 
 # A made-up origin (.invalid never resolves): relative URLs in print templates resolve under
 # it, and the fetcher maps exactly two prefixes of it to files it is willing to read.
@@ -363,6 +367,18 @@ def _overview(steps: list[HandoutStep]) -> list[OverviewGroup]:
     return groups
 
 
+def what_you_need(rows: list[HandoutStep]) -> list[str]:
+    """The mat and props the steps use, in the words of the handout's "What you'll need"."""
+    # A mat only when some step is on the floor: a chair routine sends no one down to it.
+    mat = ["a mat or a soft rug"] if any(row.on_the_floor for row in rows) else []
+    return mat + sorted({prop.lower() for row in rows for prop in row.props})
+
+
+def routine_needs(routine: Routine) -> list[str]:
+    """What to set out for one person practising `routine` (a session's room sheet)."""
+    return what_you_need(_steps(_routine_steps(routine), PrintOptions(illustrations=False)))
+
+
 def handout_context(
     routine: Routine,
     options: PrintOptions,
@@ -374,9 +390,6 @@ def handout_context(
     client: Client | None = routine.client
     steps = _routine_steps(routine)
     rows = _steps(steps, options, uploads=uploads, ways=routine_other_ways(routine, steps))
-    # A mat only when some step is on the floor: a chair routine sends no one down to it.
-    mat = ["a mat or a soft rug"] if any(row.on_the_floor for row in rows) else []
-    needs = mat + sorted({prop.lower() for row in rows for prop in row.props})
     return {
         **_common_context(routine.studio, options, routine.title),
         "routine": routine,
@@ -385,7 +398,7 @@ def handout_context(
         "teacher": teacher.get_full_name() if teacher else "",
         "steps": rows,
         "overview": _overview(rows),
-        "what_you_need": needs,
+        "what_you_need": what_you_need(rows),
         # Day 1 beside day 8, day 7 beside day 14: two weeks side by side.
         "practice_log_rows": [(day, day + LOG_WEEK) for day in range(1, LOG_WEEK + 1)]
         if options.practice_log
@@ -438,6 +451,35 @@ def consent_form_html(
         "client": client,
     }
     return render_to_string("routines/handouts/consent_form.html", context)
+
+
+# Four cards to a page, on A4 and on Letter alike.
+CARDS_PER_PAGE = 4
+
+
+def consent_cards_html(studio: Studio) -> str:
+    """A page of "welcome" sides, then a page of "no hands-on support" sides behind them. Every
+    card on a page is the same, so a double-sided print lines up whichever edge it flips on."""
+    context = _common_context(studio, PrintOptions(), "Consent cards")
+    settings_row = context["settings"]
+    sides = [
+        ("yes", *settings_row.card_side(settings_row.card_welcome_text)),
+        ("no", *settings_row.card_side(settings_row.card_no_touch_text)),
+    ]
+    context["sides"] = sides
+    context["cards"] = range(CARDS_PER_PAGE)
+    return render_to_string("routines/handouts/consent_cards.html", context)
+
+
+def room_sheet_html(sheet: "RoomSheet") -> str:
+    """One A4 page for up to eight people: names, touch today, room wishes, props."""
+    session = sheet.session
+    context = {
+        **_common_context(session.studio, PrintOptions(), "Room sheet"),
+        "sheet": sheet,
+        "starts_at": session.local_start(),
+    }
+    return render_to_string("routines/handouts/room_sheet.html", context)
 
 
 def render_pdf(html: str, studio: Studio) -> bytes:

@@ -10,7 +10,12 @@ from django.urls import reverse
 from practice.fields import EncryptedTextField
 from practice.models import Studio
 from practice.vocabulary import WordListValidator, validate_movements
-from routines.handout_texts import DEFAULT_CHOICE_TEXT, DEFAULT_SAFETY_TEXT
+from routines.handout_texts import (
+    DEFAULT_CARD_NO_TOUCH_TEXT,
+    DEFAULT_CARD_WELCOME_TEXT,
+    DEFAULT_CHOICE_TEXT,
+    DEFAULT_SAFETY_TEXT,
+)
 from routines.vocabulary import BodyArea, Category, Movement, Position, Prop, Sides, labels
 
 # A slow, unhurried breath in a hold; used only for the builder's time estimate.
@@ -342,6 +347,12 @@ class HandoutSettings(models.Model):
         help_text="How clients reach you. Empty: the studio's email and phone.",
     )
     paper_size = models.CharField(max_length=10, choices=PaperSize.choices, default=PaperSize.A4)
+    card_welcome_text = models.TextField(
+        "consent card: welcome side", default=DEFAULT_CARD_WELCOME_TEXT
+    )
+    card_no_touch_text = models.TextField(
+        "consent card: no-touch side", default=DEFAULT_CARD_NO_TOUCH_TEXT
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -351,6 +362,12 @@ class HandoutSettings(models.Model):
     def for_studio(cls, studio: Studio) -> "HandoutSettings":
         settings_row, _ = cls.objects.get_or_create(studio=studio)
         return settings_row
+
+    @staticmethod
+    def card_side(text: str) -> tuple[str, list[str]]:
+        """A consent card side's headline (its first line) and the lines below it."""
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        return (lines[0] if lines else ""), lines[1:]
 
     def contact(self) -> str:
         if self.contact_line:

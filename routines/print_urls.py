@@ -4,6 +4,7 @@ from routines.views import handouts
 
 urlpatterns = [
     path("consent-form.pdf", handouts.consent_form_pdf, name="consent_form"),
+    path("consent-cards.pdf", handouts.consent_cards_pdf, name="consent_cards"),
     path(
         "clients/<uuid:client_code>/consent-form.pdf",
         handouts.client_consent_form_pdf,

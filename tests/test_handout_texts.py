@@ -3,7 +3,12 @@
 import pytest
 
 from routines.forms.handouts import HandoutSettingsForm, contrast_on_white
-from routines.handout_texts import DEFAULT_CHOICE_TEXT, DEFAULT_SAFETY_TEXT
+from routines.handout_texts import (
+    DEFAULT_CARD_NO_TOUCH_TEXT,
+    DEFAULT_CARD_WELCOME_TEXT,
+    DEFAULT_CHOICE_TEXT,
+    DEFAULT_SAFETY_TEXT,
+)
 from routines.models import HandoutSettings
 
 
@@ -19,6 +24,8 @@ def _form(settings_row, **changes) -> HandoutSettingsForm:
         "choice_text": DEFAULT_CHOICE_TEXT,
         "contact_line": "Call us on 0123 456",
         "paper_size": "A4",
+        "card_welcome_text": DEFAULT_CARD_WELCOME_TEXT,
+        "card_no_touch_text": DEFAULT_CARD_NO_TOUCH_TEXT,
         **changes,
     }
     return HandoutSettingsForm(data, instance=settings_row)

@@ -313,6 +313,8 @@ def test_owner_handout_settings_change_the_handout(world, tailored):
         "choice_text": "Everything is optional.\nYou can stop at any time.",
         "contact_line": "Call Maya on 0123",
         "paper_size": "letter",
+        "card_welcome_text": "Hands-on support welcome",
+        "card_no_touch_text": "No hands-on support, thank you",
     }
     assert world.client_for(world.alice).post(url, data).status_code == 302
     pdf = _download(world, world.bob, "routine_handout", tailored).content

@@ -469,13 +469,20 @@ def test_editing_preferences(world, client_record):
     assert "A thick bolster" in form.text
     response = bob.post(
         url,
-        {"prefers_eyes_open": "on", "props": "Two blocks", "lighting": "soft", "music": "none"},
+        {
+            "room_wishes": ["nobody_behind", "eyes_open"],
+            "props": "Two blocks",
+            "lighting": "soft",
+            "music": "none",
+        },
         headers=HTMX,
     )
     assert response.status_code == 200
     assert response.text.lstrip().startswith('<section id="preferences"')
-    assert "Prefers eyes open" in response.text
+    assert "Eyes open · Nobody behind them" in response.text
     client_record.refresh_from_db()
+    # Kept in the list's order; the two the safety checker reads follow the wishes.
+    assert client_record.room_wishes == ["eyes_open", "nobody_behind"]
     assert client_record.prefers_eyes_open is True
     assert client_record.prefers_near_door is False
     assert (client_record.props, client_record.lighting, client_record.music) == (

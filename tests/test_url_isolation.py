@@ -152,6 +152,8 @@ ROLE_TABLE: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "studio_export": (OWNER, READ),
     "consent_text": (OWNER, FORM),
     "consent_form": (EVERYONE, READ),
+    # Consent cards hold the studio's words only: everyone who prints may print them.
+    "consent_cards": (EVERYONE, READ),
     "client_consent_form": (EVERYONE, READ),
     "handout_settings": (OWNER, FORM),
     # Choosing a client by name shows names only, like the client list.
@@ -170,6 +172,9 @@ ROLE_TABLE: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "session_edit": (EVERYONE, FORM),
     "session_cancel": (EVERYONE, ACTION),
     "session_routine": (EVERYONE, FORM),
+    # The room sheet: assistants get names and touch answers only (tests/test_room_sheet.py).
+    "session_room_sheet": (EVERYONE, READ),
+    "session_room_sheet_pdf": (EVERYONE, READ),
     "session_held": (TEACHERS, ACTION),
     "checkin": (TEACHERS, FORM),
     "session_note": (TEACHERS, FORM),

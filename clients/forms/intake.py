@@ -12,6 +12,7 @@ from clients.safety_rules import USUAL_RESTRICTIONS
 from clients.vocabulary import (
     Clearance,
     Condition,
+    RoomWish,
     TouchConsent,
     TriggerCategory,
 )
@@ -151,10 +152,17 @@ class TriggerForm(forms.ModelForm):
 
 
 class PreferencesForm(forms.ModelForm):
+    room_wishes = forms.MultipleChoiceField(
+        choices=RoomWish.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="What helps them feel at ease in the room",
+        help_text="Shown on a session's room sheet, beside their name.",
+    )
+
     class Meta:
         model = Client
-        fields = ["prefers_eyes_open", "prefers_near_door", "props", "lighting", "music"]
-        labels = {"prefers_eyes_open": "Eyes open", "prefers_near_door": "A mat near the door"}
+        fields = ["room_wishes", "props", "lighting", "music"]
         widgets = {"props": forms.TextInput()}
 
     dom_prefix = "preferences"

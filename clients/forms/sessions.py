@@ -19,6 +19,7 @@ from clients.session_services import (
     studio_today,
 )
 from clients.sessions import MAX_GROUP_SIZE, SCALE_MAX, Place, Session
+from clients.vocabulary import TouchToday
 from practice.models import Membership, Studio
 
 CLIENT_SEARCH_LIMIT = 25
@@ -112,7 +113,22 @@ class SessionFilterForm(forms.Form):
 
 
 class CheckInForm(forms.Form):
-    """The client's own answers. "Not today" is always an answer they may give."""
+    """The client's own answers. "Not today" is always an answer they may give.
+
+    Before the session it also asks "hands-on support today?", starting from what they said
+    last (at this session, else at intake): consent to touch may change at any moment.
+    """
+
+    # Not required: the page starts with an answer ticked, and a post without one (an older
+    # page, a script) records no touch answer rather than failing.
+    touch_today = forms.TypedChoiceField(
+        choices=TouchToday.choices,
+        empty_value=None,
+        required=False,
+        label="Hands-on support today?",
+        widget=forms.RadioSelect(),
+        help_text="For this session only",
+    )
 
     hips = forms.TypedChoiceField(
         choices=[("", "Not today"), *SCALE_CHOICES],
@@ -139,9 +155,16 @@ class CheckInForm(forms.Form):
         max_length=2000,
     )
 
+    def __init__(self, *args, ask_touch: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not ask_touch:
+            del self.fields["touch_today"]
+
     def clean(self) -> dict:
         data = super().clean()
-        if data.get("hips") is None and data.get("settled") is None and not data.get("words"):
+        answered = any(data.get(name) is not None for name in ("hips", "settled"))
+        # An answer about touch today is something to keep on its own.
+        if not (answered or data.get("words") or data.get("touch_today")):
             raise ValidationError(NOTHING_TO_KEEP)
         return data
 

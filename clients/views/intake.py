@@ -157,7 +157,7 @@ def section_context(request: StudioRequest, client: Client) -> dict:
         "active_precautions": active,
         "past_precautions": past,
         "triggers": list(client.triggers.all()),
-        "touch_history": list(client.touch_history.select_related("recorded_by")),
+        "touch_history": list(client.touch_history.select_related("recorded_by", "session")),
     }
 
 

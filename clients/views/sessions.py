@@ -293,7 +293,10 @@ def checkin(
     initial = {}
     if existing is not None:
         initial = {"hips": existing.hips, "settled": existing.settled, "words": existing.words}
-    form = CheckInForm(request.POST or None, initial=initial)
+    ask_touch = moment == CheckIn.Moment.BEFORE
+    if ask_touch:
+        initial["touch_today"] = services.touch_today(session, client)
+    form = CheckInForm(request.POST or None, initial=initial, ask_touch=ask_touch)
     if request.method == "POST" and form.is_valid():
         try:
             services.checkin_record(

@@ -28,6 +28,14 @@ COMMAND_WORDS = [
     "releases trauma",
 ]
 MIN_CONTRAST = 4.5
+# A card's headline is read from across the room: it has to fit a line or two in large type.
+CARD_HEADLINE_MAX = 40
+CARD_LINES_MAX = 3
+CARD_EMPTY = "Each side of the card needs words: a headline at least."
+CARD_HELP = (
+    "The first line is the card's headline (up to 40 characters); one or two short lines "
+    "may follow. Printed in your handout colour."
+)
 
 
 def _luminance(hex_colour: str) -> float:
@@ -55,15 +63,25 @@ class HandoutSettingsForm(forms.ModelForm):
             "choice_text",
             "contact_line",
             "paper_size",
+            "card_welcome_text",
+            "card_no_touch_text",
         ]
         widgets = {
             "accent_colour": forms.TextInput(attrs={"type": "color"}),
             "safety_text": forms.Textarea(attrs={"rows": 6}),
             "choice_text": forms.Textarea(attrs={"rows": 5}),
+            "card_welcome_text": forms.Textarea(attrs={"rows": 3}),
+            "card_no_touch_text": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
             "safety_text": "One point a line; each line becomes a bullet.",
             "choice_text": "One point a line. The client's touch preference is added below.",
+            "card_welcome_text": CARD_HELP,
+            "card_no_touch_text": CARD_HELP,
+        }
+        error_messages = {
+            "card_welcome_text": {"required": CARD_EMPTY},
+            "card_no_touch_text": {"required": CARD_EMPTY},
         }
 
     def clean_logo(self):
@@ -103,6 +121,29 @@ class HandoutSettingsForm(forms.ModelForm):
 
     def clean_choice_text(self) -> str:
         return self._check_words("choice_text")
+
+    def _check_card(self, field: str) -> str:
+        text = self.cleaned_data.get(field, "")
+        headline, more = HandoutSettings.card_side(text)
+        if not headline:
+            raise forms.ValidationError(CARD_EMPTY)
+        if len(headline) > CARD_HEADLINE_MAX:
+            raise forms.ValidationError(
+                f"The first line is the headline, read from across the room: please keep it to "
+                f"{CARD_HEADLINE_MAX} characters (it has {len(headline)}) and put the rest on "
+                "the next line."
+            )
+        if len(more) + 1 > CARD_LINES_MAX:
+            raise forms.ValidationError(
+                f"A card has room for {CARD_LINES_MAX} lines, the headline included."
+            )
+        return "\n".join([headline, *more])
+
+    def clean_card_welcome_text(self) -> str:
+        return self._check_card("card_welcome_text")
+
+    def clean_card_no_touch_text(self) -> str:
+        return self._check_card("card_no_touch_text")
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -21,7 +21,7 @@ from routines.views.player import practice_link_context, practice_url
 Action = AuditEvent.Action
 
 
-def _pdf_response(
+def pdf_response(
     request: StudioRequest, html: str, filename: str, *, personal: bool
 ) -> HttpResponse:
     pdf, _ = handouts.cached_pdf(html, request.studio, personal=personal)
@@ -112,7 +112,7 @@ def routine_handout_pdf(request: StudioRequest, routine_code: str) -> HttpRespon
     _audit_print(request, "client handout", routine.client, routine.code)
     filename = f"{slugify(routine.title) or 'practice'}.pdf"
     # A tailored handout carries the person's name and touch preference.
-    return _pdf_response(request, html, filename, personal=routine.client_id is not None)
+    return pdf_response(request, html, filename, personal=routine.client_id is not None)
 
 
 @studio_view("handouts.print_teacher_sheet")
@@ -123,7 +123,7 @@ def routine_teacher_sheet_pdf(request: StudioRequest, routine_code: str) -> Http
     _audit_print(request, "teacher sheet", routine.client, routine.code)
     filename = f"{slugify(routine.title) or 'practice'}-teacher-sheet.pdf"
     # Teacher notes and, for a tailored routine, decrypted precautions and triggers.
-    return _pdf_response(request, html, filename, personal=True)
+    return pdf_response(request, html, filename, personal=True)
 
 
 def _no_consent_text(request: StudioRequest) -> HttpResponse:
@@ -142,7 +142,15 @@ def consent_form_pdf(request: StudioRequest) -> HttpResponse:
         request.studio, document, None, PrintOptions.from_query(request.GET)
     )
     _audit_print(request, "blank consent form", None, document.code)
-    return _pdf_response(request, html, "consent-form.pdf", personal=False)
+    return pdf_response(request, html, "consent-form.pdf", personal=False)
+
+
+@studio_view("handouts.print")
+def consent_cards_pdf(request: StudioRequest) -> HttpResponse:
+    """The studio's two-sided consent cards: about no one, so cached like the blank form."""
+    html = handouts.consent_cards_html(request.studio)
+    _audit_print(request, "consent cards", None, None)
+    return pdf_response(request, html, "consent-cards.pdf", personal=False)
 
 
 @studio_view("handouts.print")
@@ -156,7 +164,7 @@ def client_consent_form_pdf(request: StudioRequest, client_code: str) -> HttpRes
     )
     _audit_print(request, "consent form", client, document.code)
     filename = f"consent-form-{slugify(client.preferred_name)}.pdf"
-    return _pdf_response(request, html, filename, personal=True)
+    return pdf_response(request, html, filename, personal=True)
 
 
 @studio_view("handouts.settings")

@@ -7,12 +7,15 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from clients import session_services
-from clients.models import Session
+from clients import audit, session_services
+from clients.models import AuditEvent, Session
 from practice.access import StudioRequest, studio_can, studio_view
+from routines import handouts
 from routines.forms.sessions import SessionRoutineForm
 from routines.models import Routine
+from routines.room_sheet import RoomSheet, room_clients, room_sheet
 from routines.services import routine_snapshot
+from routines.views.handouts import pdf_response
 
 CHOICES_SHOWN = 25
 
@@ -65,3 +68,27 @@ def session_routine(request: StudioRequest, session_code: str) -> HttpResponse:
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "routines/session_routine.html", context, status=status)
+
+
+def _room_sheet(request: StudioRequest, session_code: str, action: str, summary: str) -> RoomSheet:
+    """The sheet for this studio's session, audited for each person on it: it names them and
+    shows their touch answer (and, to those who teach, their room wishes)."""
+    session = get_object_or_404(request.studio.sessions.select_related("studio"), code=session_code)
+    clients = room_clients(session)
+    for client in clients:
+        audit.audit_client(request, client, action, "room sheet", summary, record_code=session.code)
+    return room_sheet(session, clients, full=studio_can(request, "sessions.record"))
+
+
+@studio_view("sessions.view")
+def session_room_sheet(request: StudioRequest, session_code: str) -> HttpResponse:
+    sheet = _room_sheet(request, session_code, AuditEvent.Action.VIEW, "room sheet opened")
+    return render(request, "routines/room_sheet.html", {"session": sheet.session, "sheet": sheet})
+
+
+@studio_view("sessions.view")
+def session_room_sheet_pdf(request: StudioRequest, session_code: str) -> HttpResponse:
+    sheet = _room_sheet(request, session_code, AuditEvent.Action.PRINT, "room sheet printed")
+    filename = f"room-sheet-{sheet.session.local_start():%Y-%m-%d-%H%M}.pdf"
+    # Names and touch answers: about people, so never cached.
+    return pdf_response(request, handouts.room_sheet_html(sheet), filename, personal=True)
