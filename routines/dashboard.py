@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from clients.models import (
@@ -42,6 +42,7 @@ SAFETY_CHECKED = 30
 # What a to-do line shows of a client (name and link): a client's other columns include
 # encrypted ones, which would be decrypted for nothing, and wide rows make sorting them slower.
 LISTED_CLIENT_FIELDS = ("code", "studio", "preferred_name")
+LISTED_SESSION_FIELDS = ("code", "studio", "starts_at", "place", "status")
 LISTED_PRECAUTION_FIELDS = ("code", "client", "condition", "condition_other", "end_date")
 
 
@@ -54,8 +55,8 @@ class Bounded:
 
     @classmethod
     def of(cls, queryset: QuerySet, *, studio: Studio | None = None, clients=None) -> "Bounded":
-        """With `studio`, the listed clients (`clients(row)` of each row, or the rows) are
-        given the studio their links need, instead of joining it to every row."""
+        """With `studio`, each row (or the client it lists, `clients(row)`) is given the studio
+        its links need, instead of joining it to every row."""
         rows = list(queryset[: LIST_SIZE + 1])
         if studio is not None:
             for row in rows:
@@ -181,7 +182,9 @@ def _sessions_for(studio: Studio, membership: Membership) -> QuerySet[Session]:
     sessions = (
         Session.objects.for_studio(studio)
         .exclude(status=Session.Status.CANCELLED)
-        .select_related("teacher__user", "studio")
+        # What a line shows: its time, place and clients (not the teacher, nor the snapshot of
+        # a held session's routine, a JSON document of every step).
+        .only(*LISTED_SESSION_FIELDS)
         .prefetch_related(
             Prefetch("clients", queryset=Client.objects.only("code", "preferred_name", "studio"))
         )
@@ -204,16 +207,21 @@ def _my_clients(studio: Studio, membership: Membership) -> QuerySet[Client]:
     """
     clients = Client.objects.for_studio(studio).active()
     if membership.role == Membership.Role.INSTRUCTOR:
-        care_team = Client.care_team.through.objects.filter(membership=membership)
-        built = (
-            Routine.objects.filter(studio=studio, created_by_id=membership.user_id)
-            .exclude(status=Routine.Status.ARCHIVED)
-            .exclude(client=None)
-        )
-        clients = clients.filter(
-            Q(pk__in=care_team.values("client_id")) | Q(pk__in=built.values("client_id"))
-        )
+        care_team, built = _instructor_client_ids(studio, membership)
+        clients = clients.filter(Q(pk__in=care_team) | Q(pk__in=built))
     return clients
+
+
+def _instructor_client_ids(studio: Studio, membership: Membership) -> tuple[QuerySet, QuerySet]:
+    """The ids of an instructor's clients, as two subqueries: her care team, and the clients of
+    the routines she built that are in use."""
+    care_team = Client.care_team.through.objects.filter(membership=membership)
+    built = (
+        Routine.objects.filter(studio=studio, created_by_id=membership.user_id)
+        .exclude(status=Routine.Status.ARCHIVED)
+        .exclude(client=None)
+    )
+    return care_team.values("client_id"), built.values("client_id")
 
 
 def precautions_ending(studio: Studio, membership: Membership) -> Bounded:
@@ -324,23 +332,8 @@ def safety_conflicts(studio: Studio, membership: Membership) -> Checked:
     in_force = Precaution.objects.filter(client=OuterRef("client"), start_date__lte=today).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=today)
     )
-    # Poses in a query of their own rather than joined: thirty routines use a few dozen
-    # distinct poses, each then built once and shared by its steps. Modifications stay joined
-    # (most steps have none), so the count of queries is the same whatever the steps hold.
-    steps = (
-        RoutineStep.objects.select_related("modification")
-        .only(
-            *CHECKED_STEP_FIELDS,
-            "pose",
-            *(f"modification__{name}" for name in CHECKED_MODIFICATION_FIELDS),
-        )
-        .prefetch_related(Prefetch("pose", Pose.objects.only(*CHECKED_POSE_FIELDS)))
-    )
     candidates = list(
-        Routine.objects.for_studio(studio)
-        # Asked row by row (EXISTS) as routines come in newest first: an IN list would be
-        # every active client of the studio, built before the first routine is read.
-        .filter(Exists(_my_clients(studio, membership).filter(pk=OuterRef("client_id"))))
+        _routines_of_my_clients(studio, membership)
         .filter(is_template=False)
         .exclude(status=Routine.Status.ARCHIVED)
         .filter(Exists(in_force))
@@ -353,18 +346,21 @@ def safety_conflicts(studio: Studio, membership: Membership) -> Checked:
             "studio",
             *(f"client__{name}" for name in CHECKED_CLIENT_FIELDS),
         )
-        .prefetch_related(
-            Prefetch("steps", steps),
-            # The note is read: an advisory carries it beside the limit it explains.
-            Prefetch("client__precautions", Precaution.objects.all()),
-            Prefetch("client__triggers", Trigger.objects.only("client", "category")),
-        )
         .order_by("-updated_at", "pk")[: SAFETY_CHECKED + 1]
     )
+    checked = candidates[:SAFETY_CHECKED]
+    steps = _checked_steps(checked)
+    # Only the checked routines' clients: the one past SAFETY_CHECKED just says there are more.
+    prefetch_related_objects(
+        [routine.client for routine in checked],
+        # The note is read: an advisory carries it beside the limit it explains.
+        Prefetch("precautions", Precaution.objects.all()),
+        Prefetch("triggers", Trigger.objects.only("client", "category")),
+    )
     flagged = []
-    for routine in candidates[:SAFETY_CHECKED]:
+    for routine in checked:
         routine.studio = routine.client.studio = studio  # for their links, without a query
-        safety = routine_safety(routine, list(routine.steps.all()), today=today, with_fixes=False)
+        safety = routine_safety(routine, steps.get(routine.pk, []), today=today, with_fixes=False)
         unresolved = safety.summary.unresolved if safety is not None else 0
         if unresolved:
             routine.unresolved_conflicts = unresolved
@@ -378,6 +374,48 @@ def safety_conflicts(studio: Studio, membership: Membership) -> Checked:
     )
 
 
+def _routines_of_my_clients(studio: Studio, membership: Membership) -> QuerySet[Routine]:
+    """The studio's routines for clients whose to-dos are hers (_my_clients), tested on the
+    routine's own client, joined: read newest first, the database stops at the first few.
+
+    Asked as "is this routine's client one of hers" (EXISTS over _my_clients), PostgreSQL read
+    every client and every precaution of the studio to answer for an instructor (3,000 pages,
+    over 100 ms at 10,000 clients); her care team and the clients of the routines she built
+    are two short lists it hashes once instead."""
+    routines = Routine.objects.for_studio(studio).filter(
+        client__studio=studio, client__status=Client.Status.ACTIVE
+    )
+    if membership.role == Membership.Role.INSTRUCTOR:
+        care_team, built = _instructor_client_ids(studio, membership)
+        routines = routines.filter(Q(client_id__in=care_team) | Q(client_id__in=built))
+    return routines
+
+
+def _checked_steps(routines: list[Routine]) -> dict[int, list[RoutineStep]]:
+    """The routines' steps in order, by routine, each with its modification and its pose: two
+    queries. Poses are read once each and shared by their steps (thirty routines use a few
+    dozen poses); modifications are joined (most steps have none). Loaded by hand rather than
+    with prefetch_related, whose bookkeeping for 250 steps cost more than the check itself."""
+    steps = list(
+        RoutineStep.objects.filter(routine__in=[routine.pk for routine in routines])
+        .select_related("modification")
+        .only(
+            *CHECKED_STEP_FIELDS,
+            "pose",
+            *(f"modification__{name}" for name in CHECKED_MODIFICATION_FIELDS),
+        )
+        .order_by("routine_id", "position")
+    )
+    poses = (
+        Pose.objects.only(*CHECKED_POSE_FIELDS).order_by().in_bulk({step.pose_id for step in steps})
+    )
+    by_routine: dict[int, list[RoutineStep]] = {}
+    for step in steps:
+        step.pose = poses[step.pose_id]
+        by_routine.setdefault(step.routine_id, []).append(step)
+    return by_routine
+
+
 def todo_for(studio: Studio, membership: Membership) -> Todo:
     """A new studio's first steps, or else the person's to-do lists."""
     steps = first_steps(studio)
@@ -388,8 +426,8 @@ def todo_for(studio: Studio, membership: Membership) -> Todo:
     tomorrow = datetime.combine(today + timedelta(days=1), datetime.min.time(), tzinfo=zone)
     sessions = _sessions_for(studio, membership)
     todo = Todo(
-        today=Bounded.of(sessions.on_day(studio, today)),
-        upcoming=Bounded.of(sessions.upcoming().filter(starts_at__gte=tomorrow)),
+        today=Bounded.of(sessions.on_day(studio, today), studio=studio),
+        upcoming=Bounded.of(sessions.upcoming().filter(starts_at__gte=tomorrow), studio=studio),
         not_seen=not_seen(studio, membership),
     )
     if membership.role in TEACHING_ROLES:
