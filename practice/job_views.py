@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from practice import jobs
@@ -59,7 +60,7 @@ def job_download(request: StudioRequest, job_code: str) -> HttpResponse:
         messages.info(request, "There is no file to download: you might run it again.")
         return redirect("job_detail", request.studio.code, job.code)
     response = HttpResponse(data, content_type=job.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{job.download_name}"'
+    response["Content-Disposition"] = content_disposition_header(True, job.download_name)
     return response
 
 

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from clients import audit, services
 from clients.access import get_client_for_studio
@@ -84,7 +85,7 @@ def _cursor(event: AuditEvent) -> str:
 def _json_download(data: dict, filename: str) -> HttpResponse:
     body = json.dumps(data, indent=2, ensure_ascii=False)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 

@@ -19,6 +19,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -448,7 +449,7 @@ def calendar_feed(request, token: str) -> HttpResponse:
         raise Http404("No such calendar")
     body = feed_text(feed, feed_sessions(feed))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="sessions.ics"'
+    response["Content-Disposition"] = content_disposition_header(False, "sessions.ics")
     return response
 
 
