@@ -38,9 +38,12 @@ def _names_used(files: list[Path]) -> set[str]:
                 used.update(alias.name.split(".")[0] for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 used.add(node.module.split(".")[0])
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-                if re.fullmatch(r"[a-z_]+(\.\w+)*", node.value):
-                    used.add(node.value.split(".")[0])
+            elif (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and re.fullmatch(r"[a-z_]+(\.\w+)*", node.value)
+            ):
+                used.add(node.value.split(".")[0])
     return used
 
 
