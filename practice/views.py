@@ -31,6 +31,7 @@ from practice.middleware import LAST_STUDIO_SESSION_KEY
 from practice.models import Invitation, Membership, WorkerHeartbeat
 from practice.once import submit_once
 from practice.roles import role_summaries
+from practice.rules import is_owner
 
 
 def _get_member_for_studio(request: StudioRequest, code: str) -> Membership:
@@ -150,7 +151,7 @@ def _team_page(request: StudioRequest, invite_form: InvitationForm, status: int 
     can_manage = studio_can(request, "studio.manage_team")
     context = {
         "members": [(member, RoleForm(initial={"role": member.role})) for member in members],
-        "sole_owner": sum(member.is_owner for member in members) == 1,
+        "sole_owner": sum(is_owner(member) for member in members) == 1,
         "invitations": studio.invitations.pending().select_related("invited_by")
         if can_manage
         else [],

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import rules
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -23,8 +24,9 @@ from clients.models import (
     Trigger,
 )
 from clients.safety_rules import PREFERENCE_SHAPES
-from clients.session_services import TEACHING_ROLES, studio_today
+from clients.session_services import studio_today
 from practice.models import Membership, Studio
+from practice.rules import is_instructor
 from routines.advisories import (
     CHECKED_MODIFICATION_FIELDS,
     CHECKED_POSE_FIELDS,
@@ -182,7 +184,7 @@ def _sessions_for(studio: Studio, membership: Membership) -> QuerySet[Session]:
         )
         .order_by("starts_at", "pk")
     )
-    if membership.role in TEACHING_ROLES:
+    if rules.test_rule("sessions.teach", membership):
         sessions = sessions.filter(teacher=membership)
     return sessions
 
@@ -198,7 +200,7 @@ def _my_clients(studio: Studio, membership: Membership) -> QuerySet[Client]:
     Both sets are subqueries the database reads once, not joins: a client in both is listed once.
     """
     clients = Client.objects.for_studio(studio).active()
-    if membership.role == Membership.Role.INSTRUCTOR:
+    if is_instructor(membership):
         care_team = Client.care_team.through.objects.filter(membership=membership)
         built = (
             Routine.objects.filter(studio=studio, created_by_id=membership.user_id)
@@ -372,7 +374,7 @@ def todo_for(studio: Studio, membership: Membership) -> Todo:
         upcoming=Bounded.of(sessions.upcoming().filter(starts_at__gte=tomorrow)),
         not_seen=not_seen(studio, membership),
     )
-    if membership.role in TEACHING_ROLES:
+    if rules.test_rule("clients.view_sensitive", membership):
         # Precautions, consent details and routines in progress are for the people who teach.
         todo.precautions_ending = precautions_ending(studio, membership)
         todo.consent_to_resign = consent_to_resign(studio, membership)

@@ -12,9 +12,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from clients.models import Client, Note
+from clients.rules import members_allowed
 from clients.session_services import (
     NOTHING_TO_KEEP,
-    TEACHING_ROLES,
     studio_datetime,
     studio_today,
 )
@@ -45,9 +45,7 @@ class SessionForm(forms.Form):
         self.studio = studio
         self.fields["clients"].queryset = Client.objects.for_studio(studio).active()
         self.fields["teacher"].queryset = (
-            studio.memberships.filter(role__in=TEACHING_ROLES)
-            .select_related("user")
-            .order_by("user__name")
+            members_allowed(studio, "sessions.teach").select_related("user").order_by("user__name")
         )
         self.fields["teacher"].label_from_instance = lambda m: m.user.get_full_name()
 

@@ -10,6 +10,7 @@ from datetime import timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -184,7 +185,7 @@ def _session_plan(request: StudioRequest) -> HttpResponse:
     next_hour = (timezone.localtime(timezone=zone) + timedelta(hours=1)).replace(
         minute=0, second=0, microsecond=0
     )
-    teaches = request.membership.role in services.TEACHING_ROLES
+    teaches = rules.test_rule("sessions.teach", request.membership)
     codes = [request.GET["client"]] if request.GET.get("client") else []
     initial = {
         "teacher": request.membership.code if teaches else None,
