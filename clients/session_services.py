@@ -17,7 +17,7 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 
-from clients import audit
+from clients import audit, hooks
 from clients.models import AuditEvent, Client, Note
 from clients.sessions import MAX_GROUP_SIZE, CalendarFeed, CheckIn, HomePractice, Session
 from practice.access import ensure_same_studio
@@ -500,7 +500,7 @@ def sessions_erase_for(client: Client) -> None:
     Session.objects.filter(pk__in=[s.pk for s in sessions if s.size == 1]).delete()
     names = [name.casefold() for name in {client.preferred_name, client.full_name} if name]
     # Still linked: routines' erase hook unlinks them after this.
-    her_routines = set(client.routines.values_list("code", flat=True))
+    her_routines = {work.code for work in hooks.tailored_work(client)}
     for session in (s for s in sessions if s.size > 1):
         session.clients.remove(client)
         snapshot = _snapshot_without(
