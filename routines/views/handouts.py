@@ -28,7 +28,9 @@ def _pdf_response(
     pdf, _ = handouts.cached_pdf(html, request.studio, personal=personal)
     response = HttpResponse(pdf, content_type="application/pdf")
     as_attachment = request.GET.get("inline") != "1"
-    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+    response["Content-Disposition"] = content_disposition_header(  # type: ignore[assignment]  # with a file name, never None
+        as_attachment, filename
+    )
     return response
 
 
