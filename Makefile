@@ -11,7 +11,7 @@ MANAGE := $(UV) run --frozen python manage.py
 help:
 	@echo "make run    set up everything and start the portal with demo data (SQLite)"
 	@echo "make test   install test dependencies and run linters and the whole suite"
-	@echo "make lint   ruff checks;  make fmt  reformat the code"
+	@echo "make lint   ruff checks and mypy;  make fmt  reformat the code"
 	@echo "make bench  time handout rendering and every page of a 10,000-client studio"
 	@echo "make soak   two app servers, a worker and HAProxy under load, with faults (worker killed, Redis stopped, PostgreSQL restarted)"
 
@@ -48,6 +48,7 @@ run: seed
 lint: sync-test
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen mypy
 
 fmt: sync-test
 	$(UV) run --frozen ruff check --fix .

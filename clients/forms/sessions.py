@@ -7,6 +7,7 @@ ten thousand clients costs the same as one with ten.
 
 import uuid
 from datetime import date
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -43,11 +44,15 @@ class SessionForm(forms.Form):
     def __init__(self, *args, studio: Studio, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.studio = studio
-        self.fields["clients"].queryset = Client.objects.for_studio(studio).active()
-        self.fields["teacher"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["clients"]).queryset = Client.objects.for_studio(
+            studio
+        ).active()
+        cast(forms.ModelChoiceField, self.fields["teacher"]).queryset = (
             members_allowed(studio, "sessions.teach").select_related("user").order_by("user__name")
         )
-        self.fields["teacher"].label_from_instance = lambda m: m.user.get_full_name()
+        cast(forms.ModelChoiceField, self.fields["teacher"]).label_from_instance = lambda m: (
+            m.user.get_full_name()
+        )
 
     @classmethod
     def for_session(cls, session: Session, **kwargs) -> "SessionForm":
@@ -69,7 +74,8 @@ class SessionForm(forms.Form):
         return clients
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("day") and data.get("at"):
             try:
                 data["starts_at"] = studio_datetime(self.studio, data["day"], data["at"])
@@ -138,7 +144,8 @@ class CheckInForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("hips") is None and data.get("settled") is None and not data.get("words"):
             raise ValidationError(NOTHING_TO_KEEP)
         return data
