@@ -48,7 +48,6 @@ def when_ready(server) -> None:
 
 
 def warm_up() -> None:
-    from django.conf import settings
     from django.core.cache import caches
     from django.db import connections
     from django.template import engines
@@ -58,7 +57,7 @@ def warm_up() -> None:
     get_resolver().reverse_dict  # noqa: B018 - read for its side effect: the patterns load
     # Every template of the project compiled into the cached loader, which workers inherit.
     engine = engines["django"]
-    for folder in settings.TEMPLATES[0]["DIRS"]:
+    for folder in engine.dirs:
         for template in Path(folder).rglob("*.html"):
             engine.get_template(template.relative_to(folder).as_posix())
     # WeasyPrint imported, the print fonts and stylesheet parsed (about a second of CPU).

@@ -10,3 +10,14 @@ class ClientsConfig(AppConfig):
         from practice.backup import register_erased_code_source
 
         register_erased_code_source(erased_client_codes)
+        # Its settings pages, listed on the studio settings page.
+        from practice.hooks import SettingsLink, register_settings_link
+
+        register_settings_link(
+            SettingsLink("consent_text", "Informed-consent text and its versions")
+        )
+        register_settings_link(
+            SettingsLink(
+                "audit_list", "Audit trail: who viewed, printed, exported or changed client records"
+            )
+        )

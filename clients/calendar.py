@@ -9,12 +9,12 @@ anything sensitive: no routine, notes or check-ins.
 
 from datetime import timedelta
 
+import rules
 from django.db.models import Prefetch
 from django.utils import timezone
 from icalendar import Calendar, Event
 
 from clients.models import Client
-from clients.session_services import TEACHING_ROLES
 from clients.sessions import CalendarFeed, Place, Session
 
 # Calendars keep what they have already fetched; a bounded window keeps the feed small.
@@ -27,7 +27,7 @@ def feed_is_usable(feed: CalendarFeed) -> bool:
     """A feed serves only a signed-up teacher who still teaches here: a deactivated account or
     a teammate made an assistant loses it (the caller deletes it then)."""
     membership = feed.membership
-    return membership.user.is_active and membership.role in TEACHING_ROLES
+    return membership.user.is_active and rules.test_rule("sessions.calendar", membership)
 
 
 def feed_sessions(feed: CalendarFeed) -> list[Session]:

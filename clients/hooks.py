@@ -10,8 +10,12 @@ flow still read top to bottom: each hook is called at one named point, in regist
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from django.db.models import Prefetch
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
 if TYPE_CHECKING:
     from clients.models import Client
@@ -46,6 +50,61 @@ ERASE_HOOKS: list[Callable[["Client", Erasure], None]] = []
 # Called inside `client_set_archived`'s transaction when a client is archived (routines turns
 # off their practice links there: an archived person's handout link must stop at once).
 ARCHIVE_HOOKS: list[Callable[["Client"], None]] = []
+
+
+@dataclass(frozen=True)
+class TailoredWork:
+    """Something made for one client in an app above (a routine): its code, title and page."""
+
+    code: UUID
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class PagePart:
+    """A part an app above adds to a clients page, in its own template with its own context.
+
+    The clients template shows the parts for its `place` where they belong; the part names
+    the other app's views, templates and relations so that clients never does.
+    """
+
+    place: str
+    template: str
+    # The part's context for the page's object (a client, a session); the page's request
+    # context (studio, membership) comes with it.
+    context: Callable[[HttpRequest, Any], dict[str, Any]]
+
+
+# What each app above has made for a client (the erase page lists it; erasure of a shared
+# session's snapshot asks whether its routine was hers).
+TAILORED_WORK: list[Callable[["Client"], list[TailoredWork]]] = []
+PAGE_PARTS: list[PagePart] = []
+
+
+def register_tailored_work(lister: Callable[["Client"], list[TailoredWork]]) -> None:
+    if lister not in TAILORED_WORK:
+        TAILORED_WORK.append(lister)
+
+
+def tailored_work(client: "Client") -> list[TailoredWork]:
+    return [work for lister in TAILORED_WORK for work in lister(client)]
+
+
+def register_page_part(part: PagePart) -> None:
+    if part not in PAGE_PARTS:
+        PAGE_PARTS.append(part)
+
+
+def page_parts(request: HttpRequest, obj: Any, *places: str) -> dict[str, list[SafeString]]:
+    """Each place's parts rendered for `obj`, in registration order: a view puts them in its
+    context (`parts.client_actions`) and its template prints them where they belong."""
+    rendered: dict[str, list[SafeString]] = {place: [] for place in places}
+    for part in PAGE_PARTS:
+        if part.place in rendered:
+            html = render_to_string(part.template, part.context(request, obj), request=request)
+            rendered[part.place].append(SafeString(html))
+    return rendered
 
 
 def register_record_section(section: RecordSection) -> None:

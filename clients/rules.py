@@ -2,9 +2,7 @@ import rules
 from django.db.models import QuerySet
 
 from practice.models import Membership, Studio
-from practice.rules import is_instructor, is_member, is_owner
-
-is_teacher = is_owner | is_instructor
+from practice.rules import is_member, is_owner, is_teacher
 
 # Assistants see names and contact details, and print; never precautions, triggers, notes or
 # consent details.
@@ -62,3 +60,5 @@ rules.add_rule("sessions.view", is_member)
 rules.add_rule("sessions.plan", is_member)
 rules.add_rule("sessions.record", is_teacher)
 rules.add_rule("sessions.calendar", is_teacher)
+# Who may be chosen as a session's teacher (and whose own sessions the dashboard shows).
+rules.add_rule("sessions.teach", is_teacher)

@@ -10,20 +10,20 @@ from datetime import UTC, date, datetime, time, timedelta
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+import rules
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 
-from clients import audit
+from clients import audit, hooks
 from clients.models import AuditEvent, Client, Note, TouchConsentChange
 from clients.sessions import MAX_GROUP_SIZE, CalendarFeed, CheckIn, HomePractice, Session
 from practice.access import ensure_same_studio
 from practice.models import Membership, Studio, User
 
 Action = AuditEvent.Action
-TEACHING_ROLES = {Membership.Role.OWNER, Membership.Role.INSTRUCTOR}
 NOTHING_TO_KEEP = "Nothing to keep yet: a number or a few words, whatever they like."
 
 
@@ -57,7 +57,7 @@ def _check_people(studio: Studio, clients: list[Client], teacher: Membership | N
         raise ValidationError({"clients": f"A small group is at most {MAX_GROUP_SIZE} people."})
     if any(client.status == Client.Status.ERASED for client in clients):
         raise ValidationError({"clients": "An erased record cannot join a session."})
-    if teacher is not None and teacher.role not in TEACHING_ROLES:
+    if teacher is not None and not rules.test_rule("sessions.teach", teacher):
         raise ValidationError({"teacher": "Choose an owner or instructor to teach it."})
 
 
@@ -490,7 +490,7 @@ def feed_issue(
     *, membership: Membership, request: HttpRequest | None = None
 ) -> tuple[CalendarFeed, str]:
     """A new secret link for the teacher's calendar; any earlier link stops working."""
-    if membership.role not in TEACHING_ROLES:
+    if not rules.test_rule("sessions.calendar", membership):
         raise ValidationError("Calendar links are for the people who teach sessions.")
     feed = CalendarFeed.objects.filter(membership=membership).first()
     feed = feed or CalendarFeed(membership=membership)
@@ -566,7 +566,7 @@ def sessions_erase_for(client: Client) -> None:
     Session.objects.filter(pk__in=[s.pk for s in sessions if s.size == 1]).delete()
     names = [name.casefold() for name in {client.preferred_name, client.full_name} if name]
     # Still linked: routines' erase hook unlinks them after this.
-    her_routines = set(client.routines.values_list("code", flat=True))
+    her_routines = {work.code for work in hooks.tailored_work(client)}
     for session in (s for s in sessions if s.size > 1):
         session.clients.remove(client)
         snapshot = _snapshot_without(

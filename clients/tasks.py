@@ -7,6 +7,7 @@ written to the file a batch of clients at a time, so progress shows and memory s
 import json
 import tempfile
 
+import rules
 from django_tasks import task
 
 from clients.export import json_value, load_records, record_data, studio_record
@@ -22,7 +23,7 @@ Action = AuditEvent.Action
 def _export(job: BackgroundJob, progress: jobs.Progress) -> jobs.JobResult:
     studio, user = job.studio, job.requested_by
     membership = studio.memberships.select_related("user").filter(user=user).first()
-    if membership is None or not membership.is_owner:
+    if membership is None or not rules.test_rule("clients.export_studio", membership):
         raise jobs.JobFailed("Only an owner of the studio can export every record.")
     rows = list(
         Client.objects.for_studio(studio).order_by("preferred_name", "pk").values_list("pk", "code")

@@ -12,13 +12,22 @@ from typing import Concatenate, ParamSpec
 import rules
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django_htmx.middleware import HtmxDetails
 
-from practice.models import Membership, Studio
+from practice.models import Membership, Studio, User
 
 P = ParamSpec("P")
 
 
-class StudioRequest(HttpRequest):
+class SignedInRequest(HttpRequest):
+    """The request of a page that needs a sign-in (every page but a few public ones:
+    LoginRequiredMiddleware), with what the middleware adds."""
+
+    user: User
+    htmx: HtmxDetails  # django_htmx's middleware
+
+
+class StudioRequest(SignedInRequest):
     """The request a studio view receives: the middleware has resolved the tenant."""
 
     studio: Studio

@@ -25,7 +25,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -104,7 +104,7 @@ def _encrypted_columns() -> list[tuple[str, str]]:
         (model._meta.db_table, field.column)
         for model in apps.get_models()
         for field in model._meta.concrete_fields
-        if isinstance(field, EncryptedTextField)
+        if isinstance(field, EncryptedTextField) and field.column  # a concrete field has one
     ]
 
 
@@ -166,7 +166,7 @@ def code_schema() -> list[str]:
     return sorted(f"{app}.{name}" for app, name in loader.graph.nodes)
 
 
-def _engine(settings_dict: dict[str, Any]) -> str:
+def _engine(settings_dict: Mapping[str, Any]) -> str:
     engine = settings_dict["ENGINE"]
     if engine.endswith("sqlite3"):
         return "sqlite"
@@ -175,7 +175,7 @@ def _engine(settings_dict: dict[str, Any]) -> str:
     raise RestoreRefused(f"Backups support SQLite and PostgreSQL, not {engine}.")
 
 
-def _pg_environment(settings_dict: dict[str, Any]) -> dict[str, str]:
+def _pg_environment(settings_dict: Mapping[str, Any]) -> dict[str, str]:
     env = dict(os.environ)
     for variable, key in (
         ("PGHOST", "HOST"),
@@ -189,7 +189,7 @@ def _pg_environment(settings_dict: dict[str, Any]) -> dict[str, str]:
     return env
 
 
-def pg_connect(settings_dict: dict[str, Any]) -> psycopg.Connection:
+def pg_connect(settings_dict: Mapping[str, Any]) -> psycopg.Connection:
     return psycopg.connect(
         dbname=settings_dict["NAME"],
         host=settings_dict.get("HOST") or None,
@@ -349,7 +349,7 @@ def _dump_postgres(
         source.autocommit = True  # the transaction below is opened by hand
         # One exported snapshot for the counts, the key scan and pg_dump alike.
         source.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        snapshot = source.execute("SELECT pg_export_snapshot()").fetchone()[0]
+        [(snapshot,)] = source.execute("SELECT pg_export_snapshot()").fetchall()
         _run(
             "pg_dump",
             [
@@ -390,7 +390,7 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
     return manifest
 
 
-def backup_check(*, folder: Path, target: dict[str, Any]) -> dict[str, Any]:
+def backup_check(*, folder: Path, target: Mapping[str, Any]) -> dict[str, Any]:
     """Every reason to refuse, before anything is written. Returns the manifest."""
     manifest = _read_manifest(folder)
     for name, expected in manifest["files"].items():
@@ -426,7 +426,7 @@ def backup_check(*, folder: Path, target: dict[str, Any]) -> dict[str, Any]:
 
 
 @contextmanager
-def _target_cursor(target: dict[str, Any]) -> Iterator[Any]:
+def _target_cursor(target: Mapping[str, Any]) -> Iterator[Any]:
     if _engine(target) == "sqlite":
         database = sqlite3.connect(target["NAME"])
         try:
@@ -435,7 +435,7 @@ def _target_cursor(target: dict[str, Any]) -> Iterator[Any]:
             database.close()
     else:
         try:
-            database = pg_connect(target)
+            pg_database = pg_connect(target)
         except psycopg.OperationalError as error:
             if "does not exist" in str(error):
                 raise RestoreRefused(
@@ -444,9 +444,9 @@ def _target_cursor(target: dict[str, Any]) -> Iterator[Any]:
                 ) from None
             said = " ".join(str(error).split())
             raise RestoreRefused(f"Cannot connect to the target database: {said}") from None
-        with database:
-            database.autocommit = True
-            yield database.cursor()
+        with pg_database:
+            pg_database.autocommit = True
+            yield pg_database.cursor()
 
 
 def _media_target(

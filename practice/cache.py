@@ -37,6 +37,8 @@ _REDIS_DOWN = (RedisConnectionError, RedisTimeoutError)
 class AtomicDatabaseCache(DatabaseCache):
     """Django's database cache; `incr` (and so `decr`) reads and writes under a row lock."""
 
+    _table: str  # set by DatabaseCache.__init__; django-stubs does not declare it
+
     def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
         key = self.make_and_validate_key(key, version=version)
         db = router.db_for_write(self.cache_model_class)

@@ -5,12 +5,13 @@ from allauth.mfa.utils import is_mfa_enabled
 from django import forms
 from django.contrib.auth.hashers import make_password
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from practice.models import Invitation, Membership, Studio, User, time_zone_names
 
 
 @cache
-def _time_zone_datalist() -> str:
+def _time_zone_datalist() -> SafeString:
     """About 600 zones as one <datalist>, built once per process.
 
     A <select> drew each option through the widget templates on every request (a few hundred
@@ -26,7 +27,7 @@ class TimeZoneInput(forms.TextInput):
     def __init__(self) -> None:
         super().__init__(attrs={"list": "time-zones", "autocomplete": "off", "spellcheck": "false"})
 
-    def render(self, name, value, attrs=None, renderer=None) -> str:
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
         return super().render(name, value, attrs, renderer) + _time_zone_datalist()
 
 

@@ -6,13 +6,14 @@ the page reloads itself (a meta refresh) until the job is finished.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from practice import jobs
-from practice.access import StudioRequest, studio_can, studio_view
+from practice.access import SignedInRequest, StudioRequest, studio_can, studio_view
 from practice.models import BackgroundJob
 from practice.tasks import rotate_keys
 
@@ -29,7 +30,7 @@ def _get_job_for_studio(request: StudioRequest, code: str) -> BackgroundJob:
     return job
 
 
-def _progress_response(request: HttpRequest, job: BackgroundJob, urls: dict) -> HttpResponse:
+def _progress_response(request: StudioRequest, job: BackgroundJob, urls: dict) -> HttpResponse:
     context = {"job": job, **urls}
     template = "practice/job.html#progress" if request.htmx else "practice/job.html"
     return render(request, template, context)
@@ -59,7 +60,7 @@ def job_download(request: StudioRequest, job_code: str) -> HttpResponse:
         messages.info(request, "There is no file to download: you might run it again.")
         return redirect("job_detail", request.studio.code, job.code)
     response = HttpResponse(data, content_type=job.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{job.download_name}"'
+    response["Content-Disposition"] = content_disposition_header(True, job.download_name)
     return response
 
 
@@ -71,7 +72,7 @@ def job_retry(request: StudioRequest, job_code: str) -> HttpResponse:
     return redirect("job_detail", request.studio.code, job.code)
 
 
-def key_rotation(request: HttpRequest) -> HttpResponse:
+def key_rotation(request: SignedInRequest) -> HttpResponse:
     """Re-encrypting every protected value with the newest key: for the operator only."""
     if not request.user.is_superuser:
         raise PermissionDenied

@@ -289,9 +289,10 @@ def _fail_abandoned(job: BackgroundJob) -> bool:
         _delete_file(job)
         job.save(update_fields=["result_name"])
     # The task row stays "running" forever otherwise, and counts as work in progress.
-    DBTaskResult.objects.filter(id=job.task_id or None, status=TaskResultStatus.RUNNING).update(
-        status=TaskResultStatus.FAILED, finished_at=now
-    )
+    if job.task_id:
+        DBTaskResult.objects.filter(id=job.task_id, status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.FAILED, finished_at=now
+        )
     return True
 
 

@@ -46,8 +46,8 @@ def rotate_model(
     count, last_pk = 0, None
     with transaction.atomic():
         while True:
-            batch = rows if last_pk is None else rows.filter(pk__gt=last_pk)
-            batch = list(batch[:BATCH_SIZE])
+            rest = rows if last_pk is None else rows.filter(pk__gt=last_pk)
+            batch = list(rest[:BATCH_SIZE])
             if not batch:
                 return count
             # Read means decrypted (by any key); bulk_update encrypts with the first key.

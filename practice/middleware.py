@@ -44,6 +44,8 @@ class StudioMiddleware:
         # (practice/context_processors.py), and this studio's is among them or nowhere. With
         # the user joined, so rules that read membership.user (who may read a note) need no
         # query of their own.
+        if not request.user.is_authenticated:  # LoginRequiredMiddleware has sent them to sign in
+            raise Http404("No such studio")
         memberships = list(
             Membership.objects.select_related("studio", "user").filter(user=request.user)
         )

@@ -4,6 +4,7 @@ import uuid
 import zoneinfo
 from datetime import timedelta
 from functools import cache
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -37,8 +38,8 @@ class User(AbstractUser):
     name = models.CharField("your name", max_length=150, blank=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
-    objects = UserManager()  # type: ignore[misc]
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]  # email, not username: not auth's UserManager
 
     def __str__(self) -> str:
         return self.name or self.email

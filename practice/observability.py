@@ -19,6 +19,7 @@ from typing import Any
 
 from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse
+from sentry_sdk.types import Event, Hint
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _WELL_FORMED_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
@@ -131,7 +132,7 @@ class RequestLogMiddleware:
         return response
 
 
-def scrub_error_event(event: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:
+def scrub_error_event(event: Event, hint: Hint) -> Event:
     """Drops everything in an error report that could carry client text or secrets.
 
     Request bodies, query strings, cookies and headers go; so do local variables (a frame may

@@ -24,6 +24,7 @@ ABILITIES: list[tuple[str, str]] = [
     ("sessions.view", "see sessions: who, when and where"),
     ("sessions.plan", "plan and change sessions"),
     ("sessions.record", "record check-ins, session notes and home practice, and see progress"),
+    ("sessions.teach", "teach sessions"),
     ("sessions.calendar", "follow their sessions in their own calendar app"),
     ("poses.view", "browse the pose library"),
     ("poses.manage", "add poses and modifications"),

@@ -20,6 +20,10 @@ def is_instructor(membership: Membership) -> bool:
     return membership.role == Membership.Role.INSTRUCTOR
 
 
+# The people who teach: they see clients' sensitive records and may lead a session.
+is_teacher = is_owner | is_instructor
+
+
 @rules.predicate
 def is_member(membership: Membership) -> bool:
     return membership.pk is not None

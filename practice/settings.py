@@ -8,6 +8,7 @@ import base64
 import hashlib
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -82,7 +83,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -119,7 +119,7 @@ ROOT_URLCONF = "practice.urls"
 WSGI_APPLICATION = "practice.wsgi.application"
 AUTH_USER_MODEL = "practice.User"
 
-TEMPLATES = [
+TEMPLATES: list[dict[str, Any]] = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
@@ -379,7 +379,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Logging and error reports ----------------------------------------------------------------
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {

@@ -15,7 +15,7 @@ def _rotate(job: BackgroundJob, progress: jobs.Progress) -> str:
             total += keys.rotate_model(model, names, on_batch=progress.advance)
         except DecryptionError:
             raise jobs.JobFailed(
-                f"{model._meta.verbose_name_plural.capitalize()}: a value could not be opened "
+                f"{str(model._meta.verbose_name_plural).capitalize()}: a value could not be opened "
                 "with any configured key, so nothing in them was changed. Add the missing key "
                 "to FIELD_ENCRYPTION_KEYS, restart, and try again."
             ) from None

@@ -1,6 +1,6 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from clients.views.sessions import calendar_feed
 from practice import job_views, views
@@ -11,7 +11,7 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 admin.site.site_header = "Groundwork administration"
 handler500 = "practice.views.server_error"
 
-studio_patterns = [
+studio_patterns: list[URLPattern | URLResolver] = [
     path("", studio_dashboard, name="studio_dashboard"),
     path("team/", views.team, name="team"),
     path("team/invite/", views.team_invite, name="team_invite"),

@@ -19,8 +19,8 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET, require_POST
 from django_tasks_db.models import DBTaskResult
 
-from practice import services
-from practice.access import StudioRequest, studio_can, studio_view
+from practice import hooks, services
+from practice.access import SignedInRequest, StudioRequest, studio_can, studio_view
 from practice.adapter import (
     PENDING_INVITATION_SESSION_KEY,
     pending_invitation,
@@ -31,6 +31,7 @@ from practice.middleware import LAST_STUDIO_SESSION_KEY
 from practice.models import Invitation, Membership, WorkerHeartbeat
 from practice.once import submit_once
 from practice.roles import role_summaries
+from practice.rules import is_owner
 
 
 def _get_member_for_studio(request: StudioRequest, code: str) -> Membership:
@@ -124,7 +125,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return HttpResponseServerError(body)
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SignedInRequest) -> HttpResponse:
     memberships = list(request.user.memberships.select_related("studio"))
     if not memberships:
         return render(request, "practice/no_studio.html", {"form": StudioCreateForm()})
@@ -135,7 +136,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @submit_once
-def studio_create(request: HttpRequest) -> HttpResponse:
+def studio_create(request: SignedInRequest) -> HttpResponse:
     form = StudioCreateForm(request.POST)
     if not form.is_valid():
         return render(request, "practice/no_studio.html", {"form": form}, status=400)
@@ -150,7 +151,7 @@ def _team_page(request: StudioRequest, invite_form: InvitationForm, status: int 
     can_manage = studio_can(request, "studio.manage_team")
     context = {
         "members": [(member, RoleForm(initial={"role": member.role})) for member in members],
-        "sole_owner": sum(member.is_owner for member in members) == 1,
+        "sole_owner": sum(is_owner(member) for member in members) == 1,
         "invitations": studio.invitations.pending().select_related("invited_by")
         if can_manage
         else [],
@@ -245,13 +246,14 @@ def member_remove(request: StudioRequest, member_code: str) -> HttpResponse:
 @studio_view("studio.change_settings")
 def studio_settings(request: StudioRequest) -> HttpResponse:
     form = StudioSettingsForm(request.POST or None, instance=request.studio, user=request.user)
-    if request.method == "POST":
-        if form.is_valid():
-            form.save()
-            messages.success(request, "Studio settings saved.")
-            return redirect("studio_settings", request.studio.code)
-        return render(request, "practice/studio_settings.html", {"form": form}, status=400)
-    return render(request, "practice/studio_settings.html", {"form": form})
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Studio settings saved.")
+        return redirect("studio_settings", request.studio.code)
+    # The other apps' settings pages (practice/hooks.py): practice names none of them itself.
+    context = {"form": form, "settings_links": hooks.settings_links(request.studio.code)}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "practice/studio_settings.html", context, status=status)
 
 
 def _has_verified_email(user, email: str) -> bool:

@@ -33,3 +33,25 @@ class RoutinesConfig(AppConfig):
         hooks.register_erase_hook(practice_links_revoke_for_client_erased)
         hooks.register_erase_hook(routines_erase_for_client)
         hooks.register_archive_hook(practice_links_revoke_for_client_archived)
+        # Its parts of the clients pages, and what it made for a client (clients/hooks.py).
+        from routines.client_pages import PARTS, tailored_routines
+
+        hooks.register_tailored_work(tailored_routines)
+        for part in PARTS:
+            hooks.register_page_part(part)
+        from practice.hooks import SettingsLink, register_settings_link
+
+        register_settings_link(
+            SettingsLink(
+                "handout_settings",
+                "Handout settings: logo, colour, safety and choice texts, paper size, "
+                "consent card words",
+            )
+        )
+        register_settings_link(
+            SettingsLink(
+                "consent_cards",
+                "Printable consent cards (“hands-on support welcome” / "
+                "“no hands-on support, thank you”)",
+            )
+        )

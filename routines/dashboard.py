@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import rules
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
@@ -24,8 +25,9 @@ from clients.models import (
     Trigger,
 )
 from clients.safety_rules import PREFERENCE_SHAPES
-from clients.session_services import TEACHING_ROLES, studio_today
+from clients.session_services import studio_today
 from practice.models import Membership, Studio
+from practice.rules import is_instructor
 from routines.advisories import (
     CHECKED_MODIFICATION_FIELDS,
     CHECKED_POSE_FIELDS,
@@ -190,7 +192,7 @@ def _sessions_for(studio: Studio, membership: Membership) -> QuerySet[Session]:
         )
         .order_by("starts_at", "pk")
     )
-    if membership.role in TEACHING_ROLES:
+    if rules.test_rule("sessions.teach", membership):
         sessions = sessions.filter(teacher=membership)
     return sessions
 
@@ -206,7 +208,7 @@ def _my_clients(studio: Studio, membership: Membership) -> QuerySet[Client]:
     Both sets are subqueries the database reads once, not joins: a client in both is listed once.
     """
     clients = Client.objects.for_studio(studio).active()
-    if membership.role == Membership.Role.INSTRUCTOR:
+    if is_instructor(membership):
         care_team, built = _instructor_client_ids(studio, membership)
         clients = clients.filter(Q(pk__in=care_team) | Q(pk__in=built))
     return clients
@@ -385,7 +387,7 @@ def _routines_of_my_clients(studio: Studio, membership: Membership) -> QuerySet[
     routines = Routine.objects.for_studio(studio).filter(
         client__studio=studio, client__status=Client.Status.ACTIVE
     )
-    if membership.role == Membership.Role.INSTRUCTOR:
+    if is_instructor(membership):
         care_team, built = _instructor_client_ids(studio, membership)
         routines = routines.filter(Q(client_id__in=care_team) | Q(client_id__in=built))
     return routines
@@ -430,7 +432,7 @@ def todo_for(studio: Studio, membership: Membership) -> Todo:
         upcoming=Bounded.of(sessions.upcoming().filter(starts_at__gte=tomorrow), studio=studio),
         not_seen=not_seen(studio, membership),
     )
-    if membership.role in TEACHING_ROLES:
+    if rules.test_rule("clients.view_sensitive", membership):
         # Precautions, consent details and routines in progress are for the people who teach.
         todo.precautions_ending = precautions_ending(studio, membership)
         todo.consent_to_resign = consent_to_resign(studio, membership)

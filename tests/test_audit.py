@@ -430,3 +430,25 @@ def test_the_admin_cannot_add_change_or_delete_client_data(client, operator, wor
     assert bulk.status_code in {200, 302, 403}
     assert type(obj).objects.filter(pk=obj.pk).exists()
     assert Client.objects.get(pk=sam.pk).preferred_name == sam.preferred_name
+
+
+def test_every_client_data_model_in_the_admin_is_read_only(rf, operator):
+    """A model of clients or routines registered later (a session, a check-in, a routine) is
+    read-only too: an admin form would change it without an audit entry or the services' hooks."""
+    from django.contrib import admin
+
+    request = rf.get("/admin/")
+    request.user = operator
+    registered = [
+        (model, model_admin)
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in {"clients", "routines"}
+    ]
+    assert registered, "the client records are in the admin (read-only)"
+    for model, model_admin in registered:
+        allowed = [
+            model_admin.has_add_permission(request),
+            model_admin.has_change_permission(request),
+            model_admin.has_delete_permission(request),
+        ]
+        assert allowed == [False, False, False], model.__name__

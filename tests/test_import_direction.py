@@ -186,3 +186,182 @@ def test_importing_every_module_loads_nothing_above_it(app):
     assert f"{app}.models" in report["walked"]
     assert any(".migrations." in name for name in report["walked"])
     assert _reaches(set(report["modules"]), FORBIDDEN[app]) == []
+
+
+# --- The ORM: relations that lead up ---------------------------------------------------------
+#
+# A model above may point at a model below (a routine's client); the lower app then gets a
+# reverse accessor (`client.routines`) and a lookup name (`Client.objects.filter(routines__...)`)
+# that reach the app above without importing it. Both are found by name: attribute reads, and
+# the lookups of queryset calls (`select_related("routines")`, `filter(routines__status=...)`).
+ORDER = ("practice", "clients", "routines")
+QUERY_CALLS = {
+    "select_related",
+    "prefetch_related",
+    "Prefetch",
+    "filter",
+    "exclude",
+    "get",
+    "get_or_create",
+    "update_or_create",
+    "order_by",
+    "values",
+    "values_list",
+    "only",
+    "defer",
+    "annotate",
+    "aggregate",
+    "F",
+    "Q",
+    "Count",
+    "Exists",
+    "OuterRef",
+}
+
+
+def _names_reaching_up(app: str) -> set[str]:
+    """Reverse accessors and lookup names, on models of `app` or below, of relations declared
+    by the models of an app above it."""
+    from django.apps import apps
+
+    below = ORDER[: ORDER.index(app) + 1]
+    names: set[str] = set()
+    for model in apps.get_models():
+        if model._meta.app_label not in FORBIDDEN.get(app, ()):
+            continue
+        for field in model._meta.get_fields():
+            target = field.related_model
+            if field.auto_created or target is None or target._meta.app_label not in below:
+                continue
+            names.update({field.remote_field.get_accessor_name(), field.related_query_name()})
+    return {name for name in names if name and not name.endswith("+")}
+
+
+def _orm_reaches(source: str, names: set[str]) -> list[str]:
+    """What a source file reaches through those names: `x.routines`, or a lookup naming one."""
+    found: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr in names:
+            found.append(f"{node.lineno}: .{node.attr}")
+        elif isinstance(node, ast.Call):
+            called = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            if called not in QUERY_CALLS:
+                continue
+            lookups = [k.arg for k in node.keywords if k.arg]
+            lookups += [
+                a.value
+                for a in node.args
+                if isinstance(a, ast.Constant) and isinstance(a.value, str)
+            ]
+            for lookup in lookups:
+                if set(lookup.lstrip("-").split("__")) & names:
+                    found.append(f"{node.lineno}: {lookup}")
+    return sorted(found)
+
+
+def test_the_orm_check_can_fail():
+    names = {"routines", "practice_link"}
+    source = textwrap.dedent(
+        """
+        client.routines.order_by("title")
+        Client.objects.filter(routines__status="ready")
+        Client.objects.prefetch_related("routines").order_by("-routines__updated_at")
+        links = Prefetch("practice_link", queryset=None)
+        context = {"routines": []}
+        Client.objects.filter(status="active").select_related("studio")
+        """
+    )
+    assert _orm_reaches(source, names) == [
+        "2: .routines",
+        "3: routines__status",
+        "4: -routines__updated_at",
+        "4: routines",
+        "5: practice_link",
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("app", sorted(FORBIDDEN))
+def test_no_query_reaches_an_app_above_through_a_relation(app):
+    names = _names_reaching_up(app)
+    assert app != "clients" or "routines" in names  # a routine's client: `client.routines`
+    offenders = {}
+    for path in _source_files(app):
+        if "migrations" in path.parts:
+            continue
+        if found := _orm_reaches(path.read_text(), names):
+            offenders[str(path.relative_to(ROOT))] = found
+    assert offenders == {}, f"{app} reaches {FORBIDDEN[app]} through {sorted(names)}"
+
+
+# --- Templates -------------------------------------------------------------------------------
+#
+# A template belongs to the app of its folder (templates/clients/ to clients). It must not
+# link to a view of an app above (`{% url %}`), include or extend that app's templates, or
+# load its tag libraries. Pages above add their part to a lower app's page through its hooks
+# (clients/hooks.py). Templates at the top (base.html, errors, accounts) belong to the whole
+# project, like practice/urls.py, and may name every app.
+TEMPLATES = ROOT / "templates"
+URL_TAG = re.compile(r"""{%\s*url\s+['"]([^'"]+)['"]""")
+TEMPLATE_TAG = re.compile(r"""{%\s*(?:include|extends)\s+['"]([^'"]+)['"]""")
+LOAD_TAG = re.compile(r"{%\s*load\s+([^%]+?)\s*%}")
+
+
+def _view_apps() -> dict[str, str]:
+    """Each URL name with the app whose code answers it."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found: dict[str, str] = {}
+
+    def walk(patterns) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                module = getattr(pattern.callback, "__module__", "") or ""
+                found.setdefault(pattern.name, module.split(".")[0])
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
+def _template_reaches(
+    text: str, above: tuple[str, ...], view_apps: dict[str, str], libraries: dict[str, str]
+) -> list[str]:
+    found = [f"url {name}" for name in URL_TAG.findall(text) if view_apps.get(name) in above]
+    found += [
+        f"template {name}" for name in TEMPLATE_TAG.findall(text) if name.split("/")[0] in above
+    ]
+    for names in LOAD_TAG.findall(text):
+        found += [
+            f"load {name}"
+            for name in names.split()
+            if libraries.get(name, "").split(".")[0] in above
+        ]
+    return found
+
+
+def test_the_template_check_can_fail():
+    text = """{% load static pose_figures %}{% url 'client_detail' s c %}
+    {% url "routine_print" s r %}{% include "routines/_practice_link_status.html" %}
+    {% include "clients/_x.html" %}"""
+    view_apps = {"client_detail": "clients", "routine_print": "routines"}
+    libraries = {"static": "django.templatetags.static", "pose_figures": "routines.templatetags.x"}
+    assert _template_reaches(text, ("routines",), view_apps, libraries) == [
+        "url routine_print",
+        "template routines/_practice_link_status.html",
+        "load pose_figures",
+    ]
+
+
+@pytest.mark.parametrize("app", sorted(FORBIDDEN))
+def test_no_template_reaches_an_app_above(app):
+    from django.template.backends.django import get_installed_libraries
+
+    view_apps, libraries = _view_apps(), get_installed_libraries()
+    assert view_apps["routine_print"] == "routines" and libraries["pose_figures"]
+    offenders = {}
+    for path in sorted((TEMPLATES / app).rglob("*.html")):
+        if found := _template_reaches(path.read_text(), FORBIDDEN[app], view_apps, libraries):
+            offenders[str(path.relative_to(ROOT))] = found
+    assert offenders == {}

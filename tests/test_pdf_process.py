@@ -1,7 +1,9 @@
 """Each PDF is made in a child process, so what WeasyPrint's C libraries keep leaves with it."""
 
 import os
+import runpy
 import time
+from pathlib import Path
 
 import pytest
 
@@ -38,3 +40,11 @@ def test_a_render_that_hangs_is_stopped(monkeypatch):
     with pytest.raises(pdf.RenderFailed):
         pdf.render("<p>Hello</p>", StudioFactory())
     assert time.monotonic() - started < 10
+
+
+def test_a_render_is_stopped_before_the_web_worker_would_be(monkeypatch):
+    """gunicorn kills a worker silent for `timeout` seconds; the render's own limit comes first,
+    so the person sees an error page and the worker lives on."""
+    monkeypatch.delenv("GUNICORN_TIMEOUT", raising=False)
+    config = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+    assert config["timeout"] > pdf.RENDER_SECONDS

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 
 from clients.models import Client
@@ -29,12 +31,14 @@ class ClientForm(forms.ModelForm):
     def __init__(self, *args, studio: Studio, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Only members who may read the record (owners and instructors) can be on a care team.
-        self.fields["care_team"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["care_team"]).queryset = (
             members_allowed(studio, "clients.view_sensitive")
             .select_related("user")
             .order_by("user__name")
         )
-        self.fields["care_team"].label_from_instance = lambda m: m.user.get_full_name()
+        cast(forms.ModelChoiceField, self.fields["care_team"]).label_from_instance = lambda m: (
+            m.user.get_full_name()
+        )
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()

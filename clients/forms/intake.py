@@ -4,6 +4,8 @@ Several intake forms can be open on the client page at once (one per precaution 
 so each form gets its own `auto_id` and element ids never collide.
 """
 
+from typing import cast
+
 from django import forms
 from django.http import QueryDict
 
@@ -83,7 +85,10 @@ class PrecautionForm(forms.ModelForm):
         code = kwargs["instance"].code if kwargs.get("instance") else "new"
         self.dom_prefix = f"precaution-{code}"
         super().__init__(*args, auto_id=f"{self.dom_prefix}-%s", **kwargs)
-        self.fields["condition"].choices = [("", "Choose a condition…"), *Condition.choices]
+        cast(forms.ChoiceField, self.fields["condition"]).choices = [
+            ("", "Choose a condition…"),
+            *Condition.choices,
+        ]
         if not self.is_bound:
             self.initial.setdefault("until_cleared", self.instance.end_date is None)
         # Set by clean(): a typed end date overrode a ticked "until cleared".
@@ -94,7 +99,8 @@ class PrecautionForm(forms.ModelForm):
         return "" if value is None else str(value)
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("condition") != Condition.OTHER:
             data["condition_other"] = ""
         elif not data.get("condition_other"):
@@ -145,7 +151,7 @@ class TriggerForm(forms.ModelForm):
         code = kwargs["instance"].code if kwargs.get("instance") else "new"
         self.dom_prefix = f"trigger-{code}"
         super().__init__(*args, auto_id=f"{self.dom_prefix}-%s", **kwargs)
-        self.fields["category"].choices = [
+        cast(forms.ChoiceField, self.fields["category"]).choices = [
             ("", "Choose what can be hard…"),
             *TriggerCategory.choices,
         ]
@@ -196,7 +202,8 @@ class ClearanceForm(forms.ModelForm):
         super().__init__(*args, auto_id=f"{self.dom_prefix}-%s", **kwargs)
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         status = data.get("medical_clearance")
         if status == Clearance.RECEIVED and data.get("clearance_date") is None:
             self.add_error("clearance_date", "Add the date it was received.")

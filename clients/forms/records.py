@@ -1,4 +1,5 @@
 from datetime import date
+from typing import cast
 
 from django import forms
 from django.urls import reverse
@@ -41,13 +42,16 @@ class AuditFilterForm(forms.Form):
             return_url=reverse("audit_list", args=[studio.code]),
         )
         self.order_fields(["client", "actor", "action", "date_from", "date_to"])
-        self.fields["actor"].queryset = studio.memberships.select_related("user").order_by(
-            "user__name", "user__email"
+        cast(
+            forms.ModelChoiceField, self.fields["actor"]
+        ).queryset = studio.memberships.select_related("user").order_by("user__name", "user__email")
+        cast(forms.ModelChoiceField, self.fields["actor"]).label_from_instance = lambda m: (
+            m.user.get_full_name()
         )
-        self.fields["actor"].label_from_instance = lambda m: m.user.get_full_name()
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start: date | None = cleaned.get("date_from")
         end: date | None = cleaned.get("date_to")
         if start and end and start > end:

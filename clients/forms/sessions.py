@@ -7,14 +7,15 @@ ten thousand clients costs the same as one with ten.
 
 import uuid
 from datetime import date
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from clients.models import Client, Note
+from clients.rules import members_allowed
 from clients.session_services import (
     NOTHING_TO_KEEP,
-    TEACHING_ROLES,
     studio_datetime,
     studio_today,
 )
@@ -44,13 +45,15 @@ class SessionForm(forms.Form):
     def __init__(self, *args, studio: Studio, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.studio = studio
-        self.fields["clients"].queryset = Client.objects.for_studio(studio).active()
-        self.fields["teacher"].queryset = (
-            studio.memberships.filter(role__in=TEACHING_ROLES)
-            .select_related("user")
-            .order_by("user__name")
+        cast(forms.ModelChoiceField, self.fields["clients"]).queryset = Client.objects.for_studio(
+            studio
+        ).active()
+        cast(forms.ModelChoiceField, self.fields["teacher"]).queryset = (
+            members_allowed(studio, "sessions.teach").select_related("user").order_by("user__name")
         )
-        self.fields["teacher"].label_from_instance = lambda m: m.user.get_full_name()
+        cast(forms.ModelChoiceField, self.fields["teacher"]).label_from_instance = lambda m: (
+            m.user.get_full_name()
+        )
 
     @classmethod
     def for_session(cls, session: Session, **kwargs) -> "SessionForm":
@@ -72,7 +75,8 @@ class SessionForm(forms.Form):
         return clients
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("day") and data.get("at"):
             try:
                 data["starts_at"] = studio_datetime(self.studio, data["day"], data["at"])
@@ -161,7 +165,8 @@ class CheckInForm(forms.Form):
             del self.fields["touch_today"]
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         answered = any(data.get(name) is not None for name in ("hips", "settled"))
         # An answer about touch today is something to keep on its own.
         if not (answered or data.get("words") or data.get("touch_today")):

@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from clients import audit, services
+from clients import audit, hooks, services
 from clients.access import get_client_for_studio
 from clients.chooser import mark_namesakes
 from clients.forms.clients import ClientFilterForm, ClientForm
@@ -93,11 +93,8 @@ def client_detail(request: StudioRequest, client_code: str) -> HttpResponse:
         "can_edit": studio_can(request, "clients.edit"),
         "can_export": studio_can(request, "clients.export"),
         "can_erase": studio_can(request, "clients.erase"),
-        # With each routine's practice link (a routines model, named here only as a relation).
-        "routines": client.routines.select_related("studio", "practice_link__client").order_by(
-            "-updated_at"
-        ),
-        "reported_practice_days": client.home_practice.reported_by_client().count(),
+        # Parts of the page from the apps above (routines tailored for them), via the hooks.
+        "parts": hooks.page_parts(request, client, "client_actions", "client_routines"),
         "care_team": client.care_team.select_related("user"),
         # Everyone sees that a link was sent and answered; the answers only on the review page.
         "intake_link": link_for_client_page(client),

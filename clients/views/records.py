@@ -9,8 +9,9 @@ from django.db.models import Q, QuerySet
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
-from clients import audit, services
+from clients import audit, hooks, services
 from clients.access import get_client_for_studio
 from clients.export import client_record, export_header, jsonable, load_record, record_data
 from clients.forms.records import AuditFilterForm, EraseForm
@@ -84,7 +85,7 @@ def _cursor(event: AuditEvent) -> str:
 def _json_download(data: dict, filename: str) -> HttpResponse:
     body = json.dumps(data, indent=2, ensure_ascii=False)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 
@@ -183,7 +184,7 @@ def client_erase(request: StudioRequest, client_code: str) -> HttpResponse:
             "signatures": client.signatures.count(),
             "touch_history": client.touch_history.count(),
         },
-        "routines": client.routines.order_by("title"),
+        "routines": hooks.tailored_work(client),
     }
     # The page counts what the record holds and lists its routines: a read like any other.
     audit.audit_client(request, client, Action.VIEW, "client", "erasure page opened")

@@ -10,6 +10,7 @@ from datetime import timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -19,10 +20,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from clients import audit
+from clients import audit, hooks
 from clients import session_services as services
 from clients.access import get_client_for_studio
 from clients.calendar import feed_is_usable, feed_sessions, feed_text
@@ -183,7 +185,7 @@ def _session_plan(request: StudioRequest) -> HttpResponse:
     next_hour = (timezone.localtime(timezone=zone) + timedelta(hours=1)).replace(
         minute=0, second=0, microsecond=0
     )
-    teaches = request.membership.role in services.TEACHING_ROLES
+    teaches = rules.test_rule("sessions.teach", request.membership)
     codes = [request.GET["client"]] if request.GET.get("client") else []
     initial = {
         "teacher": request.membership.code if teaches else None,
@@ -223,7 +225,8 @@ def session_detail(request: StudioRequest, session_code: str) -> HttpResponse:
         "rows": rows,
         "can_record": records,
         "can_plan": studio_can(request, "sessions.plan"),
-        "can_view_routines": studio_can(request, "routines.view"),
+        # The routine's links and the page to choose it: routines' parts, via the hooks.
+        "parts": hooks.page_parts(request, session, "session_routine", "session_routine_choice"),
         "has_started": session.local_start().date() <= services.studio_today(request.studio),
     }
     return render(request, "clients/session_detail.html", context)
@@ -451,7 +454,9 @@ def calendar_feed(request, token: str) -> HttpResponse:
         raise Http404("No such calendar")
     body = feed_text(feed, feed_sessions(feed))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="sessions.ics"'
+    response["Content-Disposition"] = content_disposition_header(  # type: ignore[assignment]  # with a file name, never None
+        False, "sessions.ics"
+    )
     return response
 
 

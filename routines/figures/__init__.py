@@ -10,6 +10,7 @@ import hashlib
 import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -82,7 +83,7 @@ def clear_cache() -> None:
 
 
 # A studio pose drawn before anyone set its figure: a plain shape for its position.
-POSITION_FIGURES = {
+POSITION_FIGURES: dict[str, dict[str, Any]] = {
     "standing": {
         "view": "front",
         "joints": {"shoulders": {"abduct": 8}},

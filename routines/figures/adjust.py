@@ -140,7 +140,7 @@ def joint_values(figure: dict) -> dict[str, int]:
 
 def _each_side(joints: dict) -> dict:
     """`hips: {...}` written out as `left_hip` and `right_hip`, so each side can change alone."""
-    result = {}
+    result: dict[str, dict] = {}
     for name, angles in joints.items():
         if name in ("spine", "neck") or not name.endswith("s"):
             result.setdefault(name, {}).update(angles or {})

@@ -78,7 +78,7 @@ class Contact:
 
 def expand_contacts(contacts: dict) -> dict[str, str]:
     """`contacts` with the pairs written out per side and the removed (null) ones dropped."""
-    result = {}
+    result: dict[str, str] = {}
     for part, support in contacts.items():
         if support is None:
             continue
@@ -142,10 +142,14 @@ class Placed:
 
 def placed(shape: dict) -> Placed:
     body = pose_body(shape)
-    solids, straps = [], []
+    solids: list[Solid] = []
+    straps: list[Strap] = []
     for spec in shape.get("props", []):
         for prop in place(spec, body):
-            (straps if isinstance(prop, Strap) else solids).append(prop)
+            if isinstance(prop, Strap):
+                straps.append(prop)
+            else:
+                solids.append(prop)
     return Placed(body, solids, straps)
 
 

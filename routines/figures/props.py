@@ -107,7 +107,7 @@ def place(spec: dict, body: Body) -> list[Solid | Strap]:
     if kind == "wall":
         return [_wall(spec, body)]
     if kind == "chair":
-        return _chair(spec, body)
+        return [*_chair(spec, body)]
     if "at" in spec:
         # A soft prop held by the body (a pillow between the knees, on the lap): its own size.
         centre = add(_point(spec["at"], body), tuple(spec.get("offset", (0, 0, 0))))
@@ -121,19 +121,19 @@ def place(spec: dict, body: Body) -> list[Solid | Strap]:
         low = (point[0] - sx / 2, 0.0, point[2] - sz / 2)
         return [_box(kind, low, (low[0] + sx, sy, low[2] + sz))]
     if kind == "bolster" or (kind == "blanket" and spec.get("shape") == "rolled"):
-        half = 32.0 if kind == "bolster" else 25.0
-        hx, hz = (half, 10.0) if along == "x" else (10.0, half)
+        half_length = 32.0 if kind == "bolster" else 25.0
+        hx, hz = (half_length, 10.0) if along == "x" else (10.0, half_length)
         top = _fitted_top(body, point, hx, hz)
         limits = (12.0, 30.0) if kind == "bolster" else (5.0, 16.0)
         resting = "rests_on" in spec and _resting_cylinder(
-            kind, spec["rests_on"], point, top, half, along, limits, body
+            kind, spec["rests_on"], point, top, half_length, along, limits, body
         )
         if resting:
             return [resting]
         radius = min(max(top, limits[0]), limits[1]) / 2
-        ends = [(-half, 0.0, 0.0), (half, 0.0, 0.0)]
+        ends = [(-half_length, 0.0, 0.0), (half_length, 0.0, 0.0)]
         if along == "z":
-            ends = [(0.0, 0.0, -half), (0.0, 0.0, half)]
+            ends = [(0.0, 0.0, -half_length), (0.0, 0.0, half_length)]
         centre = (point[0], radius, point[2])
         return [_cylinder(kind, add(centre, ends[0]), add(centre, ends[1]), radius)]
     # Folded blankets and cushions: soft slabs that fill the gap under the point.
@@ -212,7 +212,9 @@ def _wall(spec: dict, body: Body) -> Solid:
         plane = max(zs) if dz > 0 else min(zs)
         x_mid = (min(xs) + max(xs)) / 2
         low, high = (x_mid - half[1], 0.0, plane), (x_mid + half[1], top, plane + 6 * dz)
-    return _box("wall", tuple(map(min, low, high)), tuple(map(max, low, high)))
+    (x1, y1, z1), (x2, y2, z2) = low, high
+    lowest = (min(x1, x2), min(y1, y2), min(z1, z2))
+    return _box("wall", lowest, (max(x1, x2), max(y1, y2), max(z1, z2)))
 
 
 def _chair(spec: dict, body: Body) -> list[Solid]:

@@ -42,11 +42,15 @@ ARROW = "#6b6b6b"
 FILLS = {"mat": MAT_FILL, "wall": WALL_FILL}
 
 
+# A limb's piece as drawn: both ends' centres and radii (x1, y1, r1, x2, y2, r2).
+Capsule = tuple[float, float, float, float, float, float]
+
+
 @dataclass
 class Shape:
     """One posed figure with its props, projected: ready to be placed on the canvas."""
 
-    limbs: list[tuple[str, list[tuple[float, float, float, float, float]]]]  # colour, capsules
+    limbs: list[tuple[str, list[Capsule]]]  # colour, capsules
     solids: list[tuple[str, list[tuple[float, float]]]]  # fill, hull
     straps: list[tuple[float, float, float, float]]
     floor: float | None
@@ -68,7 +72,7 @@ def project(figure: dict) -> Shape:
         name: sum(flat(p.start)[2] + flat(p.end)[2] for p in pieces) / (2 * len(pieces))
         for name, pieces in chains.items()
     }
-    limbs = []
+    limbs: list[tuple[str, list[Capsule]]] = []
     for name in sorted(chains, key=lambda n: (round(depth_of[n], 3), n)):
         # Of a pair of limbs, the one clearly further away is drawn lighter, as an illustrator
         # would; a pair seen side by side (from the front) stays one tone.
@@ -77,7 +81,7 @@ def project(figure: dict) -> Shape:
             partner is not None and depth_of[name] < depth_of[partner + name[name.index("_") :]] - 4
         )
         colour = FAR if far else NEAR
-        capsules = []
+        capsules: list[Capsule] = []
         for p in chains[name]:
             (x1, y1, _), (x2, y2, _) = flat(p.start), flat(p.end)
             capsules.append((x1, y1, p.start_radius, x2, y2, p.end_radius))
@@ -85,7 +89,7 @@ def project(figure: dict) -> Shape:
 
     # Seen from the front and above, a mat reads as a pedestal: it is left out there.
     default_mat = figure.get("view", "side") != "front_above"
-    props = [mat_for(body)] if figure.get("mat", default_mat) else []
+    props: list[Solid | Strap] = [mat_for(body)] if figure.get("mat", default_mat) else []
     for spec in figure.get("props", []):
         props += place(spec, body)
     solids, straps = [], []
@@ -117,7 +121,7 @@ def project(figure: dict) -> Shape:
     if floor is not None:
         ys.append(floor)
     return Shape(
-        limbs=[(c, [tuple(v) for v in caps]) for c, caps in limbs],
+        limbs=limbs,
         solids=[(FILLS.get(kind, PROP_FILL), hull) for kind, hull, _ in solids],
         straps=straps,
         floor=floor,

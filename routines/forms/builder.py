@@ -1,6 +1,8 @@
 """Forms of the routine builder. Every related field is narrowed to what the studio may see,
 so a hand-made POST cannot attach another studio's pose or modification."""
 
+from typing import cast
+
 from django import forms
 
 from clients.chooser import ClientChoiceField
@@ -69,7 +71,7 @@ class NewRoutineForm(forms.Form):
 
     def __init__(self, *args, studio: Studio, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["template"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["template"]).queryset = (
             Routine.objects.for_studio(studio).active().templates().order_by("title")
         )
 
@@ -94,9 +96,9 @@ class StepForm(forms.ModelForm):
     def __init__(self, *args, modifications: list[Modification], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.modifications = {str(m.code): m for m in modifications}
-        self.fields["modification"].choices = [("", "The pose as it is")] + [
-            (code, m.name) for code, m in self.modifications.items()
-        ]
+        cast(forms.ChoiceField, self.fields["modification"]).choices = [
+            ("", "The pose as it is")
+        ] + [(code, m.name) for code, m in self.modifications.items()]
         if self.instance.modification_id:
             self.initial["modification"] = str(self.instance.modification.code)
         for name in ("hold_breaths", "hold_seconds", "sides", "cue", "teacher_note"):
@@ -118,7 +120,7 @@ class AddStepForm(forms.Form):
 
     def __init__(self, *args, studio: Studio, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pose"].queryset = Pose.objects.visible_to(studio)
+        cast(forms.ModelChoiceField, self.fields["pose"]).queryset = Pose.objects.visible_to(studio)
 
 
 class SwapForm(forms.Form):
@@ -127,7 +129,9 @@ class SwapForm(forms.Form):
 
     def __init__(self, *args, step: RoutineStep, studio: Studio, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pose"].queryset = step.pose.alternatives.visible_to(studio)
+        cast(
+            forms.ModelChoiceField, self.fields["pose"]
+        ).queryset = step.pose.alternatives.visible_to(studio)
 
 
 class OtherWayForm(forms.Form):
@@ -157,7 +161,7 @@ class ReorderForm(forms.Form):
 
     def __init__(self, *args, routine: Routine, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["step"].choices = [
+        cast(forms.ChoiceField, self.fields["step"]).choices = [
             (str(code), str(code)) for code in routine.steps.values_list("code", flat=True)
         ]
 

@@ -146,7 +146,8 @@ class HandoutSettingsForm(forms.ModelForm):
         return self._check_card("card_no_touch_text")
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         together = " ".join(cleaned.get(f, "") for f in ("safety_text", "choice_text"))
         missing = [
             what

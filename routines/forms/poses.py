@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -164,7 +164,7 @@ class PoseForm(forms.ModelForm):
         choices = Pose.objects.visible_to(studio).order_by("name")
         if self.instance.pk:
             choices = choices.exclude(pk=self.instance.pk)
-        self.fields["alternatives"].queryset = choices
+        cast(forms.ModelChoiceField, self.fields["alternatives"]).queryset = choices
         if self.instance.image:
             self.fields["image"].label = "Choose a new picture"
         else:
@@ -187,7 +187,8 @@ class PoseForm(forms.ModelForm):
         return None
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not cleaned.get("hold_breaths") and not cleaned.get("hold_seconds"):
             self.add_error("hold_breaths", "Give a hold, in breaths or in seconds.")
         if cleaned.get("remove_image") and not cleaned.get("image"):
@@ -227,9 +228,9 @@ class ModificationForm(forms.ModelForm):
         has = set(pose.attributes)
         present = [(value, label) for value, label in Movement.choices if value in has]
         absent = [(value, label) for value, label in Movement.choices if value not in has]
-        self.fields["removes"].choices = present
-        self.fields["reduces"].choices = present
-        self.fields["adds"].choices = absent
+        cast(forms.ChoiceField, self.fields["removes"]).choices = present
+        cast(forms.ChoiceField, self.fields["reduces"]).choices = present
+        cast(forms.ChoiceField, self.fields["adds"]).choices = absent
         if not present:
             del self.fields["removes"], self.fields["reduces"]
 
@@ -243,7 +244,8 @@ class ModificationForm(forms.ModelForm):
         return steps
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         both = set(cleaned.get("removes", [])) & set(cleaned.get("reduces", []))
         if both:
             self.add_error("reduces", "A movement is either taken away or softened, not both.")
@@ -304,7 +306,9 @@ class PoseFigureForm(forms.Form):
         }
         super().__init__(data, initial=initial, prefix="figure", label_suffix="")
         choices = [(self.CURRENT, "This pose, as saved")] if own else []
-        self.fields["start"].choices = choices + [(c, p.name) for c, p in self.library.items()]
+        cast(forms.ChoiceField, self.fields["start"]).choices = choices + [
+            (c, p.name) for c, p in self.library.items()
+        ]
         for slider in SLIDERS:
             self.fields[slider.name] = forms.IntegerField(
                 label=slider.label,
@@ -362,14 +366,15 @@ class PoseFigureForm(forms.Form):
     def restarted(self) -> "PoseFigureForm":
         """The sliders set afresh from the chosen starting pose; the other choices as typed."""
         start = self.data.get(self.add_prefix("start"), "")
-        if start not in dict(self.fields["start"].choices):
+        if start not in dict(cast(forms.ChoiceField, self.fields["start"]).choices):
             return self
         form = PoseFigureForm(pose=self.pose, start=start, preview_url=self.preview_url)
         form.initial["drawing"] = self["drawing"].value() or form.initial["drawing"]
         return form
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.errors:
             return cleaned
         figure = adjusted(

@@ -1,6 +1,8 @@
 """Forms of the safety checker's actions in the builder. Both only validate; the services
 apply the change under the routine's version check."""
 
+from typing import cast
+
 from django import forms
 from django.db.models import Q
 
@@ -24,13 +26,16 @@ class FixForm(forms.Form):
     def __init__(self, *args, step: RoutineStep, studio: Studio, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         alternatives = step.pose.alternatives.values("pk")
-        self.fields["pose"].queryset = Pose.objects.visible_to(studio).filter(
-            Q(pk=step.pose_id) | Q(pk__in=alternatives)
-        )
-        self.fields["modification"].queryset = Modification.objects.visible_to(studio)
+        cast(forms.ModelChoiceField, self.fields["pose"]).queryset = Pose.objects.visible_to(
+            studio
+        ).filter(Q(pk=step.pose_id) | Q(pk__in=alternatives))
+        cast(
+            forms.ModelChoiceField, self.fields["modification"]
+        ).queryset = Modification.objects.visible_to(studio)
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         pose, modification = cleaned.get("pose"), cleaned.get("modification")
         if pose is not None and modification is not None and modification.pose_id != pose.pk:
             raise forms.ValidationError("That modification belongs to another pose.")

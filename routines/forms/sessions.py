@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 
 from practice.models import Studio
@@ -11,4 +13,6 @@ class SessionRoutineForm(forms.Form):
 
     def __init__(self, *args, studio: Studio, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["routine"].queryset = Routine.objects.for_studio(studio).active()
+        cast(forms.ModelChoiceField, self.fields["routine"]).queryset = Routine.objects.for_studio(
+            studio
+        ).active()

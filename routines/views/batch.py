@@ -1,6 +1,7 @@
 """Printing the handouts of several routines at once: a background job making one ZIP."""
 
 import uuid
+from typing import cast
 
 from django import forms
 from django.contrib import messages
@@ -24,7 +25,9 @@ class BatchPrintForm(forms.Form):
         chosen = self.data.getlist("routine")[: BATCH_PRINT_LIMIT + 1]
         # Only the studio's own routines among those sent are valid choices.
         codes = studio.routines.filter(code__in=_valid_uuids(chosen)).values_list("code", flat=True)
-        self.fields["routine"].choices = [(str(code), str(code)) for code in codes]
+        cast(forms.ChoiceField, self.fields["routine"]).choices = [
+            (str(code), str(code)) for code in codes
+        ]
 
     def clean_routine(self) -> list[str]:
         chosen = self.cleaned_data["routine"]

@@ -4,6 +4,7 @@ It sits in routines, the top of the import order, because it draws on clients an
 practice/urls.py points the `studio_dashboard` URL here.
 """
 
+import rules
 from django.http import HttpResponse
 from django.shortcuts import render
 
@@ -18,10 +19,12 @@ def studio_dashboard(request: StudioRequest) -> HttpResponse:
     studio = request.studio
     membership = request.membership
     todo = todo_for(studio, membership)
+    can_invite = rules.test_rule("studio.manage_team", membership)
     audit.audit_clients_listed(request, todo.clients_shown(), "dashboard", "shown on the dashboard")
     context = {
         "todo": todo,
-        "pending_invitations": studio.invitations.pending().count() if membership.is_owner else 0,
+        "can_invite": can_invite,
+        "pending_invitations": studio.invitations.pending().count() if can_invite else 0,
         "profile_incomplete": not (studio.contact_email or studio.phone),
         "needs_two_factor": not request.user.authenticator_set.exists(),
         "returning": request.session.get(RETURNING_SESSION_KEY, False),

@@ -3,6 +3,7 @@ from dataclasses import replace
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 
 from clients import audit
@@ -26,8 +27,10 @@ def pdf_response(
 ) -> HttpResponse:
     pdf, _ = handouts.cached_pdf(html, request.studio, personal=personal)
     response = HttpResponse(pdf, content_type="application/pdf")
-    disposition = "inline" if request.GET.get("inline") == "1" else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    as_attachment = request.GET.get("inline") != "1"
+    response["Content-Disposition"] = content_disposition_header(  # type: ignore[assignment]  # with a file name, never None
+        as_attachment, filename
+    )
     return response
 
 

@@ -8,6 +8,7 @@ the first dead one and replaces them all, so at most one short wait follows a re
 """
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from django.db.backends.base.base import NO_DB_ALIAS
@@ -35,6 +36,11 @@ class SweepingConnectionPool(ConnectionPool):
 
 
 class DatabaseWrapper(postgresql.DatabaseWrapper):
+    # Django's own, which django-stubs does not declare: the pools by alias, and the hook
+    # that sets up each new connection.
+    _connection_pools: dict[str, ConnectionPool]
+    _configure_connection: Callable[[Connection], None]
+
     @property
     def pool(self) -> ConnectionPool | None:
         # As Django 5.2's own property, with SweepingConnectionPool in place of ConnectionPool.
