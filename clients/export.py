@@ -28,9 +28,7 @@ from clients.models import (
     TouchConsentChange,
     Trigger,
 )
-from clients.vocabulary import RoomWish
 from practice.models import Membership, Studio, User
-from practice.vocabulary import labels
 
 # Bumped when the shape of an exported record changes, so a reader can tell versions apart.
 FORMAT_VERSION = 1
@@ -148,7 +146,7 @@ def record_data(client: Client, membership: Membership) -> dict[str, Any]:
         "care_team": [member.user.get_full_name() for member in client.record_care_team],
         "preferences": {
             "room_wishes": client.room_wishes,
-            "room_wishes_labels": client.room_wish_labels,
+            "room_wish_labels": client.room_wish_labels,
             "prefers_eyes_open": client.prefers_eyes_open,
             "prefers_near_door": client.prefers_near_door,
             "props": client.props,
@@ -156,8 +154,6 @@ def record_data(client: Client, membership: Membership) -> dict[str, Any]:
             "lighting_label": client.get_lighting_display(),
             "music": client.music,
             "music_label": client.get_music_display(),
-            "room_wishes": client.room_wishes,
-            "room_wish_labels": labels(RoomWish, client.room_wishes),
             "room_wishes_note": client.room_wishes_note,
         },
         "touch_consent": {

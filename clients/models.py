@@ -30,7 +30,7 @@ from clients.vocabulary import (
 )
 from practice.fields import EncryptedTextField
 from practice.models import Membership, Studio
-from practice.vocabulary import Movement, WordListValidator, labels, validate_movements
+from practice.vocabulary import Movement, labels, validate_movements
 
 
 class ClientQuerySet(models.QuerySet["Client"]):
@@ -86,12 +86,6 @@ class Client(models.Model):
     prefers_near_door = models.BooleanField("prefers a mat near the door", default=False)
     props = EncryptedTextField("props they like", blank=True)
     lighting = models.CharField(max_length=20, choices=Lighting.choices, blank=True)
-    # What helps them feel safe in the room, as they chose it (RoomWish values) and in their
-    # own words: read by the room sheet. Set when a teacher accepts them from the intake link.
-    room_wishes = models.JSONField(
-        default=list, blank=True, validators=[WordListValidator(RoomWish)]
-    )
-    room_wishes_note = EncryptedTextField("room wishes in their words", blank=True)
     music = models.CharField(max_length=20, choices=Music.choices, blank=True)
     # What helps them feel at ease in the room (RoomWish codes), as a session's room sheet
     # shows it. Eyes open and near the door are also kept in the two fields above, which the
@@ -99,6 +93,8 @@ class Client(models.Model):
     room_wishes = models.JSONField(
         "what helps in the room", default=list, blank=True, validators=[validate_room_wishes]
     )
+    # The same in their own words, as they wrote it on the intake link and a teacher accepted.
+    room_wishes_note = EncryptedTextField("room wishes in their words", blank=True)
     # Intake: consent and clearance (history of touch consent in TouchConsentChange)
     touch_consent = models.CharField(
         max_length=10, choices=TouchConsent.choices, default=TouchConsent.ASK

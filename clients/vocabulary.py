@@ -99,9 +99,9 @@ class Music(models.TextChoices):
     THEIR_OWN = "own", "Their own choice of music"
 
 
-class RoomWish(models.TextChoices):
-    """What helps someone feel safe in the room, in their own choice (the intake link asks; the
-    room sheet shows them). Worded for the client, who ticks them."""
+class RoomWishAsked(models.TextChoices):
+    """RoomWish's codes in the client's own voice, as the intake link asks them (the teacher's
+    pages and the room sheet name them with RoomWish's words)."""
 
     NEAR_DOOR = "near_door", "A place near the door"
     EYES_OPEN = "eyes_open", "Keeping my eyes open"

@@ -16,6 +16,7 @@ from clients.vocabulary import (
     BodySide,
     Condition,
     RoomWish,
+    RoomWishAsked,
 )
 
 # How many injuries and how many hard moments one phone page offers: more can be told in person.
@@ -55,7 +56,7 @@ class IntakeLinkForm(forms.Form):
 
     room_wishes = forms.MultipleChoiceField(
         label="What helps you feel safe in a session",
-        choices=RoomWish.choices,
+        choices=RoomWishAsked.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -193,6 +194,11 @@ class RoomWishesForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+    def save(self, commit: bool = True) -> Client:
+        # Through the model, so eyes open and near the door, which the checker reads, follow.
+        self.instance.set_room_wishes(self.cleaned_data["room_wishes"])
+        return super().save(commit)
 
     class Meta:
         model = Client

@@ -20,11 +20,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='client',
-            name='room_wishes',
-            field=models.JSONField(blank=True, default=list, validators=[practice.vocabulary.WordListValidator(clients.vocabulary.RoomWish)]),
-        ),
-        migrations.AddField(
-            model_name='client',
             name='room_wishes_note',
             field=practice.fields.EncryptedTextField(blank=True, verbose_name='room wishes in their words'),
         ),

@@ -18,7 +18,7 @@ def wishes_from_preferences(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0009_precaution_own_hip_flexion_limit'),
+        ('clients', '0010_intake_invitation'),
     ]
 
     operations = [

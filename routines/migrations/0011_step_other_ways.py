@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('routines', '0009_encrypt_notes_and_cues'),
+        ('routines', '0010_consent_card_texts'),
     ]
 
     operations = [
