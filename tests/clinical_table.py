@@ -270,6 +270,11 @@ def posterior(hip: str, most: int = 90) -> list[tuple[str, list[str], str]]:
                 "supported-wide-legged-forward-fold:head-lower",
                 "supported-fish:seated-chest-opener",
             ],
+            # Decided (the doubtful cat call): a quadruped's hips sit near 90°; cat tucks the
+            # pelvis and opens them a little (about 75° on the redrawn figure, not the 55° it
+            # once read), cow tips it and closes them to about 100°. Either shape past the
+            # limit makes the step a conflict, so cat-cow is one under 90° (cow) and under a
+            # surgeon's 45° (both); the smaller range still reaches about 95° in cow.
             "the hips bend past 90° (a forward lean, a deep squat, a knee lift or a quadruped)",
         ),
         (
@@ -625,6 +630,12 @@ def spine(condition: str) -> list[tuple[str, list[str], str]]:
                     "windshield-wiper-legs:pillow-support@*",
                     "reclined-leg-to-side:bent-knee@*",
                 ],
+                # Decided (the doubtful call on supported shapes): the brief lists wide-legged
+                # abduction among the SI joint's aggravators with no exception for support;
+                # blocks or pillows under the knees take the effort away, not the opening
+                # across the pelvis that strains the joint. Its relief shapes are the legs
+                # together (knees to chest, supported rest), which pass. So reclined butterfly
+                # with its knees or back supported stays a conflict, as the open shapes do.
                 "legs wide apart (sitting open on the floor, a wide stance, a squat, lying open)",
             ),
             (
@@ -677,6 +688,10 @@ def spine(condition: str) -> list[tuple[str, list[str], str]]:
                 ["pigeon-prep:@*", "pigeon-prep:blanket-under-front-hip@*"],
                 # Re-argued: upright in pigeon, the pelvis tips forward over the front leg, and
                 # the reworked figure arches the low back about 45° to keep the chest up.
+                # Decided (the doubtful 45° arch): the brief names "extreme flexion or
+                # extension" for osteoporosis; the low back's usual range of extension is about
+                # 25 to 30°, so an arch of about 45°, as drawn, is at its end: a conflict. The
+                # version resting forward on a bolster (no arch) is the fix offered.
                 "sitting up in pigeon arches the low back past 20°",
             ),
             (

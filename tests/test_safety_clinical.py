@@ -12,7 +12,7 @@ import pytest
 from clients.models import Precaution
 from clients.safety_rules import USUAL_RESTRICTIONS
 from routines.safety import Intake, check_step
-from tests.clinical_library import LIBRARY
+from tests.clinical_library import LIBRARY, options_of
 from tests.clinical_table import CONFLICT, HEADS_UP, OK, PROFILES, Profile
 
 TODAY = date(2026, 12, 3)
@@ -109,3 +109,40 @@ def test_every_statement_names_shapes_that_exist():
         for _, patterns, _ in profile.statements:
             for pattern in patterns:
                 assert any(_matches(name, pattern) for name in names), (profile.name, pattern)
+
+
+def _sides_done(pose, step_side: str, swap: bool) -> list[str]:
+    """The sides a fix is done on: the step's own for a version of its pose; each side for a
+    pose swapped in (the teacher sets its sides afresh)."""
+    if not pose.both_sides:
+        return ["na"]
+    return ["right", "left"] if swap else [step_side]
+
+
+@pytest.mark.parametrize("profile", PROFILES, ids=[p.name for p in PROFILES])
+def test_no_fix_offered_for_any_row_breaks_a_limit_or_brings_a_trigger(profile):
+    """A property of every conflict in the table: each fix offered, checked on its own shape
+    and each side it would be done on, has no conflict and no trigger the step did not have."""
+    intake = intake_of(profile)
+    broken, offered = [], 0
+    for pose, modification, side, expected, _ in rows(profile):
+        if expected != CONFLICT:
+            continue
+        check = check_step(
+            intake, pose=pose, modification=modification, sides=side, **options_of(pose)
+        )
+        triggers = {a.key for a in check.advisories if a.key.startswith("trigger:")}
+        for fix in check.fixes:
+            offered += 1
+            for fix_side in _sides_done(fix.pose, side, fix.swap):
+                after = check_step(
+                    intake, pose=fix.pose, modification=fix.modification, sides=fix_side
+                )
+                brought = {a.key for a in after.advisories if a.key.startswith("trigger:")}
+                if after.conflicts or brought - triggers:
+                    said = "; ".join(a.reason for a in after.conflicts) or ", ".join(brought)
+                    broken.append(f"{pose.slug}:{side} -> {fix.label} on {fix_side}: {said}")
+    assert not broken, "\n".join(broken)
+    # Each profile with conflicts is offered fixes to check (none offered would pass vacuously).
+    if any(row[3] == CONFLICT for row in rows(profile)) and profile.precautions:
+        assert offered
