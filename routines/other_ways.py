@@ -16,8 +16,9 @@ run it over the whole library without a database. `routine_other_ways` loads wha
 routine in a fixed number of queries.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Prefetch, prefetch_related_objects
 
@@ -53,7 +54,8 @@ class OtherWay:
     sides: str
     pinned: bool = False
 
-    @property
+    # Asked many times while ways are ranked: worked out once.
+    @cached_property
     def key(self) -> str:
         return version_key(self.pose, self.modification)
 
@@ -127,23 +129,53 @@ def _variety(candidate: _Candidate, seen: list[tuple[Place, frozenset[str]]]) ->
     return min(2 * (candidate.place != place) + (candidate.props != props) for place, props in seen)
 
 
-def _passing(
-    checks: ShapeChecks,
+def _candidates(
     pose: Pose,
     modification: Modification | None,
     sides: str,
     modifications: Sequence[Modification],
     alternatives: Sequence[tuple[Pose, Sequence[Modification]]],
 ) -> list[_Candidate]:
+    """Every other version with what variety reads: cheap, from the body model's cached
+    shapes. Whether the checker passes one is asked only when it is in line to be offered."""
     own = step_shapes(pose, modification, sides)
     candidates = []
     for way, kind in _versions(pose, modification, sides, modifications, alternatives):
-        if not checks.passes(way.pose, way.modification, way.sides):
-            continue
         shapes = step_shapes(way.pose, way.modification, way.sides)
         place, props = shapes[0][1].place, version_props(way.pose, way.modification)
         candidates.append(_Candidate(way, kind, place, props, _distance(own, shapes)))
     return candidates
+
+
+def _offered(
+    candidates: list[_Candidate],
+    passes: Callable[[_Candidate], bool],
+    own: tuple[Place, frozenset[str]],
+    pinned: list[str],
+) -> list[_Candidate]:
+    """Pinned ways first (newest pin first), then, one at a time, the passing way that differs
+    most from all already on the page; a version of the step's own pose before an alternative,
+    then the nearest shape. Candidates are checked in that order, so most are never checked."""
+    chosen = sorted(
+        (c for c in candidates if c.way.key in pinned and passes(c)),
+        key=lambda c: pinned.index(c.way.key),
+    )[:MOST_OFFERED]
+    seen = [own, *((c.place, c.props) for c in chosen)]
+    left = [c for c in candidates if c not in chosen]
+    while len(chosen) < MOST_OFFERED:
+        # Two ways of one name ("Lying down", from two breath practices) read as one.
+        names = {_name(c.way) for c in chosen}
+        ranked = sorted(
+            (c for c in left if _name(c.way) not in names),
+            key=lambda c: (-_variety(c, seen), c.alternative, round(c.distance), c.way.key),
+        )
+        best = next((c for c in ranked if passes(c)), None)
+        if best is None:
+            break
+        chosen.append(best)
+        seen.append((best.place, best.props))
+        left.remove(best)
+    return chosen
 
 
 def choose(
@@ -158,19 +190,20 @@ def choose(
     removed: Sequence[str] = (),
 ) -> list[OtherWay]:
     """Up to two other ways for one step, every one passed by the checker for this client."""
+    pinned_keys, removed_keys = list(pinned), set(removed)
+    candidates = [
+        c
+        for c in _candidates(pose, modification, sides, modifications, alternatives)
+        if c.way.key not in removed_keys
+    ]
+    own = (step_shapes(pose, modification, sides)[0][1].place, version_props(pose, modification))
+
+    def passes(candidate: _Candidate) -> bool:
+        return checks.passes(candidate.way.pose, candidate.way.modification, candidate.way.sides)
+
     return [
-        way
-        for way, offered in every_way(
-            checks,
-            pose=pose,
-            modification=modification,
-            sides=sides,
-            modifications=modifications,
-            alternatives=alternatives,
-            pinned=pinned,
-            removed=removed,
-        )
-        if offered
+        OtherWay(c.way.pose, c.way.modification, c.way.sides, c.way.key in pinned_keys)
+        for c in _offered(candidates, passes, own, pinned_keys)
     ]
 
 
@@ -188,27 +221,14 @@ def every_way(
     """Every way the checker passes, each with whether it is offered: the offered ones first,
     in their order, then the rest (the builder lists them all, to pin or offer again)."""
     pinned_keys, removed_keys = list(pinned), set(removed)
-    candidates = _passing(checks, pose, modification, sides, modifications, alternatives)
-    chosen = sorted(
-        (c for c in candidates if c.way.key in pinned_keys and c.way.key not in removed_keys),
-        key=lambda c: pinned_keys.index(c.way.key),
-    )[:MOST_OFFERED]
-    seen = [(step_shapes(pose, modification, sides)[0][1].place, version_props(pose, modification))]
-    seen += [(c.place, c.props) for c in chosen]
-    left = [c for c in candidates if c not in chosen and c.way.key not in removed_keys]
-    while len(chosen) < MOST_OFFERED and left:
-        # Two ways of one name ("Lying down", from two breath practices) read as one.
-        names = {_name(c.way) for c in chosen}
-        left = [c for c in left if _name(c.way) not in names]
-        if not left:
-            break
-        best = min(
-            left,
-            key=lambda c: (-_variety(c, seen), c.alternative, round(c.distance), c.way.key),
-        )
-        chosen.append(best)
-        seen.append((best.place, best.props))
-        left.remove(best)
+    candidates = [
+        c
+        for c in _candidates(pose, modification, sides, modifications, alternatives)
+        if checks.passes(c.way.pose, c.way.modification, c.way.sides)
+    ]
+    own = (step_shapes(pose, modification, sides)[0][1].place, version_props(pose, modification))
+    offerable = [c for c in candidates if c.way.key not in removed_keys]
+    chosen = _offered(offerable, lambda c: True, own, pinned_keys)
     rest = sorted(
         (c for c in candidates if c not in chosen),
         key=lambda c: (c.alternative, round(c.distance), c.way.key),
