@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, Q, When
-from django.forms import BaseForm
+from django.forms import BaseForm, ModelForm
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -276,7 +276,7 @@ def part_accept(
     told = ""
     kind = part_kind(part)
     if kind in {"about", "room"}:
-        assert form is not None
+        assert isinstance(form, ModelForm)
         # The form's instance holds the teacher's values; `client`, just read, what was stored.
         edited = form.save(commit=False)
         changed = [name for name in form.fields if getattr(edited, name) != getattr(client, name)]
