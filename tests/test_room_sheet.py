@@ -6,6 +6,7 @@ and the PDF.
 """
 
 import io
+import json
 from datetime import timedelta
 
 import pytest
@@ -232,3 +233,32 @@ def test_another_studios_session_is_not_found(world, rosa):
 def test_a_session_without_a_routine_says_so(world, session):
     page = world.client_for(world.bob).get(_sheet_url(world, session)).text
     assert "No routine chosen yet" in page
+
+
+def test_room_wishes_are_kept_in_order_and_an_unknown_one_is_refused(world, rosa):
+    url = reverse("preferences_edit", args=[world.studio.code, rosa.code])
+    bob = world.client_for(world.bob)
+    response = bob.post(url, {"room_wishes": ["quiet", "lights_on", "near_door"]})
+    assert response.status_code == 302
+    rosa.refresh_from_db()
+    assert rosa.room_wishes == ["near_door", "lights_on", "quiet"]
+    assert (rosa.prefers_near_door, rosa.prefers_eyes_open) == (True, False)
+    refused = bob.post(url, {"room_wishes": ["candles"], "props": "Two blocks"})
+    assert refused.status_code == 422
+    assert "Select a valid choice" in refused.text and "Two blocks" in refused.text
+    rosa.refresh_from_db()
+    assert rosa.room_wishes == ["near_door", "lights_on", "quiet"]
+
+
+def test_the_export_says_which_touch_answers_were_for_a_session(world, session, rosa):
+    world.client_for(world.bob).post(_checkin_url(world, session, rosa), {"touch_today": "yes"})
+    response = world.client_for(world.bob).get(
+        reverse("client_export", args=[world.studio.code, rosa.code]), {"format": "json"}
+    )
+    record = json.loads(
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )["client"]
+    assert record["preferences"]["room_wishes"] == ["near_door", "nobody_behind"]
+    (answer,) = record["touch_consent"]["history"]
+    assert (answer["value"], answer["session"]) == ("yes", str(session.code))
+    assert record["touch_consent"]["current"] == "ask"

@@ -380,14 +380,20 @@ class Command(BaseCommand):
                 # (a role without the right to checkpoint benchmarks without it).
                 with contextlib.suppress(DatabaseError):
                     cursor.execute("CHECKPOINT")
+        session = (
+            Session.objects.filter(studio=studio, status=Session.Status.HELD)
+            .order_by("-starts_at")
+            .first()
+        )
+        # Its routine chosen, so the room sheet lists an 8-step routine's props.
+        session.routine_code = routines[1].code
+        session.save(update_fields=["routine_code"])
         return {
             "studio": studio,
             "owner": owner,
             # An instructor, with her care team and the routines she built for them.
             "instructor": instructors[0].user,
-            "session": Session.objects.filter(studio=studio, status=Session.Status.HELD)
-            .order_by("-starts_at")
-            .first(),
+            "session": session,
             "client": clients[1],
             "intake_review": IntakeInvitation.objects.get(client=clients[1]),
             "intake_token": intake_token,
@@ -525,6 +531,7 @@ class Command(BaseCommand):
             ("check-in form", reverse("checkin", args=[s, v, attendee, "before"])),
             ("session note form", reverse("session_note", args=[s, v, attendee])),
             ("session routine chooser", reverse("session_routine", args=[s, v])),
+            ("room sheet", reverse("session_room_sheet", args=[s, v])),
             ("calendar settings", reverse("calendar_settings", args=[s])),
             ("routine list", reverse("routine_list", args=[s])),
             ("routine list, page 100", reverse("routine_list", args=[s]) + "?page=100"),
