@@ -41,14 +41,14 @@ class StudioMiddleware:
         if studio_code is None:
             return None
         # All of the person's memberships in one query: the page's studio switcher lists them
-        # (practice/context_processors.py), and this studio's is among them or nowhere. With
-        # the user joined, so rules that read membership.user (who may read a note) need no
-        # query of their own.
+        # (practice/context_processors.py), and this studio's is among them or nowhere. Each
+        # is given the signed-in user, already loaded, so rules that read membership.user (who
+        # may read a note) need no query of their own, nor a join reading her row again.
         if not request.user.is_authenticated:  # LoginRequiredMiddleware has sent them to sign in
             raise Http404("No such studio")
-        memberships = list(
-            Membership.objects.select_related("studio", "user").filter(user=request.user)
-        )
+        memberships = list(Membership.objects.select_related("studio").filter(user=request.user))
+        for each in memberships:
+            each.user = request.user
         request.user_memberships = memberships  # type: ignore[attr-defined]
         membership = next((m for m in memberships if m.studio.code == studio_code), None)
         if membership is None:
