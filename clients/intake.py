@@ -5,6 +5,8 @@ audit summary is always a fixed phrase: what a client shared never reaches the t
 consent has its own history and lives in `services.touch_consent_set`.
 """
 
+from typing import TypeVar
+
 from django.db import transaction
 from django.http import HttpRequest
 
@@ -22,10 +24,12 @@ CLEARANCE_FIELDS = ["medical_clearance", "clearance_date"]
 
 
 IntakeRow = Precaution | Trigger
+# One of them, the same on the way in and out: adding a precaution gives a precaution.
+Row = TypeVar("Row", Precaution, Trigger)
 
 
 def _audit_row(row: IntakeRow, action: str, verb: str, by: User, request) -> None:
-    kind = row._meta.verbose_name  # "precaution" or "trigger"
+    kind = str(row._meta.verbose_name)  # "precaution" or "trigger"
     audit.audit_client(
         request, row.client, action, kind, f"{kind} {verb}", by=by, record_code=row.code
     )
@@ -33,13 +37,13 @@ def _audit_row(row: IntakeRow, action: str, verb: str, by: User, request) -> Non
 
 @transaction.atomic
 def intake_row_create(
-    model: type[IntakeRow],
+    model: type[Row],
     *,
     client: Client,
     by: User,
     request: HttpRequest | None = None,
     **fields,
-) -> IntakeRow:
+) -> Row:
     row = model(client=client, **fields)
     row.full_clean()
     row.save()

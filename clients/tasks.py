@@ -22,8 +22,17 @@ Action = AuditEvent.Action
 
 def _export(job: BackgroundJob, progress: jobs.Progress) -> jobs.JobResult:
     studio, user = job.studio, job.requested_by
-    membership = studio.memberships.select_related("user").filter(user=user).first()
-    if membership is None or not rules.test_rule("clients.export_studio", membership):
+    # Whoever asked may have left the studio, or been deleted (requested_by is then None).
+    membership = (
+        studio.memberships.select_related("user").filter(user=user).first()
+        if studio is not None and user is not None
+        else None
+    )
+    if (
+        studio is None
+        or membership is None
+        or not rules.test_rule("clients.export_studio", membership)
+    ):
         raise jobs.JobFailed("Only an owner of the studio can export every record.")
     rows = list(
         Client.objects.for_studio(studio).order_by("preferred_name", "pk").values_list("pk", "code")
@@ -69,11 +78,12 @@ def _export(job: BackgroundJob, progress: jobs.Progress) -> jobs.JobResult:
 def _audit_batch(job: BackgroundJob, clients: list[Client]) -> None:
     """One entry per exported client, so each client's own trail shows the export."""
     user = job.requested_by
+    actor_label = user.email if user is not None else ""
     AuditEvent.objects.bulk_create(
         AuditEvent(
             studio=job.studio,
             actor=user,
-            actor_label=user.email,
+            actor_label=actor_label,
             action=Action.EXPORT,
             client=client,
             client_code=client.code,

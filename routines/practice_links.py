@@ -117,10 +117,10 @@ class PracticeLink(models.Model):
     @classmethod
     def find_live(cls, token: str) -> "PracticeLink | None":
         """The live link for `token`, or None for anything else (wrong, revoked, expired)."""
-        token = canonical_token(token)
-        if token is None:
+        canonical = canonical_token(token)
+        if canonical is None:
             return None
-        wanted = hash_token(token)
+        wanted = hash_token(canonical)
         link = (
             cls.objects.select_related("routine__studio", "client")
             .filter(token_hash=wanted)

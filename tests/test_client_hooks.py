@@ -56,3 +56,39 @@ def test_erasure_takes_the_clients_names_out_of_routine_titles(world, rosa):
     assert {named.client_id, by_full_name.client_id, plain.client_id} == {None}
     # A routine that was never tailored for the client is not the client's to change.
     assert elsewhere.title == "Rosa's class plan (not tailored)"
+
+
+# --- Routines' parts of the clients pages (routines/client_pages.py) -------------------------
+
+
+def test_routines_add_their_parts_to_the_client_page_once():
+    from routines.client_pages import PARTS, tailored_routines
+
+    for part in PARTS:
+        hooks.register_page_part(part)  # what `ready()` does, done again
+    assert [p for p in hooks.PAGE_PARTS if p in PARTS] == PARTS
+    assert hooks.TAILORED_WORK.count(tailored_routines) == 1
+
+
+def test_the_client_page_shows_her_routines_through_the_hook(world, rosa, owner_client):
+    routine = RoutineFactory(studio=world.studio, client=rosa, title="Rosa's mornings")
+    RoutineFactory(studio=world.studio, title="Someone else's")
+    page = owner_client.get(reverse("client_detail", args=[world.studio.code, rosa.code])).text
+    assert "Rosa&#x27;s mornings" in page
+    assert reverse("routine_print", args=[world.studio.code, routine.code]) in page
+    assert reverse("client_routine_create", args=[world.studio.code, rosa.code]) in page
+    assert "Someone else" not in page
+
+
+def test_tailored_work_lists_her_routines_with_their_pages(world, rosa):
+    routine = RoutineFactory(studio=world.studio, client=rosa, title="Rosa's mornings")
+    RoutineFactory(studio=world.studio, title="Someone else's")
+    [work] = hooks.tailored_work(rosa)
+    assert (work.code, work.title) == (routine.code, "Rosa's mornings")
+    assert work.url == reverse("routine_detail", args=[world.studio.code, routine.code])
+
+
+def test_the_studio_settings_page_lists_the_other_apps_settings(world, owner_client):
+    page = owner_client.get(reverse("studio_settings", args=[world.studio.code])).text
+    for name in ("handout_settings", "consent_text", "audit_list"):
+        assert reverse(name, args=[world.studio.code]) in page

@@ -76,8 +76,8 @@ def practice_summary(weeks: Sequence[WeekPoint]) -> str:
         week = weeks[0]
         days = _count(week.days, "day")
         return f"home practice: {days} in the week of {_day(week.week_starting)}"
-    days = [week.days for week in weeks]
-    return f"home practice {_arrow(days)} days a week over {len(weeks)} weeks"
+    per_week = [week.days for week in weeks]
+    return f"home practice {_arrow(per_week)} days a week over {len(weeks)} weeks"
 
 
 def _open_svg(chart_id: str, title: str, summary: str) -> SafeString:

@@ -8,6 +8,7 @@ client's session is audited for each client on it.
 
 from datetime import timedelta
 from functools import partial
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import rules
@@ -201,7 +202,7 @@ def session_detail(request: StudioRequest, session_code: str) -> HttpResponse:
     session = _get_session(request, session_code)
     records = studio_can(request, "sessions.record")
     clients = list(session.clients.all())
-    rows = [{"client": client} for client in clients]
+    rows: list[dict[str, Any]] = [{"client": client} for client in clients]
     if records:
         check_ins = {(c.client_id, c.moment): c for c in session.check_ins.all()}
         notes = list(

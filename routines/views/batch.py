@@ -5,7 +5,7 @@ from typing import cast
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
@@ -22,7 +22,7 @@ class BatchPrintForm(forms.Form):
 
     def __init__(self, *args, studio, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        chosen = self.data.getlist("routine")[: BATCH_PRINT_LIMIT + 1]
+        chosen = cast(QueryDict, self.data).getlist("routine")[: BATCH_PRINT_LIMIT + 1]
         # Only the studio's own routines among those sent are valid choices.
         codes = studio.routines.filter(code__in=_valid_uuids(chosen)).values_list("code", flat=True)
         cast(forms.ChoiceField, self.fields["routine"]).choices = [

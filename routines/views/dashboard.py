@@ -5,6 +5,7 @@ practice/urls.py points the `studio_dashboard` URL here.
 """
 
 import rules
+from allauth.mfa.models import Authenticator
 from django.http import HttpResponse
 from django.shortcuts import render
 
@@ -26,7 +27,7 @@ def studio_dashboard(request: StudioRequest) -> HttpResponse:
         "can_invite": can_invite,
         "pending_invitations": studio.invitations.pending().count() if can_invite else 0,
         "profile_incomplete": not (studio.contact_email or studio.phone),
-        "needs_two_factor": not request.user.authenticator_set.exists(),
+        "needs_two_factor": not Authenticator.objects.filter(user=request.user).exists(),
         "returning": request.session.get(RETURNING_SESSION_KEY, False),
     }
     return render(request, "routines/dashboard.html", context)

@@ -50,7 +50,7 @@ def step_keep(request: StudioRequest, routine_code: str, step_code: str) -> Http
     form = KeepForm(request.POST)
     if not form.is_valid():
         for error in form.errors.get("reason", form.errors.get("version", [])):
-            messages.error(request, error)
+            messages.error(request, str(error))
         return _builder_response(request, routine, status=400)
     safety = routine_safety(routine, [step], with_fixes=False)
     conflicts = safety.for_step(step).conflict_keys if safety else []
