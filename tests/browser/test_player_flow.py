@@ -74,11 +74,11 @@ def test_a_phone_practises_along_from_the_qr_code_and_the_teacher_sees_it(new_pa
     expect(phone.get_by_role("heading", name="Reclined figure four")).to_be_hidden()
     expect(phone.locator("#timer")).to_have_text("0:20 left")
     for name in ("Rest", "Skip", "Stop here"):
-        expect(phone.get_by_role("button", name=name)).to_be_visible()
+        expect(phone.get_by_role("button", name=name, exact=True)).to_be_visible()
     phone.clock.run_for(5_000)
     expect(phone.locator("#timer")).to_have_text("0:15 left")
     # Rest stops the clock: time passing while resting does not count.
-    phone.get_by_role("button", name="Rest").click()
+    phone.get_by_role("button", name="Rest", exact=True).click()
     expect(phone.get_by_role("heading", name="Resting")).to_be_visible()
     phone.clock.run_for(60_000)
     phone.get_by_role("button", name="Carry on").click()

@@ -78,7 +78,7 @@ def test_a_phone_shows_the_whole_step_then_the_timer_in_one_scroll(
         assert size >= 16
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         for name in ("Rest", "Skip", "Stop here"):
-            button = page.get_by_role("button", name=name)
+            button = page.get_by_role("button", name=name, exact=True)
             button.scroll_into_view_if_needed()
             expect(button).to_be_visible()
             assert button.bounding_box()["x"] + button.bounding_box()["width"] <= 390
