@@ -244,7 +244,10 @@ def _editor_pages(world) -> list[tuple[str, list[str]]]:
             reverse("modification_edit", args=[code, pose.code, modification.code]),
             ["instructions", "steps"],
         ),
-        (reverse("handout_settings", args=[code]), ["safety_text", "choice_text"]),
+        (
+            reverse("handout_settings", args=[code]),
+            ["safety_text", "choice_text", "card_welcome_text", "card_no_touch_text"],
+        ),
         (reverse("session_note", args=[code, session.code, client_record.code]), ["try_next"]),
     ]
 
