@@ -206,10 +206,10 @@ def _first_lines(lines: list[str]) -> list[str]:
     return first
 
 
-def _way(way: OtherWay, options: PrintOptions) -> HandoutWay:
+def _way(way: OtherWay, options: PrintOptions, figure_drawn: bool = True) -> HandoutWay:
     words = step_words(way)
     figure = ""
-    if options.illustrations:
+    if options.illustrations and figure_drawn:
         shape = pose_figure(way.pose, way.modification)
         figure = figure_html(shape, figure_title(way.pose, way.modification), "thumb")
     return HandoutWay(
@@ -241,6 +241,7 @@ def _steps(
     safety: RoutineSafety | None = None,
     uploads: bool = True,
     ways: dict[int, list[OtherWay]] | None = None,
+    way_figures: bool = True,
 ) -> list[HandoutStep]:
     """The steps as printed; with `safety` (the teacher sheet only) each carries the safety
     checker's advisories, its fixes and the reason it was kept, and the pose's teacher notes.
@@ -286,7 +287,7 @@ def _steps(
             hold=step.hold_display,
             sides=_sides_text(step),
             cue=step.cue,
-            other_ways=[_way(way, options) for way in ways.get(step.pk, [])],
+            other_ways=[_way(way, options, way_figures) for way in ways.get(step.pk, [])],
         )
         if safety is not None:
             check = safety.for_step(step)
@@ -333,8 +334,9 @@ def handout_preview_context(
     routine: Routine, options: PrintOptions, teacher: User | None, practice_url: str = ""
 ):
     """The same content for the portal's preview. Figures are inline SVG and show in both;
-    uploaded pictures are fetched only by the PDF renderer."""
-    return handout_context(routine, options, teacher, practice_url, uploads=False)
+    uploaded pictures are fetched only by the PDF renderer. The other ways are named with their
+    words but drawn only on paper: sixteen more figures would double the page's weight."""
+    return handout_context(routine, options, teacher, practice_url, preview=True)
 
 
 @dataclass
@@ -384,12 +386,14 @@ def handout_context(
     options: PrintOptions,
     teacher: User | None,
     practice_url: str = "",
-    uploads: bool = True,
+    preview: bool = False,
 ) -> dict:
-    """`practice_url`: the client's live practice link, printed as a URL and a QR code."""
+    """`practice_url`: the client's live practice link, printed as a URL and a QR code.
+    `preview`: for the portal's print page (see handout_preview_context)."""
     client: Client | None = routine.client
     steps = _routine_steps(routine)
-    rows = _steps(steps, options, uploads=uploads, ways=routine_other_ways(routine, steps))
+    ways = routine_other_ways(routine, steps)
+    rows = _steps(steps, options, uploads=not preview, ways=ways, way_figures=not preview)
     return {
         **_common_context(routine.studio, options, routine.title),
         "routine": routine,

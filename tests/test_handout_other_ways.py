@@ -3,6 +3,7 @@ one passed by the checker; an eight-step A4 handout grows by one page at most; t
 sheet lists what was offered."""
 
 import pytest
+from django.urls import reverse
 
 from clients.demo import seed_clients
 from routines import handouts
@@ -85,3 +86,16 @@ def test_the_teacher_sheet_lists_what_was_offered(tailored):
     for step in steps:
         for way in ways[step.pk]:
             assert (way.modification or way.pose).name in html
+
+
+def test_the_print_page_names_the_ways_and_leaves_their_figures_to_the_paper(world, tailored):
+    """Sixteen more figures would push the print page past its 200 KB budget (make bench)."""
+    page = world.client_for(world.alice).get(
+        reverse("routine_print", args=[world.studio.code, tailored.code])
+    )
+    html = page.text
+    assert page.status_code == 200
+    assert html.count(LABEL) == handouts.handout_html(tailored, PrintOptions(), None).count(LABEL)
+    assert 'class="way-figure"' not in html
+    assert 'class="way-figure"' in handouts.handout_html(tailored, PrintOptions(), None)
+    assert len(page.content) < 200 * 1024
