@@ -28,7 +28,7 @@ graceful_timeout = _int("GRACEFUL_TIMEOUT", 30)
 # workers that restarted together left nothing serving. GUNICORN_PRELOAD_APP=0 turns it off.
 preload_app = os.environ.get("GUNICORN_PRELOAD_APP", "1") not in {"0", "false", "no"}
 # Workers are not recycled: memory stays flat without it (a handout PDF is made in a child
-# process that exits, routines/pdf.py; +0.8% RSS over 300 PDFs in one worker), and every
+# process that exits, routines/paper/pdf.py; +0.8% RSS over 300 PDFs in one worker), and every
 # recycle is a moment with one worker fewer. Set GUNICORN_MAX_REQUESTS to recycle anyway: the
 # jitter then defaults to half of it, so workers come due far apart, and a restart is a fork of
 # the warm master, not a cold start.
@@ -61,7 +61,7 @@ def warm_up() -> None:
         for template in Path(folder).rglob("*.html"):
             engine.get_template(template.relative_to(folder).as_posix())
     # WeasyPrint imported, the print fonts and stylesheet parsed (about a second of CPU).
-    from routines import pdf
+    from routines.paper import pdf
 
     pdf.warm_up()
     # A connection or socket opened in the master would be shared by every forked worker:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from clients.intake_links import IntakeInvitation  # noqa: F401
 
 # Session models live in their own module; importing them here registers them with the app.
-from clients.sessions import CalendarFeed, CheckIn, HomePractice, Place, Session  # noqa: F401
+from clients.sessions.models import CalendarFeed, CheckIn, HomePractice, Place, Session  # noqa: F401
 from clients.vocabulary import (
     BodySide,
     Clearance,

@@ -21,7 +21,7 @@ from clients.models import (
     TouchConsentChange,
 )
 from clients.rules import members_allowed
-from clients.session_services import sessions_erase_for
+from clients.sessions.services import sessions_erase_for
 from practice import jobs
 from practice.access import ensure_same_studio
 from practice.models import BackgroundJob, Membership, Studio, User

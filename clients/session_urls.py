@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clients.views import sessions
+from clients.sessions import views as sessions
 
 session = "<uuid:session_code>"
 attendee = f"{session}/clients/<uuid:client_code>"

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
-from clients.views import chooser, clients, sessions
+from clients.sessions import views as sessions
+from clients.views import chooser, clients
 
 client = "<uuid:client_code>"
 

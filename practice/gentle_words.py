@@ -4,7 +4,7 @@ healing). One source for the gentle notes beside teachers' fields and for the te
 the shipped pose library's words invitational (tests/test_library_content.py).
 
 The notes only ever suggest: apart from the owner's two handout texts, which keep their own
-rule (routines/forms/handouts.py), nothing a teacher writes is refused because of them.
+rule (routines/paper/forms.py), nothing a teacher writes is refused because of them.
 
 This module imports nothing of ours, so clients and routines can both use it.
 """

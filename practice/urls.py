@@ -2,9 +2,9 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
-from clients.views.sessions import calendar_feed
+from clients.sessions.views import calendar_feed
 from practice import job_views, views
-from routines.views.dashboard import studio_dashboard
+from routines.dashboard.views import studio_dashboard
 
 # The admin signs in through allauth too: same rate limits, two-factor and session rules.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -43,9 +43,9 @@ urlpatterns = [
     path("studios/new/", views.studio_create, name="studio_create"),
     path("studios/<uuid:studio_code>/", include(studio_patterns)),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
-    # A teacher's secret calendar link: calendar apps cannot sign in (see clients/calendar.py).
+    # A teacher's secret calendar link: calendar apps cannot sign in (see clients/sessions/calendar.py).
     path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
-    # A client's practice link: public, the token is the key (see routines/practice_links.py).
+    # A client's practice link: public, the token is the key (see routines/paper/practice_links.py).
     path("p/", include("routines.player_urls")),
     # A client's intake link: public, the token is the key (see clients/intake_links.py).
     path("i/", include("clients.intake_link_public_urls")),

@@ -7,7 +7,7 @@ def _sync_library_after_migrate(sender: AppConfig, using: str, **kwargs) -> None
     # Migrating backwards can leave the tables gone; there is nothing to fill then.
     if "routines_pose" not in connections[using].introspection.table_names():
         return
-    from routines.library import sync_library
+    from routines.library.loader import sync_library
 
     sync_library()
 
@@ -23,7 +23,7 @@ class RoutinesConfig(AppConfig):
         # routines adds its part of a client's export and erasure to the hooks clients offers.
         from clients import hooks
         from routines.client_records import TAILORED_ROUTINES, routines_erase_for_client
-        from routines.practice_link_services import (
+        from routines.paper.practice_link_services import (
             practice_links_revoke_for_client_archived,
             practice_links_revoke_for_client_erased,
         )

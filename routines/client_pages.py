@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from clients.hooks import PagePart, TailoredWork
 from clients.models import Client
-from clients.sessions import Session
+from clients.sessions.models import Session
 from practice.access import studio_can
 from routines.models import Routine
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from routines.views import client_routines
+from routines.builder import client_views as client_routines
 
 urlpatterns = [
     path(

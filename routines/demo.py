@@ -6,9 +6,9 @@ Seeded after the demo clients (`clients.demo`), so one routine can be tailored f
 from clients.models import Client
 from practice.models import Studio, User
 from routines import services
-from routines.advisories import routine_safety
+from routines.builder.advisories import routine_safety
+from routines.library.vocabulary import Sides
 from routines.models import Pose, Routine, RoutineStep
-from routines.vocabulary import Sides
 
 # (title, intention, status, is template, tailored for (a demo client's preferred name or ""),
 #  [(library slug, modification slug or "", cue)])

@@ -10,13 +10,13 @@ from django.urls import reverse
 from practice.fields import EncryptedTextField
 from practice.models import Studio
 from practice.vocabulary import WordListValidator, validate_movements
-from routines.handout_texts import (
+from routines.library.vocabulary import BodyArea, Category, Movement, Position, Prop, Sides, labels
+from routines.paper.handout_texts import (
     DEFAULT_CARD_NO_TOUCH_TEXT,
     DEFAULT_CARD_WELCOME_TEXT,
     DEFAULT_CHOICE_TEXT,
     DEFAULT_SAFETY_TEXT,
 )
-from routines.vocabulary import BodyArea, Category, Movement, Position, Prop, Sides, labels
 
 # A slow, unhurried breath in a hold; used only for the builder's time estimate.
 SECONDS_PER_BREATH = 8
@@ -86,7 +86,7 @@ class Pose(Hold):
     studio = models.ForeignKey(
         Studio, models.CASCADE, null=True, blank=True, related_name="poses", editable=False
     )
-    # The stable key of a library pose in routines/data/poses.yaml.
+    # The stable key of a library pose in routines/library/data/poses.yaml.
     slug = models.SlugField(max_length=80, blank=True, editable=False)
     based_on = models.ForeignKey(
         "self", models.SET_NULL, null=True, blank=True, related_name="+", editable=False
@@ -105,7 +105,7 @@ class Pose(Hold):
     )
     teacher_notes = models.TextField(blank=True)
     image = models.ImageField(upload_to=pose_image_path, blank=True)
-    # How the pose is drawn (routines/figures): view, joint angles, props. Empty: no figure.
+    # How the pose is drawn (routines/library/figures): view, joint angles, props. Empty: no figure.
     figure = models.JSONField(default=dict, blank=True)
     alternatives = models.ManyToManyField("self", symmetrical=False, blank=True)
     # Lower-cased name and other names, so search by any name is one portable LIKE.
@@ -249,7 +249,7 @@ class Routine(models.Model):
     # Raised by every change; an edit based on an older version is refused, not merged.
     version = models.PositiveIntegerField(default=1, editable=False)
     # "Other ways to do this" beside each step of a tailored handout and player
-    # (routines/other_ways.py): a few versions the safety checker passes for the client.
+    # (routines/builder/other_ways.py): a few versions the safety checker passes for the client.
     offer_other_ways = models.BooleanField(
         "offer other ways to do each step",
         default=True,
@@ -301,7 +301,7 @@ class RoutineStep(Hold):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     kept_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # The teacher's say over the step's other ways (routines/other_ways.py), as version keys
+    # The teacher's say over the step's other ways (routines/builder/other_ways.py), as version keys
     # ("<pose code>" or "<pose code>:<modification code>"): pinned ones come first, removed ones
     # are never offered. A pinned way is still offered only while the checker passes it.
     other_ways_pinned = models.JSONField(default=list, blank=True, editable=False)
@@ -377,4 +377,4 @@ class HandoutSettings(models.Model):
 
 
 # Defined in its own module; imported here so Django finds the model with the app.
-from routines.practice_links import PracticeLink  # noqa: E402, F401
+from routines.paper.practice_links import PracticeLink  # noqa: E402, F401

@@ -1,11 +1,11 @@
 """The client's practice link, mounted at /p/ (short, so the printed QR code stays small).
 
-Public: the token in the URL is the key (see routines/practice_links.py).
+Public: the token in the URL is the key (see routines/paper/practice_links.py).
 """
 
 from django.urls import path
 
-from routines.views import player
+from routines.paper import player_views as player
 
 urlpatterns = [
     path("sw.js", player.practice_worker, name="practice_worker"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from routines.views import poses
+from routines.library import views as poses
 
 pose = "<uuid:pose_code>"
 modification = f"{pose}/modifications/<uuid:modification_code>"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from routines.views import handouts
+from routines.paper import views as handouts
 
 urlpatterns = [
     path("consent-form.pdf", handouts.consent_form_pdf, name="consent_form"),

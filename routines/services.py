@@ -13,10 +13,10 @@ from clients.models import AuditEvent
 from practice.access import ensure_same_studio
 from practice.models import Studio, User
 from practice.text import shorten, with_suffix
+from routines.builder.other_ways import MOST_OFFERED, OTHER_WAY_ACTIONS
+from routines.library.vocabulary import Sides
 from routines.models import Modification, Pose, Routine, RoutineStep
-from routines.other_ways import MOST_OFFERED, OTHER_WAY_ACTIONS
-from routines.practice_link_services import practice_links_revoke_for_routine
-from routines.vocabulary import Sides
+from routines.paper.practice_link_services import practice_links_revoke_for_routine
 
 # Of a pose name's 120 characters, at most this many go to the studio's name in a copy's name.
 POSE_COPY_STUDIO_NAME_MAX = 40
@@ -272,7 +272,7 @@ def step_swap(*, step: RoutineStep, pose: Pose, expected_version: int, by: User)
 def step_other_way(
     *, step: RoutineStep, key: str, action: str, expected_version: int, by: User
 ) -> RoutineStep:
-    """The teacher's say over one of a step's other ways (routines/other_ways.py): pinned
+    """The teacher's say over one of a step's other ways (routines/builder/other_ways.py): pinned
     ways are offered first, newest pin first; removed ones never."""
     if action not in OTHER_WAY_ACTIONS:
         raise ValueError(f"Unknown action {action!r}.")
@@ -388,7 +388,7 @@ def routine_snapshot(routine: Routine) -> dict:
     """What a session practised, as plain data that later edits of the routine cannot change.
 
     Sessions live in `clients`, which may not import routines: they store this dict as it is
-    (see `clients.session_services.session_set_routine`). Teacher notes stay out: the snapshot
+    (see `clients.sessions.services.session_set_routine`). Teacher notes stay out: the snapshot
     is what the client did, shown to everyone who sees the session.
     """
     steps = routine.steps.select_related("pose", "modification")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from routines.views import sessions
+from routines.sessions import views as sessions
 
 # Under studios/<studio_code>/sessions/, beside clients/session_urls.py: choosing the routine
 # practised needs routines, which the clients app may not import.

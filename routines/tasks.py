@@ -12,8 +12,8 @@ from clients.models import AuditEvent
 from clients.services import job_fail_if_erased_meanwhile
 from practice import jobs
 from practice.models import BackgroundJob
-from routines import handouts
-from routines.handouts import PrintOptions
+from routines.paper import handouts
+from routines.paper.handouts import PrintOptions
 
 BATCH_PRINT_LIMIT = 50
 

@@ -1,6 +1,10 @@
 from django.urls import path
 
-from routines.views import batch, builder, handouts, player, safety
+from routines.builder import safety_views as safety
+from routines.builder import views as builder
+from routines.paper import batch_views as batch
+from routines.paper import player_views as player
+from routines.paper import views as handouts
 
 step = "<uuid:routine_code>/steps/<uuid:step_code>"
 

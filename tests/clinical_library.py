@@ -1,4 +1,4 @@
-"""The pose library as unsaved model objects, straight from routines/data/poses.yaml.
+"""The pose library as unsaved model objects, straight from routines/library/data/poses.yaml.
 
 The safety engine reads only what it is handed, so the clinical table (tests/test_safety_
 clinical.py) can run every library shape without a database.
@@ -6,7 +6,7 @@ clinical.py) can run every library shape without a database.
 
 from functools import cache
 
-from routines.library import library_figures, read_library
+from routines.library.loader import library_figures, read_library
 from routines.models import Modification, Pose
 
 

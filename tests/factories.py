@@ -23,8 +23,8 @@ from clients.models import (
 )
 from clients.vocabulary import BodySide, Condition, NotePrivacy, SetBy, TriggerCategory
 from practice.models import BackgroundJob, Invitation, Membership, Studio, User
+from routines.library.vocabulary import Category, Position
 from routines.models import Modification, Pose, Routine, RoutineStep
-from routines.vocabulary import Category, Position
 
 TEST_PASSWORD = "a-calm-and-long-passphrase"
 

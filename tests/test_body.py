@@ -1,10 +1,10 @@
-"""The body model (routines/body.py): what each library figure does to each joint."""
+"""The body model (routines/builder/body.py): what each library figure does to each joint."""
 
 import pytest
 
-from routines.body import MIDLINE_ADDUCTION, Place, derive_uncached, shapes_of, step_shapes
-from routines.figures import POSITION_FIGURES
-from routines.vocabulary import Sides
+from routines.builder.body import MIDLINE_ADDUCTION, Place, derive_uncached, shapes_of, step_shapes
+from routines.library.figures import POSITION_FIGURES
+from routines.library.vocabulary import Sides
 from tests.clinical_library import LIBRARY, modification_named, pose_named
 
 

@@ -9,9 +9,9 @@ from django.test import Client as WebClient
 from django.urls import reverse
 from django.utils import timezone
 
-from clients import session_services as services
 from clients.models import AuditEvent, CalendarFeed
-from clients.views import sessions as session_views
+from clients.sessions import services
+from clients.sessions import views as session_views
 from tests.factories import ClientFactory, SessionFactory
 
 

@@ -8,9 +8,9 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from clients.models import AuditEvent
-from routines import handouts
-from routines.handout_texts import DEFAULT_CHOICE_TEXT, DEFAULT_SAFETY_TEXT
 from routines.models import HandoutSettings
+from routines.paper import handouts
+from routines.paper.handout_texts import DEFAULT_CHOICE_TEXT, DEFAULT_SAFETY_TEXT
 
 pytestmark = pytest.mark.django_db
 

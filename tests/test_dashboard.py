@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from clients import audit
 from clients.models import AuditEvent
-from clients.session_services import session_mark_held, studio_today
-from routines import dashboard
-from routines.advisories import routine_safety
+from clients.sessions.services import session_mark_held, studio_today
+from routines.builder.advisories import routine_safety
+from routines.dashboard import todo as dashboard
 from routines.models import Routine
 from tests.factories import (
     CheckInFactory,

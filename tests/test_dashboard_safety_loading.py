@@ -1,11 +1,11 @@
-"""The dashboard's safety list as it loads what it checks (routines/dashboard.py): each
+"""The dashboard's safety list as it loads what it checks (routines/dashboard/todo.py): each
 routine's own steps, only clients whose to-dos are the person's, and sessions by what a line
 shows."""
 
 from django.utils import timezone
 
 from clients.models import Client
-from routines import dashboard
+from routines.dashboard import todo as dashboard
 from routines.models import Routine
 from tests.factories import (
     ClientFactory,

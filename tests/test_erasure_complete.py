@@ -23,7 +23,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from clients.models import Client
-from clients.session_services import home_practice_report
+from clients.sessions.services import home_practice_report
 from practice.backup import backup_create
 from practice.fields import DecryptionError, decrypt, decrypt_bytes
 from practice.models import BackgroundJob

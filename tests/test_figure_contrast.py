@@ -9,9 +9,9 @@ from xml.etree import ElementTree
 
 import pytest
 
-from routines.figures import figure_svg
-from routines.figures.svg import GAP, MAT_FILL, NEAR
-from routines.library import library_figures, read_library
+from routines.library.figures import figure_svg
+from routines.library.figures.svg import GAP, MAT_FILL, NEAR
+from routines.library.loader import library_figures, read_library
 
 FIGURES = library_figures(read_library())
 SVG = "{http://www.w3.org/2000/svg}"

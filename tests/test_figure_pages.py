@@ -5,8 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from routines.figures import figure_version
-from routines.figures.svg import PROP_FILL
+from routines.library.figures import figure_version
+from routines.library.figures.svg import PROP_FILL
 from tests.factories import ModificationFactory, PoseFactory, library_pose
 
 

@@ -1,15 +1,15 @@
 """Figures are physically possible: declared contacts touch, nothing sinks or floats.
 
-`routines/figures/plausible.py` measures each shape on the same posed body and placed props
+`routines/library/figures/plausible.py` measures each shape on the same posed body and placed props
 the drawing uses. Every library figure is checked.
 """
 
 import pytest
 
-from routines.figures import POSITION_FIGURES, figure_svg
-from routines.figures.plausible import figure_faults, placed, prop_faults, props_named
-from routines.library import library_figures, read_library
-from routines.vocabulary import Position
+from routines.library.figures import POSITION_FIGURES, figure_svg
+from routines.library.figures.plausible import figure_faults, placed, prop_faults, props_named
+from routines.library.loader import library_figures, read_library
+from routines.library.vocabulary import Position
 
 DATA = read_library()
 FIGURES = library_figures(DATA)

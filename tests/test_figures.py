@@ -5,8 +5,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from routines.figures import clear_cache, figure_svg, figure_version, shapes_of
-from routines.library import library_figures, library_problems, read_library
+from routines.library.figures import clear_cache, figure_svg, figure_version, shapes_of
+from routines.library.loader import library_figures, library_problems, read_library
 
 DATA = read_library()
 FIGURES = library_figures(DATA)

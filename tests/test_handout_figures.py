@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from routines import handouts
-from routines.figures.svg import ARROW, FLOOR
-from routines.handouts import PrintOptions
+from routines.library.figures.svg import ARROW, FLOOR
+from routines.paper import handouts
+from routines.paper.handouts import PrintOptions
 from tests.factories import RoutineFactory, RoutineStepFactory, library_pose
 
 

@@ -6,12 +6,12 @@ import pytest
 from django.urls import reverse
 
 from clients.demo import seed_clients
-from routines import handouts
-from routines.advisories import routine_intake
-from routines.handouts import PrintOptions
+from routines.builder.advisories import routine_intake
+from routines.builder.other_ways import routine_other_ways
+from routines.builder.safety import check_shape
 from routines.models import Routine
-from routines.other_ways import routine_other_ways
-from routines.safety import check_shape
+from routines.paper import handouts
+from routines.paper.handouts import PrintOptions
 from tests.test_handout_pages import EIGHT_STEPS, _check_pages, _printed, eight  # noqa: F401
 from tests.test_other_ways import RANKING
 

@@ -6,10 +6,10 @@ handouts are as short as they can be."""
 import pytest
 
 from clients.demo import seed_clients
-from routines import handouts
 from routines.demo import seed_routines, seed_tailored_routines
-from routines.handouts import PrintOptions
 from routines.models import HandoutSettings, Routine
+from routines.paper import handouts
+from routines.paper.handouts import PrintOptions
 from tests.factories import RoutineFactory, RoutineStepFactory, library_pose
 from tests.pdf_layout import Layout, layout
 
@@ -130,8 +130,8 @@ def _widths_mm(html: str, studio) -> dict[str, list[float]]:
     WeasyPrint's own boxes (the same stylesheet and fetcher as the PDF)."""
     from weasyprint import HTML
 
-    from routines.handouts import ASSET_ORIGIN
-    from routines.pdf import StudioURLFetcher, _print_setup
+    from routines.paper.handouts import ASSET_ORIGIN
+    from routines.paper.pdf import StudioURLFetcher, _print_setup
 
     font_config, stylesheet = _print_setup()
     document = HTML(string=html, base_url=ASSET_ORIGIN, url_fetcher=StudioURLFetcher(studio))

@@ -2,14 +2,14 @@
 
 import pytest
 
-from routines.forms.handouts import HandoutSettingsForm, contrast_on_white
-from routines.handout_texts import (
+from routines.models import HandoutSettings
+from routines.paper.forms import HandoutSettingsForm, contrast_on_white
+from routines.paper.handout_texts import (
     DEFAULT_CARD_NO_TOUCH_TEXT,
     DEFAULT_CARD_WELCOME_TEXT,
     DEFAULT_CHOICE_TEXT,
     DEFAULT_SAFETY_TEXT,
 )
-from routines.models import HandoutSettings
 
 
 @pytest.fixture

@@ -13,10 +13,10 @@ from pypdf import PdfReader
 from clients.demo import CONSENT_TEXT as DEMO_CONSENT_TEXT
 from clients.models import AuditEvent
 from clients.vocabulary import TouchConsent
-from routines import handouts
-from routines.handouts import ASSET_ORIGIN
 from routines.models import HandoutSettings
-from routines.pdf import RefusedResource, StudioURLFetcher
+from routines.paper import handouts
+from routines.paper.handouts import ASSET_ORIGIN
+from routines.paper.pdf import RefusedResource, StudioURLFetcher
 from tests.factories import (
     ClientFactory,
     ConsentDocumentFactory,

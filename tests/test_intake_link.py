@@ -27,8 +27,8 @@ from clients.vocabulary import (
 )
 from practice.once import FIELD as ONCE_FIELD
 from practice.public_links import hash_token
-from routines.advisories import routine_safety
-from routines.handouts import PrintOptions, handout_html
+from routines.builder.advisories import routine_safety
+from routines.paper.handouts import PrintOptions, handout_html
 from tests.factories import (
     ClientFactory,
     ConsentDocumentFactory,

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from practice.gentle_words import gentle_notes
-from routines.library import (
+from routines.library.loader import (
     LibraryError,
     library_figures,
     library_problems,

@@ -6,9 +6,8 @@ import re
 import pytest
 
 from clients.demo import seed_clients
-from routines.body import step_shapes
-from routines.library import read_library
-from routines.other_ways import (
+from routines.builder.body import step_shapes
+from routines.builder.other_ways import (
     MOST_OFFERED,
     ShapeChecks,
     choose,
@@ -16,7 +15,8 @@ from routines.other_ways import (
     version_key,
     version_props,
 )
-from routines.safety import Intake, check_shape, default_sides
+from routines.builder.safety import Intake, check_shape, default_sides
+from routines.library.loader import read_library
 from tests.clinical_library import LIBRARY, options_of
 from tests.clinical_table import PROFILES
 from tests.test_safety_clinical import TODAY, intake_of

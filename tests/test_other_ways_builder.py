@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from routines import services
+from routines.builder.other_ways import listed_ways, routine_other_ways
 from routines.models import Routine, RoutineStep
-from routines.other_ways import listed_ways, routine_other_ways
 from tests.factories import ClientFactory, RoutineFactory, RoutineStepFactory, library_pose
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from routines import pdf
+from routines.paper import pdf
 from tests.factories import StudioFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 
 from routines import services
-from routines.figures.adjust import SLIDERS, adjusted, joint_values
-from routines.figures.body import pose_body
-from routines.figures.schema import figure_problems
-from routines.forms.poses import PoseFigureForm
+from routines.library.figures.adjust import SLIDERS, adjusted, joint_values
+from routines.library.figures.body import pose_body
+from routines.library.figures.schema import figure_problems
+from routines.library.forms import PoseFigureForm
 from routines.models import Pose
 from tests.factories import PoseFactory, RoutineFactory, RoutineStepFactory, library_pose
 
@@ -289,7 +289,7 @@ def test_the_saved_figure_shows_on_the_pose_page_and_the_handout(world):
         if "<title>Our butterfly</title>" in svg
     ]
     assert drawn
-    from routines.figures import figure_html
+    from routines.library.figures import figure_html
 
     assert figure_html(pose.figure, "Our butterfly") in drawn
 

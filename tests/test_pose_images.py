@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from routines.images import MAX_BYTES, clean_pose_image
+from routines.library.images import MAX_BYTES, clean_pose_image
+from routines.library.vocabulary import Category, Position
 from routines.models import Pose
-from routines.vocabulary import Category, Position
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from routines.library.vocabulary import BodyArea, Category, Movement, Position, Prop
 from routines.models import Modification, Pose
-from routines.vocabulary import BodyArea, Category, Movement, Position, Prop
 
 pytestmark = pytest.mark.django_db
 

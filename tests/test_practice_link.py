@@ -19,20 +19,20 @@ from django.utils import timezone
 
 from clients import services as client_services
 from clients.models import AuditEvent
-from clients.progress import practice_weeks
-from clients.session_services import (
+from clients.sessions.models import HomePractice
+from clients.sessions.progress import practice_weeks
+from clients.sessions.services import (
     home_practice_record,
     home_practice_report,
     studio_today,
     week_start,
 )
-from clients.sessions import HomePractice
 from practice.public_links import hash_token
 from routines import player_urls
-from routines import practice_link_services as services
 from routines import services as routine_services
-from routines.practice_links import LINK_DAYS, PracticeLink
-from routines.views import player as player_views
+from routines.paper import player_views
+from routines.paper import practice_link_services as services
+from routines.paper.practice_links import LINK_DAYS, PracticeLink
 from tests.factories import (
     ClientFactory,
     NoteFactory,
@@ -256,7 +256,7 @@ def test_a_link_made_before_codes_were_short_still_opens_and_prints(world, clien
 
 def test_the_decision_is_a_constant_time_comparison(token):
     with mock.patch(
-        "routines.practice_links.hmac.compare_digest", wraps=__import__("hmac").compare_digest
+        "routines.paper.practice_links.hmac.compare_digest", wraps=__import__("hmac").compare_digest
     ) as compare:
         assert PracticeLink.find_live(token) is not None
     compare.assert_called_once_with(hash_token(token), hash_token(token))

@@ -13,13 +13,13 @@ from pypdf import PdfReader
 
 from clients.demo import seed_clients
 from practice.models import BackgroundJob
-from routines import handouts
 from routines.demo import DEMO_ROUTINES, TAILORED_ROUTINES, seed_routines, seed_tailored_routines
-from routines.handouts import POSITION_WORDS, PrintOptions
-from routines.library import read_library
+from routines.library.loader import read_library
+from routines.library.vocabulary import Position
 from routines.models import Modification, Pose, Routine
-from routines.player import player_steps
-from routines.vocabulary import Position
+from routines.paper import handouts
+from routines.paper.handouts import POSITION_WORDS, PrintOptions
+from routines.paper.player import player_steps
 from tests.conftest import run_task_worker
 from tests.factories import PoseFactory, RoutineFactory, RoutineStepFactory
 

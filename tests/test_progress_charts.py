@@ -8,7 +8,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import timezone
 
-from clients.progress import SessionPoint, WeekPoint, client_progress
+from clients.sessions.progress import SessionPoint, WeekPoint, client_progress
 from clients.templatetags.progress import (
     checkin_chart,
     checkin_summary,

@@ -1,9 +1,9 @@
 import pytest
 
 from routines import services
+from routines.library.vocabulary import Sides
 from routines.models import SECONDS_PER_BREATH, TRANSITION_SECONDS, Routine, estimated_seconds
 from routines.services import RoutineConflict
-from routines.vocabulary import Sides
 from tests.factories import (
     ModificationFactory,
     PoseFactory,

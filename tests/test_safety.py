@@ -1,6 +1,6 @@
-"""The safety engine (routines/safety.py) and its data (clients/safety_rules.py), table-driven.
+"""The safety engine (routines/builder/safety.py) and its data (clients/safety_rules.py), table-driven.
 
-Library poses come from routines/data/poses.yaml; precautions are built in memory, since the
+Library poses come from routines/library/data/poses.yaml; precautions are built in memory, since the
 engine reads only what it is handed.
 """
 
@@ -20,9 +20,9 @@ from clients.safety_rules import (
 )
 from clients.vocabulary import BodySide, Condition, TouchConsent, TriggerCategory
 from practice.vocabulary import Movement
-from routines.body import angle_tag_disagreements, step_shapes
-from routines.safety import Intake, Level, Summary, check_pose, check_step, suits
-from routines.vocabulary import Position, Sides
+from routines.builder.body import angle_tag_disagreements, step_shapes
+from routines.builder.safety import Intake, Level, Summary, check_pose, check_step, suits
+from routines.library.vocabulary import Position, Sides
 from tests.clinical_library import LIBRARY, modification_named, options_of, pose_named
 from tests.factories import ModificationFactory, PoseFactory, library_pose
 

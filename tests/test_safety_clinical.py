@@ -11,7 +11,7 @@ import pytest
 
 from clients.models import Precaution
 from clients.safety_rules import USUAL_RESTRICTIONS
-from routines.safety import Intake, check_step
+from routines.builder.safety import Intake, check_step
 from tests.clinical_library import LIBRARY, options_of
 from tests.clinical_table import CONFLICT, HEADS_UP, OK, PROFILES, Profile
 

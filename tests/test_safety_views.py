@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from clients.models import AuditEvent, Precaution
 from clients.vocabulary import BodySide, Condition, TriggerCategory
-from routines.advisories import routine_safety
+from routines.builder.advisories import routine_safety
 from routines.models import Routine
 from tests.factories import (
     ClientFactory,

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients import services as client_services
-from clients import session_services as services
 from clients.export import client_record
 from clients.models import AuditEvent, CheckIn, Client, HomePractice, Note, Session
-from clients.sessions import MAX_GROUP_SIZE
+from clients.sessions import services
+from clients.sessions.models import MAX_GROUP_SIZE
 from routines.services import routine_snapshot, step_update
 from tests.factories import (
     CheckInFactory,

@@ -15,8 +15,8 @@ from django.template.defaultfilters import pluralize
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from clients.progress import SessionPoint, WeekPoint
-from clients.sessions import SCALE_MAX
+from clients.sessions.models import SCALE_MAX
+from clients.sessions.progress import SessionPoint, WeekPoint
 
 register = template.Library()
 

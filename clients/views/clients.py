@@ -16,7 +16,8 @@ from clients.chooser import mark_namesakes
 from clients.forms.clients import ClientFilterForm, ClientForm
 from clients.intake_link_services import link_for_client_page
 from clients.models import AuditEvent, Client
-from clients.views import consent, intake, notes, sessions
+from clients.sessions import views as sessions
+from clients.views import consent, intake, notes
 from practice.access import StudioRequest, studio_can, studio_view
 from practice.once import submit_once
 

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import routines.models
-import routines.vocabulary
+import routines.library.vocabulary
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -30,12 +30,12 @@ class Migration(migrations.Migration):
                 ('other_names', models.JSONField(blank=True, default=list)),
                 ('category', models.CharField(choices=[('warm_up', 'Warm-up'), ('hip_opener', 'Hip opener'), ('strength', 'Strength and stability'), ('twist', 'Twist'), ('rest', 'Rest'), ('breath', 'Breath practice')], max_length=20)),
                 ('position', models.CharField(choices=[('standing', 'Standing'), ('seated', 'Seated'), ('kneeling', 'Kneeling'), ('supine', 'Lying on the back'), ('prone', 'Lying on the front'), ('chair', 'Chair')], max_length=20)),
-                ('body_areas', models.JSONField(blank=True, default=list, validators=[routines.models.WordListValidator(routines.vocabulary.BodyArea)])),
+                ('body_areas', models.JSONField(blank=True, default=list, validators=[routines.models.WordListValidator(routines.library.vocabulary.BodyArea)])),
                 ('summary', models.CharField(blank=True, max_length=300)),
                 ('steps', models.JSONField(default=list, validators=[routines.models.validate_steps])),
                 ('breath_cue', models.TextField(blank=True)),
                 ('both_sides', models.BooleanField(default=False, verbose_name='done on both sides')),
-                ('attributes', models.JSONField(blank=True, default=list, validators=[routines.models.WordListValidator(routines.vocabulary.Movement)], verbose_name='movements')),
+                ('attributes', models.JSONField(blank=True, default=list, validators=[routines.models.WordListValidator(routines.library.vocabulary.Movement)], verbose_name='movements')),
                 ('teacher_notes', models.TextField(blank=True)),
                 ('image', models.ImageField(blank=True, upload_to=routines.models.pose_image_path)),
                 ('search_text', models.TextField(default='', editable=False)),
@@ -58,10 +58,10 @@ class Migration(migrations.Migration):
                 ('slug', models.SlugField(blank=True, editable=False, max_length=80)),
                 ('name', models.CharField(max_length=120)),
                 ('instructions', models.TextField(help_text="Printed on the handout in place of the pose's usual steps.")),
-                ('props', models.JSONField(blank=True, default=list, validators=[routines.models.WordListValidator(routines.vocabulary.Prop)])),
-                ('removes', models.JSONField(blank=True, default=list, validators=[routines.models.WordListValidator(routines.vocabulary.Movement)])),
-                ('reduces', models.JSONField(blank=True, default=list, validators=[routines.models.WordListValidator(routines.vocabulary.Movement)])),
-                ('adds', models.JSONField(blank=True, default=list, validators=[routines.models.WordListValidator(routines.vocabulary.Movement)])),
+                ('props', models.JSONField(blank=True, default=list, validators=[routines.models.WordListValidator(routines.library.vocabulary.Prop)])),
+                ('removes', models.JSONField(blank=True, default=list, validators=[routines.models.WordListValidator(routines.library.vocabulary.Movement)])),
+                ('reduces', models.JSONField(blank=True, default=list, validators=[routines.models.WordListValidator(routines.library.vocabulary.Movement)])),
+                ('adds', models.JSONField(blank=True, default=list, validators=[routines.models.WordListValidator(routines.library.vocabulary.Movement)])),
                 ('retired', models.BooleanField(default=False, editable=False)),
                 ('studio', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='practice.studio')),
                 ('pose', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='modifications', to='routines.pose')),

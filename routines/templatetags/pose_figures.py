@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from routines.figures import SIZES, figure_html, figure_title, figure_version, pose_figure
+from routines.library.figures import SIZES, figure_html, figure_title, figure_version, pose_figure
 
 register = template.Library()
 

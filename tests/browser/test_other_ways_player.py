@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from routines.other_ways import routine_other_ways
+from routines.builder.other_ways import routine_other_ways
 from tests.browser.conftest import sign_in
 from tests.factories import (
     ClientFactory,

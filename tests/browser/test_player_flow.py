@@ -8,7 +8,7 @@ import pytest
 import zxingcpp
 from playwright.sync_api import expect
 
-from routines import practice_link_services as services
+from routines.paper import practice_link_services as services
 from tests.browser.conftest import sign_in
 from tests.factories import (
     ClientFactory,

@@ -4,7 +4,7 @@ the timer; key hints show only where there is a keyboard."""
 import pytest
 from playwright.sync_api import expect
 
-from routines import practice_link_services as services
+from routines.paper import practice_link_services as services
 from tests.browser.conftest import DEFAULT_TIMEOUT_MS
 from tests.factories import (
     ClientFactory,

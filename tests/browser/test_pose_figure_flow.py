@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from routines import services
-from routines.figures import figure_version
-from routines.figures.adjust import joint_values
+from routines.library.figures import figure_version
+from routines.library.figures.adjust import joint_values
 from routines.models import Pose
 from tests.browser.conftest import sign_in
 from tests.factories import MembershipFactory, library_pose

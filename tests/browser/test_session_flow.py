@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from clients.models import CheckIn, Session
-from clients.session_services import studio_today
+from clients.sessions.services import studio_today
 from tests.browser.conftest import sign_in
 from tests.factories import ClientFactory, MembershipFactory
 

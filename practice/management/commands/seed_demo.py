@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from clients.demo import seed_clients
-from clients.demo_sessions import seed_sessions
+from clients.sessions.demo import seed_sessions
 from practice.models import Membership, Studio, User
 from routines.demo import seed_routines, seed_tailored_routines
 from routines.services import routine_snapshot

@@ -11,8 +11,8 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from routines.body import derive_uncached
-from routines.library import library_figures, read_library
+from routines.builder.body import derive_uncached
+from routines.library.loader import library_figures, read_library
 
 BUDGET_MS = 200
 

@@ -4,7 +4,7 @@ Runs in a throwaway test database (the real one is never touched): an 8-step rou
 library, rendered several times. Prints medians: the full handout render (queries, template,
 PDF), the same HTML rendered by WeasyPrint directly, their ratio, and a cached download. Then
 the same routine tailored for a client with a hip precaution and a trigger: what choosing the
-other ways to do each step (routines/other_ways.py) adds to the handout (budget 20 ms), and the
+other ways to do each step (routines/builder/other_ways.py) adds to the handout (budget 20 ms), and the
 uncached tailored handout against WeasyPrint alone on its HTML (budget 1.0x the floor's
 ratio, see above).
 """
@@ -23,10 +23,10 @@ from clients.models import Precaution, Trigger
 from clients.safety_rules import USUAL_RESTRICTIONS
 from clients.vocabulary import BodySide, Condition, SetBy, TriggerCategory
 from practice.models import Membership, Studio, User
-from routines import handouts, pdf
-from routines.handouts import PrintOptions
+from routines.builder.other_ways import routine_other_ways
 from routines.models import Pose, Routine, RoutineStep
-from routines.other_ways import routine_other_ways
+from routines.paper import handouts, pdf
+from routines.paper.handouts import PrintOptions
 
 OTHER_WAYS_BUDGET_MS = 20.0
 

@@ -57,13 +57,13 @@ from clients.models import (
     Session,
     Trigger,
 )
-from clients.session_services import clients_refresh_last_seen, week_start
+from clients.sessions.services import clients_refresh_last_seen, week_start
 from clients.vocabulary import Condition, TriggerCategory
 from practice.collector import collect_between_requests, stop_collecting_between_requests
 from practice.models import Membership, Studio, User
-from routines import handouts
-from routines.handouts import PrintOptions
 from routines.models import Pose, Routine, RoutineStep
+from routines.paper import handouts
+from routines.paper.handouts import PrintOptions
 
 CLIENTS, ROUTINES, STEPS, EVENTS, MEMBERS = 10_000, 5_000, 8, 50_000, 20
 SESSIONS, HISTORY_DAYS, PLANNED_SHARE = 10_000, 180, 10
@@ -614,7 +614,7 @@ class Command(BaseCommand):
     def _uncached_pdf(self, world: dict, runs: int) -> None:
         """The tailored handout, rendered afresh each time (a PDF about one client is never
         cached), against WeasyPrint alone on the same HTML."""
-        from routines import pdf
+        from routines.paper import pdf
 
         routine = Routine.objects.select_related("studio", "client").get(pk=world["routine"].pk)
         client = TestClient()

@@ -12,7 +12,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from practice.gentle_words import CHECKED_LENGTH, gentle_notes
-from routines.library import read_library
+from routines.library.loader import read_library
 
 BUDGET_MS = 2.0
 

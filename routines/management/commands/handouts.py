@@ -8,9 +8,9 @@ from django.utils.text import slugify
 
 from clients import audit
 from clients.models import AuditEvent
-from routines import handouts
-from routines.handouts import PrintOptions
 from routines.models import Routine
+from routines.paper import handouts
+from routines.paper.handouts import PrintOptions
 
 
 class Command(BaseCommand):

@@ -1,10 +1,10 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from routines.library import LIBRARY_FILE, LibraryError, read_library, sync_library
+from routines.library.loader import LIBRARY_FILE, LibraryError, read_library, sync_library
 
 
 class Command(BaseCommand):
-    help = "Loads routines/data/poses.yaml into the shared pose library (safe to repeat)."
+    help = "Loads routines/library/data/poses.yaml into the shared pose library (safe to repeat)."
 
     def handle(self, *args, **options) -> None:
         try:

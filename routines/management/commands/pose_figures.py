@@ -12,8 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.template.loader import render_to_string
 from weasyprint import HTML
 
-from routines.figures import clear_cache, figure_html
-from routines.library import LIBRARY_FILE, library_figures, library_problems, read_library
+from routines.library.figures import clear_cache, figure_html
+from routines.library.loader import LIBRARY_FILE, library_figures, library_problems, read_library
 
 
 def _title(pose_name: str, version: str | None) -> str:
