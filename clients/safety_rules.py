@@ -2,7 +2,8 @@
 
 Every precaution is a set of **limits on joints**: a number of degrees a measured angle may
 reach (hip flexion 90°), or a shape that should not happen at all (kneeling on the knee). The
-checker (routines/builder/safety.py) reads each angle from the pose's own figure (routines/builder/body.py) and
+checker (routines/builder/safety.py) reads each angle from the pose's own figure
+(routines/builder/body.py) and
 compares it with these numbers, side by side.
 
 Every line here is a default. A precaution stores its own list of movements to avoid, which
@@ -24,7 +25,8 @@ M = Movement
 class Limit:
     """How far one measured quantity of the body may go.
 
-    `measure` names a quantity routines/builder/safety.py reads from the body model: angles in degrees
+    `measure` names a quantity routines/builder/safety.py reads from the body model: angles in
+    degrees
     ("hip_flexion"), or shapes that are there or not (1) ("kneeling_load"), for which `most` is 0.
     Beyond `most` is a conflict; within `margin` of it (and above nothing) a heads-up.
     `ask` marks limits sources disagree on: never more than a heads-up, "check with...".
@@ -64,7 +66,8 @@ class Rule:
         )
 
 
-# The knee crosses the body's midline at about 10° of adduction (routines/builder/body.py works it out).
+# The knee crosses the body's midline at about 10° of adduction (routines/builder/body.py works it
+# out).
 MIDLINE = 10
 # Whole degrees a drawn "neutral" may be off by before it counts as a movement.
 NEUTRAL = 5

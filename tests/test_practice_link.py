@@ -27,12 +27,11 @@ from clients.sessions.services import (
     studio_today,
     week_start,
 )
-from practice.public_links import hash_token
-from routines import player_urls
 from routines import services as routine_services
 from routines.paper import player_views
 from routines.paper import practice_link_services as services
-from routines.paper.practice_links import LINK_DAYS, PracticeLink
+from routines.paper.practice_links import LINK_DAYS, PracticeLink, hash_token
+from routines.urls import player_patterns
 from tests.factories import (
     ClientFactory,
     NoteFactory,
@@ -350,7 +349,7 @@ def _public_responses(client, link, token) -> dict[str, list]:
 
 
 def test_the_walk_covers_every_public_url(client, link, token):
-    names = {p.name for p in player_urls.urlpatterns if isinstance(p, URLPattern)}
+    names = {p.name for p in player_patterns if isinstance(p, URLPattern)}
     assert set(_public_responses(client, link, token)) == names
 
 

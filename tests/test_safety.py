@@ -1,4 +1,5 @@
-"""The safety engine (routines/builder/safety.py) and its data (clients/safety_rules.py), table-driven.
+"""The safety engine (routines/builder/safety.py) and its data (clients/safety_rules.py),
+table-driven.
 
 Library poses come from routines/library/data/poses.yaml; precautions are built in memory, since the
 engine reads only what it is handed.

@@ -1,6 +1,7 @@
 """One body model: what a pose's figure does to each joint, read from the angles that draw it.
 
-The safety checker (routines/builder/safety.py) compares these numbers with a client's limits, so the
+The safety checker (routines/builder/safety.py) compares these numbers with a client's limits, so
+the
 figure a teacher sees and the shape the checker judges are one and the same. Each shape is
 derived once per figure (memoised by the figure's canonical JSON) and then mirrored for the
 side a step is done on: pure computation, no queries.

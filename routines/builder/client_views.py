@@ -2,7 +2,7 @@
 
 It lives in routines, not clients, because it builds a routine and imports run one way
 (routines -> clients -> practice); its URL still sits under the client's
-(studios/<studio>/clients/<client>/routines/new/), wired in `routines/client_urls.py`.
+(studios/<studio>/clients/<client>/routines/new/), wired in `routines/urls.py`.
 """
 
 from django.contrib import messages

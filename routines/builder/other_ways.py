@@ -4,7 +4,8 @@ safety checker passes for the client today, chosen for variety, never ranked.
 Trauma-informed teaching offers a choice at every step. A step's other ways are its pose's
 other modifications, the pose as it is when the step is a version (and its versions when it is
 the pose), and its alternatives with theirs. One is offered only when the checker (the same
-engine as the builder: routines/builder/safety.py on the body model's shapes) says nothing at all about
+engine as the builder: routines/builder/safety.py on the body model's shapes) says nothing at all
+about
 it for this client today: no conflict, no heads-up of a limit, a trigger, a preference or touch.
 Among those, the two that differ most from the step and from each other in where the body is
 (the body model's place) and in what props it needs; a version of the same pose before an

@@ -21,7 +21,8 @@ class Solid:
     kind: str
     points: tuple[Vec, ...]
     # A round prop (a bolster, a rolled blanket) also keeps its axis and radius, so that how far
-    # a body part is from its curved surface can be measured (routines/library/figures/plausible.py);
+    # a body part is from its curved surface can be measured
+    # (routines/library/figures/plausible.py);
     # every other solid is the box around its points.
     axis: tuple[Vec, Vec] | None = None
     radius: float = 0.0

@@ -117,7 +117,8 @@ _SHAPE_PROPERTIES = {
     },
     "props": {"type": "array", "items": _PROP},
     # What holds the body up: a part and what it rests on (the floor, a prop, a wall, or another
-    # part of the body, as a hand on a knee). routines/library/figures/plausible.py measures each one.
+    # part of the body, as a hand on a knee). routines/library/figures/plausible.py measures each
+    # one.
     # In a modification's figure `null` removes a contact its pose had.
     "contacts": {
         "type": "object",

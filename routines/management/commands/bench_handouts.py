@@ -4,7 +4,8 @@ Runs in a throwaway test database (the real one is never touched): an 8-step rou
 library, rendered several times. Prints medians: the full handout render (queries, template,
 PDF), the same HTML rendered by WeasyPrint directly, their ratio, and a cached download. Then
 the same routine tailored for a client with a hip precaution and a trigger: what choosing the
-other ways to do each step (routines/builder/other_ways.py) adds to the handout (budget 20 ms), and the
+other ways to do each step (routines/builder/other_ways.py) adds to the handout (budget 20 ms), and
+the
 uncached tailored handout against WeasyPrint alone on its HTML (budget 1.0x the floor's
 ratio, see above).
 """
