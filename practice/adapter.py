@@ -8,15 +8,15 @@ from django.http import HttpRequest
 from practice import services
 from practice.models import Invitation, User
 
-PENDING_INVITATION_SESSION_KEY = "pending_invitation_code"
+LOGIN_SESSION_PENDING_INVITATION = "pending_invitation_code"
 # Set at sign-in: had this person signed in before? Only then does the dashboard say
 # "Welcome back" (a brand-new owner has not been here before).
-RETURNING_SESSION_KEY = "returning"
+LOGIN_SESSION_RETURNING = "returning"
 
 
 def pending_invitation(request: HttpRequest) -> Invitation | None:
     """The still-usable invitation this browser opened before signing up, if any."""
-    code = request.session.get(PENDING_INVITATION_SESSION_KEY)
+    code = request.session.get(LOGIN_SESSION_PENDING_INVITATION)
     if not code:
         return None
     invitation = Invitation.objects.select_related("studio").filter(code=code).first()
@@ -27,7 +27,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def login(self, request: HttpRequest, user: User) -> None:
         returning = user.last_login is not None  # read before signing in stamps it
         super().login(request, user)
-        request.session[RETURNING_SESSION_KEY] = returning
+        request.session[LOGIN_SESSION_RETURNING] = returning
 
     def save_user(self, request: HttpRequest, user: User, form, commit: bool = True) -> User:
         user = super().save_user(request, user, form, commit=False)
@@ -40,7 +40,7 @@ class AccountAdapter(DefaultAccountAdapter):
             with suppress(ValidationError):
                 services.invitation_accept(invitation=invitation, user=user)
                 messages.success(request, f"Welcome to {invitation.studio.name}.")
-            request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
+            request.session.pop(LOGIN_SESSION_PENDING_INVITATION, None)
         else:
             services.studio_create(name=form.cleaned_data["studio_name"], owner=user)
         return user

@@ -12,9 +12,9 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from practice.models import Membership
 
-LAST_STUDIO_SESSION_KEY = "last_studio_code"
-SESSION_REFRESHED_KEY = "refreshed_at"
-SESSION_REFRESH_SECONDS = 60
+LOGIN_SESSION_LAST_STUDIO = "last_studio_code"
+LOGIN_SESSION_REFRESHED_AT = "refreshed_at"
+LOGIN_SESSION_REFRESH_SECONDS = 60
 
 
 class StudioMiddleware:
@@ -66,8 +66,8 @@ class StudioMiddleware:
         request.studio = membership.studio  # type: ignore[attr-defined]
         request.membership = membership  # type: ignore[attr-defined]
         # Written only when it changes: a session write on every page serialised the workers.
-        if request.session.get(LAST_STUDIO_SESSION_KEY) != str(studio_code):
-            request.session[LAST_STUDIO_SESSION_KEY] = str(studio_code)
+        if request.session.get(LOGIN_SESSION_LAST_STUDIO) != str(studio_code):
+            request.session[LOGIN_SESSION_LAST_STUDIO] = str(studio_code)
         return None
 
 
@@ -85,9 +85,9 @@ class IdleSessionMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             now = int(time.time())
-            refreshed = request.session.get(SESSION_REFRESHED_KEY, 0)
-            if now - refreshed >= SESSION_REFRESH_SECONDS:
-                request.session[SESSION_REFRESHED_KEY] = now
+            refreshed = request.session.get(LOGIN_SESSION_REFRESHED_AT, 0)
+            if now - refreshed >= LOGIN_SESSION_REFRESH_SECONDS:
+                request.session[LOGIN_SESSION_REFRESHED_AT] = now
         return self.get_response(request)
 
 

@@ -22,12 +22,12 @@ from django_tasks_db.models import DBTaskResult
 from practice import hooks, services
 from practice.access import SignedInRequest, StudioRequest, studio_can, studio_view
 from practice.adapter import (
-    PENDING_INVITATION_SESSION_KEY,
+    LOGIN_SESSION_PENDING_INVITATION,
     pending_invitation,
 )
 from practice.forms import InvitationForm, RoleForm, StudioCreateForm, StudioSettingsForm
 from practice.gentle_words import gentle_notes
-from practice.middleware import LAST_STUDIO_SESSION_KEY
+from practice.middleware import LOGIN_SESSION_LAST_STUDIO
 from practice.models import Invitation, Membership, WorkerHeartbeat
 from practice.once import submit_once
 from practice.roles import role_summaries
@@ -129,7 +129,7 @@ def home(request: SignedInRequest) -> HttpResponse:
     memberships = list(request.user.memberships.select_related("studio"))
     if not memberships:
         return render(request, "practice/no_studio.html", {"form": StudioCreateForm()})
-    last_code = request.session.get(LAST_STUDIO_SESSION_KEY)
+    last_code = request.session.get(LOGIN_SESSION_LAST_STUDIO)
     chosen = next((m for m in memberships if str(m.studio.code) == last_code), memberships[0])
     return redirect(chosen.studio)
 
@@ -269,7 +269,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
         # Opening the emailed link proves the address, so sign-up can skip verification.
-        request.session[PENDING_INVITATION_SESSION_KEY] = str(invitation.code)
+        request.session[LOGIN_SESSION_PENDING_INVITATION] = str(invitation.code)
         request.session["account_verified_email"] = invitation.email
         return render(request, "practice/invitation.html", {"invitation": invitation})
     email_matches = _has_verified_email(user, invitation.email)

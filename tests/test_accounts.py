@@ -5,7 +5,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.hashers import get_hasher
-from django.contrib.sessions.models import Session
+from django.contrib.sessions.models import Session as LoginSession
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -125,14 +125,16 @@ def test_the_admin_refuses_non_staff(world):
     assert world.client_for(world.alice).get("/admin/login/").status_code == 403
 
 
-def test_a_session_ends_after_the_idle_timeout(world, settings):
+def test_a_login_session_ends_after_the_idle_timeout(world, settings):
     client = world.client_for(world.bob)
     dashboard = reverse("studio_dashboard", args=[world.studio.code])
     assert client.get(dashboard).status_code == 200
-    session = Session.objects.get()
+    login_session = LoginSession.objects.get()
     idle = timedelta(minutes=settings.SESSION_IDLE_MINUTES)
-    assert session.expire_date == pytest.approx(timezone.now() + idle, abs=timedelta(seconds=30))
-    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert login_session.expire_date == pytest.approx(
+        timezone.now() + idle, abs=timedelta(seconds=30)
+    )
+    LoginSession.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
     response = client.get(dashboard)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")

@@ -1,5 +1,5 @@
 """A large studio stays fast: no page renders more rows than it shows, client choices are a
-search, the session is written only when it changes, and WeasyPrint loads only to render."""
+search, the login session is written only when it changes, and WeasyPrint loads only to render."""
 
 import re
 import subprocess
@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.contrib.sessions.models import Session
+from django.contrib.sessions.models import Session as LoginSession
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -179,14 +179,14 @@ def test_studio_settings_offer_time_zones_without_a_select(world):
     assert "Choose a time zone from the list" in bad.text
 
 
-def test_browsing_studio_pages_does_not_write_the_session(world):
+def test_browsing_studio_pages_does_not_write_the_login_session(world):
     client = world.client_for(world.bob)
     dashboard = reverse("studio_dashboard", args=[world.studio.code])
     client.get(dashboard)
-    written = Session.objects.get().session_data
+    written = LoginSession.objects.get().session_data
     for url in (dashboard, reverse("client_list", args=[world.studio.code]), dashboard):
         client.get(url)
-    assert Session.objects.get().session_data == written
+    assert LoginSession.objects.get().session_data == written
 
 
 def test_opening_another_studio_is_remembered(world):

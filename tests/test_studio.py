@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from practice.middleware import LAST_STUDIO_SESSION_KEY
+from practice.middleware import LOGIN_SESSION_LAST_STUDIO
 from practice.models import Membership, Studio
 from tests.factories import MembershipFactory, UserFactory
 
@@ -12,7 +12,7 @@ def test_home_opens_the_studio_used_last(world):
     MembershipFactory(user=world.bob.user, studio=world.other_studio)
     client = world.client_for(world.bob)
     client.get(world.other_studio.get_absolute_url())
-    assert client.session[LAST_STUDIO_SESSION_KEY] == str(world.other_studio.code)
+    assert client.session[LOGIN_SESSION_LAST_STUDIO] == str(world.other_studio.code)
     assert client.get(reverse("home"))["Location"] == world.other_studio.get_absolute_url()
 
 

@@ -58,7 +58,7 @@ ROUTINE_LIST_COLUMNS = (
 # Without JavaScript a refused edit is answered with a redirect (so reloading the answer never
 # resubmits the stale form); what the person typed waits here for that one page view. It is the
 # routine's own text, which the database already holds in the same form.
-KEPT_EDIT_SESSION_KEY = "routine-builder-kept-edit"
+LOGIN_SESSION_KEPT_EDIT = "routine-builder-kept-edit"
 DETAILS_FORM = "details"
 CONFLICT_KEPT = (
     "Someone else changed this routine while you were editing it, so your change is not saved. "
@@ -255,7 +255,7 @@ def _conflict_response(
             for name, values in request.POST.lists()
             if name not in {"csrfmiddlewaretoken", "version"}
         }
-        request.session[KEPT_EDIT_SESSION_KEY] = {
+        request.session[LOGIN_SESSION_KEPT_EDIT] = {
             "routine": str(routine.code),
             "form": keep,
             "data": typed,
@@ -267,7 +267,7 @@ def _conflict_response(
 def _kept_edit(request: StudioRequest, routine: Routine) -> dict:
     """The form refused for a conflict, refilled with what was typed and now based on the
     current version: the page shows the teammate's changes, so saving it is a choice."""
-    kept = request.session.pop(KEPT_EDIT_SESSION_KEY, None)
+    kept = request.session.pop(LOGIN_SESSION_KEPT_EDIT, None)
     if not kept or kept["routine"] != str(routine.code):
         return {}
     data = MultiValueDict(kept["data"])

@@ -11,7 +11,7 @@ from django.shortcuts import render
 
 from clients import audit
 from practice.access import StudioRequest, studio_view
-from practice.adapter import RETURNING_SESSION_KEY
+from practice.adapter import LOGIN_SESSION_RETURNING
 from routines.dashboard.todo import todo_for
 
 
@@ -28,6 +28,6 @@ def studio_dashboard(request: StudioRequest) -> HttpResponse:
         "pending_invitations": studio.invitations.pending().count() if can_invite else 0,
         "profile_incomplete": not (studio.contact_email or studio.phone),
         "needs_two_factor": not Authenticator.objects.filter(user=request.user).exists(),
-        "returning": request.session.get(RETURNING_SESSION_KEY, False),
+        "returning": request.session.get(LOGIN_SESSION_RETURNING, False),
     }
     return render(request, "routines/dashboard.html", context)
