@@ -1,7 +1,7 @@
 """The studio's home page: a to-do list for the signed-in person (see routines/dashboard/todo.py).
 
 It sits in routines, the top of the import order, because it draws on clients and routines;
-practice/urls.py points the `studio_dashboard` URL here.
+routines/urls.py names it `studio_dashboard`, at the root of the studio's URLs.
 """
 
 import rules
