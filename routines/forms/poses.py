@@ -70,7 +70,8 @@ class PoseFilterForm(forms.Form):
     without = _checkboxes(Movement.choices, "Leaves out the movements")
 
     def __init__(self, *args: Any, suits_for: Studio | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
+        kwargs["label_suffix"] = ""
+        super().__init__(*args, **kwargs)
         if suits_for is not None:
             # Only for those who may see clients' precautions: the choice reveals them. A name
             # search, not a select: a studio may have thousands of clients (clients/chooser.py).
@@ -157,7 +158,8 @@ class PoseForm(forms.ModelForm):
         }
 
     def __init__(self, *args: Any, studio: Studio, **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
+        kwargs["label_suffix"] = ""
+        super().__init__(*args, **kwargs)
         self.studio = studio
         # Only poses this studio can see: a hand-made POST naming another studio's pose is
         # refused as "not one of the available choices".
@@ -222,7 +224,8 @@ class ModificationForm(forms.ModelForm):
         widgets = {"instructions": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args: Any, pose: Pose, **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
+        kwargs["label_suffix"] = ""
+        super().__init__(*args, **kwargs)
         # As in the library file: a modification can only take away or soften what the pose
         # does, and only bring in what it does not; this also keeps the lists short.
         has = set(pose.attributes)
