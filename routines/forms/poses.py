@@ -21,8 +21,9 @@ class CommaSeparatedField(forms.CharField):
     def prepare_value(self, value: Any) -> Any:
         return ", ".join(value) if isinstance(value, list) else value
 
-    def to_python(self, value: Any) -> list[str]:
-        text = super().to_python(value)
+    # The cleaned value is the list, not the typed text: unlike CharField's, on purpose.
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value) or ""
         return [part.strip() for part in text.split(",") if part.strip()]
 
 
@@ -34,8 +35,9 @@ class LinesField(forms.CharField):
     def prepare_value(self, value: Any) -> Any:
         return "\n".join(value) if isinstance(value, list) else value
 
-    def to_python(self, value: Any) -> list[str]:
-        text = super().to_python(value)
+    # The cleaned value is the list, not the typed text: unlike CharField's, on purpose.
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value) or ""
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 
@@ -369,7 +371,7 @@ class PoseFigureForm(forms.Form):
     def restarted(self) -> "PoseFigureForm":
         """The sliders set afresh from the chosen starting pose; the other choices as typed."""
         start = self.data.get(self.add_prefix("start"), "")
-        if start not in dict(cast(forms.ChoiceField, self.fields["start"]).choices):
+        if not cast(forms.ChoiceField, self.fields["start"]).valid_value(start):
             return self
         form = PoseFigureForm(pose=self.pose, start=start, preview_url=self.preview_url)
         form.initial["drawing"] = self["drawing"].value() or form.initial["drawing"]
