@@ -1,4 +1,4 @@
-from typing import NamedTuple
+from typing import NamedTuple, cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -151,7 +151,7 @@ def pose_list(request: StudioRequest) -> HttpResponse:
     # A list, not a queryset: the count below is its length, not a second query.
     poses = list(_filtered_poses(request, filters))
     if "suits" in filters:
-        poses = _suiting(request, poses, filters["suits"])
+        poses = _suiting(request, poses, cast(str, filters["suits"]))  # one client's code
     context = {
         "form": form,
         "poses": poses,
