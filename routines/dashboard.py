@@ -26,6 +26,7 @@ from clients.models import (
 )
 from clients.safety_rules import PREFERENCE_SHAPES
 from clients.session_services import studio_today
+from clients.sessions import SessionQuerySet
 from practice.models import Membership, Studio
 from practice.rules import is_instructor
 from routines.advisories import (
@@ -179,7 +180,7 @@ def first_steps(studio: Studio) -> list[FirstStep]:
     return steps
 
 
-def _sessions_for(studio: Studio, membership: Membership) -> QuerySet[Session]:
+def _sessions_for(studio: Studio, membership: Membership) -> SessionQuerySet:
     """Teachers see the sessions they teach; assistants, who plan for everyone, see all."""
     sessions = (
         Session.objects.for_studio(studio)

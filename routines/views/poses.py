@@ -176,7 +176,7 @@ def pose_detail(request: StudioRequest, pose_code: str) -> HttpResponse:
     studio = request.studio
     visible_poses = Pose.objects.visible_to(studio)
     pose = get_object_or_404(
-        visible_poses.prefetch_related(
+        visible_poses.prefetch_related(  # type: ignore[no-redef]  # plugin: to_attr vs Pose's declaration
             Prefetch(
                 "modifications",
                 queryset=Modification.objects.visible_to(studio),
