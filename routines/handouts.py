@@ -177,6 +177,14 @@ class HandoutStep:
     other_ways: list[HandoutWay] = field(default_factory=list)
 
 
+class _Figures(TypedDict, total=False):
+    """A step's drawings, when the handout shows them (`HandoutStep`'s fields of that name)."""
+
+    figure: SafeString | str
+    figure_wide: bool
+    small_figure: SafeString | str
+
+
 def _position(step: Version) -> str:
     """Where the client is for this step: the version may move them (onto a chair, say)."""
     modification = step.modification
@@ -336,14 +344,6 @@ def handout_preview_context(
     """The same content for the portal's preview. Figures are inline SVG and show in both;
     uploaded pictures are fetched only by the PDF renderer."""
     return handout_context(routine, options, teacher, practice_url, uploads=False)
-
-
-class _Figures(TypedDict, total=False):
-    """A step's drawings, when the handout shows them (`HandoutStep`'s fields of that name)."""
-
-    figure: SafeString | str
-    figure_wide: bool
-    small_figure: SafeString | str
 
 
 @dataclass
