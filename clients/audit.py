@@ -1,12 +1,14 @@
 """Writing the audit trail. Callers pass a fixed phrase as `summary`, never user text."""
 
 from collections.abc import Iterable
+from typing import cast
 from uuid import UUID
 
 from django.conf import settings
 from django.http import HttpRequest
 
 from clients.models import AuditEvent, Client
+from practice.access import SignedInRequest, StudioRequest
 from practice.models import Studio, User
 
 Action = AuditEvent.Action
@@ -66,12 +68,14 @@ def audit_client(
     `studio`, else the studio of the request's URL.
     """
     if by is None and request is not None:
-        by = request.user
+        # Only pages behind a sign-in pass their request without `by`.
+        by = cast(SignedInRequest, request).user
     if studio is None:
         # The request's studio spares a query; a client's own studio always wins.
         studio = getattr(request, "studio", None)
         if client is not None and (studio is None or studio.pk != client.studio_id):
             studio = client.studio
+    assert studio is not None, "an entry about no client names its studio, or comes from its page"
     return record(
         studio=studio,
         actor=by,
@@ -85,7 +89,7 @@ def audit_client(
 
 
 def audit_clients_listed(
-    request: HttpRequest, clients: Iterable[Client], record_type: str, summary: str
+    request: StudioRequest, clients: Iterable[Client], record_type: str, summary: str
 ) -> None:
     """One view entry for each client a page shows something of (a to-do list), written in one
     query, so the page costs the same whatever it lists."""

@@ -12,14 +12,14 @@ from collections.abc import Iterable
 from uuid import UUID
 
 from django import forms
-from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 
-from clients.models import Client
+from clients.models import Client, ClientQuerySet
 from practice.models import Studio
 
 CHOOSER_LIMIT = 10
@@ -48,7 +48,7 @@ def _names(client: Client) -> tuple[str, str]:
     return client.preferred_name.casefold(), client.full_name.casefold()
 
 
-def chooser_clients(studio: Studio, *, include_archived: bool) -> QuerySet[Client]:
+def chooser_clients(studio: Studio, *, include_archived: bool) -> ClientQuerySet:
     clients = Client.objects.for_studio(studio)
     if not include_archived:
         clients = clients.active()
@@ -129,7 +129,7 @@ class ClientChooser(forms.Widget):
         }
         return context
 
-    def render(self, name, value, attrs=None, renderer=None) -> str:
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
         # The project's template engine, not the form renderer's: page templates live there.
         return render_to_string(self.template_name, self.get_context(name, value, attrs))
 

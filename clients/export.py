@@ -275,7 +275,8 @@ def _record_lookups() -> list[str | Prefetch]:
         Session.clients.through.objects.filter(session_id=OuterRef("pk"))
         .values("session_id")
         .annotate(count=Count("*"))
-        .values("count")
+        # The plugin does not see annotations of an auto-created through model.
+        .values("count")  # type: ignore[misc]
     )
     return [
         Prefetch(

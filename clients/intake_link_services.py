@@ -8,6 +8,7 @@ so a precaution from the link is an ordinary precaution with its usual limits.
 """
 
 import json
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -174,7 +175,7 @@ def part_kind(part: str) -> str:
     return part.split("-")[0]
 
 
-def _label(choices: dict[str, str], value: str) -> str:
+def _label(choices: Mapping[Any, str], value: str) -> str:  # keyed by TextChoices members
     return choices.get(value, value)
 
 

@@ -3,6 +3,7 @@ never filterable, and kept out of the audit trail."""
 
 import uuid
 from datetime import date
+from typing import TYPE_CHECKING, TypedDict
 
 import rules
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from clients.intake_links import IntakeInvitation  # noqa: F401
+from clients.intake_links import IntakeInvitation
 
 # Session models live in their own module; importing them here registers them with the app.
 from clients.sessions.models import CalendarFeed, CheckIn, HomePractice, Place, Session  # noqa: F401
@@ -31,6 +32,15 @@ from clients.vocabulary import (
 from practice.fields import EncryptedTextField
 from practice.models import Membership, Studio
 from practice.vocabulary import Movement, labels, validate_movements
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class Attendees(TypedDict):
+    """How many people a session had (clients/export.py counts them in its query)."""
+
+    attendees: int
 
 
 class ClientQuerySet(models.QuerySet["Client"]):
@@ -115,6 +125,20 @@ class Client(models.Model):
     last_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ClientQuerySet.as_manager()
+
+    # Never stored: set on the instances a list or an export loads, for the page or file.
+    namesake_hint: str  # clients/chooser.py `mark_namesakes`
+    last_signed_version: int | None  # the consent page's clients still to sign
+    # A client's whole record in a few queries (clients/export.py `_record_lookups`).
+    record_care_team: list[Membership]
+    record_touch_history: list["TouchConsentChange"]
+    record_precautions: list["Precaution"]
+    record_triggers: list["Trigger"]
+    record_signatures: list["ConsentSignature"]
+    record_sessions: list["WithAnnotations[Session, Attendees]"]
+    record_check_ins: list[CheckIn]
+    record_home_practice: list[HomePractice]
+    record_intake_invitations: list[IntakeInvitation]
 
     class Meta:
         ordering = ["preferred_name", "full_name"]

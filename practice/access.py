@@ -11,7 +11,8 @@ from typing import Concatenate, ParamSpec
 
 import rules
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django_htmx.middleware import HtmxDetails
 
 from practice.models import Membership, Studio, User
@@ -34,10 +35,10 @@ class StudioRequest(SignedInRequest):
     membership: Membership
 
 
-StudioViewFunc = Callable[Concatenate[StudioRequest, P], HttpResponse]
+StudioViewFunc = Callable[Concatenate[StudioRequest, P], HttpResponseBase]
 
 
-def studio_view(permission: str) -> Callable[[StudioViewFunc[P]], Callable[..., HttpResponse]]:
+def studio_view(permission: str) -> Callable[[StudioViewFunc[P]], Callable[..., HttpResponseBase]]:
     """Marks a view as studio-scoped and requires `permission` (a rule in a `rules.py`).
 
     Outsiders never reach the view (the middleware answers 404); a member whose role lacks the
@@ -46,11 +47,11 @@ def studio_view(permission: str) -> Callable[[StudioViewFunc[P]], Callable[..., 
     if not rules.rule_exists(permission):
         raise ImproperlyConfigured(f"No rule named {permission!r}")
 
-    def decorator(view: StudioViewFunc[P]) -> Callable[..., HttpResponse]:
+    def decorator(view: StudioViewFunc[P]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
         def wrapper(
             request: StudioRequest, studio_code: object, *args: P.args, **kwargs: P.kwargs
-        ) -> HttpResponse:
+        ) -> HttpResponseBase:
             membership = getattr(request, "membership", None)
             if membership is None:
                 raise ImproperlyConfigured("StudioMiddleware did not resolve this studio URL")

@@ -83,7 +83,7 @@ def _reachable_bucket() -> tuple[Any, str]:
 
 
 def _keys(client: Any, bucket: str, prefix: str) -> list[str]:
-    keys = []
+    keys: list[str] = []
     for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
         keys.extend(item["Key"] for item in page.get("Contents", []))
     return keys

@@ -23,6 +23,20 @@ def _time_zone_datalist() -> SafeString:
     return format_html('<datalist id="time-zones">{}</datalist>', options)
 
 
+class MemberChoiceField(forms.ModelChoiceField):
+    """A studio member, listed by name; the form narrows the queryset to its studio."""
+
+    def label_from_instance(self, obj: Membership) -> str:
+        return obj.user.get_full_name()
+
+
+class MembersChoiceField(forms.ModelMultipleChoiceField):
+    """Several studio members, listed by name; the form narrows the queryset to its studio."""
+
+    def label_from_instance(self, obj: Membership) -> str:
+        return obj.user.get_full_name()
+
+
 class TimeZoneInput(forms.TextInput):
     def __init__(self) -> None:
         super().__init__(attrs={"list": "time-zones", "autocomplete": "off", "spellcheck": "false"})

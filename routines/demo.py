@@ -133,6 +133,7 @@ def seed_tailored_routines(studio: Studio, author: User) -> None:
                 kept.append((step, reason))
         for step, reason in kept:
             safety = routine_safety(routine, [step], with_fixes=False)
+            assert safety is not None  # the demo routine is tailored for Rosa
             services.step_keep(
                 step=step,
                 reason=reason,

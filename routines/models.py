@@ -1,4 +1,5 @@
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,6 +18,10 @@ from routines.paper.handout_texts import (
     DEFAULT_CHOICE_TEXT,
     DEFAULT_SAFETY_TEXT,
 )
+
+if TYPE_CHECKING:
+    from routines.other_ways import ListedWay
+    from routines.safety import Advisory, Intake, StepCheck
 
 # A slow, unhurried breath in a hold; used only for the builder's time estimate.
 SECONDS_PER_BREATH = 8
@@ -116,6 +121,17 @@ class Pose(Hold):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PoseQuerySet.as_manager()
+
+    # Never stored: set on the poses a page loads (`Prefetch(to_attr=…)` or a check).
+    visible_modifications: list["Modification"]  # the pose page's, as the studio sees them
+    way_modifications: list["Modification"]  # routines/other_ways.py
+    way_alternatives: list["Pose"]
+    safety_modifications: list["Modification"]  # routines/advisories.py
+    safety_alternatives: list["Pose"]
+    safety_conflicts: list["Advisory"]  # the picker's marks for the routine's client
+    safety_heads_ups: list["Advisory"]
+    suits: bool
+    suits_with: "Modification | None"
 
     class Meta:
         ordering = ["name"]
@@ -258,6 +274,11 @@ class Routine(models.Model):
 
     objects = RoutineQuerySet.as_manager()
 
+    # Never stored: set on the routines a page loads.
+    _safety_intake: "Intake"  # read once per routine object (routines/advisories.py)
+    unresolved_conflicts: int  # the dashboard's routines to look at
+    step_count: int  # the routine list's page
+
     class Meta:
         ordering = ["-updated_at"]
         indexes = [
@@ -306,6 +327,11 @@ class RoutineStep(Hold):
     # are never offered. A pinned way is still offered only while the checker passes it.
     other_ways_pinned = models.JSONField(default=list, blank=True, editable=False)
     other_ways_removed = models.JSONField(default=list, blank=True, editable=False)
+
+    # Never stored: set on the steps the builder shows.
+    safety: "StepCheck"  # routines/advisories.py `routine_safety`
+    listed_ways: list["ListedWay"]  # the step editor's other ways
+    same_as: int | None  # the number of an earlier step with the same pose and version
 
     class Meta:
         ordering = ["position"]

@@ -32,7 +32,9 @@ class RoutineConflict(Exception):
 
 
 def _max_length(model: type[models.Model], field: str) -> int:
-    return model._meta.get_field(field).max_length
+    text_field = model._meta.get_field(field)
+    assert isinstance(text_field, models.CharField) and text_field.max_length is not None
+    return text_field.max_length
 
 
 def _claim(routine: Routine, expected_version: int, by: User) -> None:

@@ -20,11 +20,11 @@ BATCH_PRINT_LIMIT = 50
 
 def _print(job: BackgroundJob, progress: jobs.Progress) -> jobs.JobResult:
     codes = job.params["routines"]
+    studio = job.studio
+    assert studio is not None  # a print job is always a studio's
     found = {
         str(routine.code): routine
-        for routine in job.studio.routines.select_related("client", "created_by").filter(
-            code__in=codes
-        )
+        for routine in studio.routines.select_related("client", "created_by").filter(code__in=codes)
     }
     routines = [found[code] for code in codes if code in found]
     if not routines:
@@ -33,7 +33,7 @@ def _print(job: BackgroundJob, progress: jobs.Progress) -> jobs.JobResult:
         large_print=job.params.get("large_print", False),
         illustrations=job.params.get("illustrations", True),
     )
-    clients = [routine.client for routine in routines if routine.client_id is not None]
+    clients = [routine.client for routine in routines if routine.client is not None]
     # Recorded before the file exists, so an erasure can find every file holding the person.
     jobs.record_clients(job, [client.code for client in clients])
     progress.set_total(len(routines))
@@ -42,7 +42,7 @@ def _print(job: BackgroundJob, progress: jobs.Progress) -> jobs.JobResult:
         for number, routine in enumerate(routines, start=1):
             html = handouts.handout_html(routine, options, routine.created_by)
             # A tailored handout is about one client: rendered afresh, never put in the cache.
-            pdf, _ = handouts.cached_pdf(html, job.studio, personal=routine.client_id is not None)
+            pdf, _ = handouts.cached_pdf(html, studio, personal=routine.client_id is not None)
             # Numbered, so two routines with the same title never overwrite each other.
             archive.writestr(f"{number:02d}-{slugify(routine.title) or 'practice'}.pdf", pdf)
             audit.audit_client(

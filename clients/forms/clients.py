@@ -4,6 +4,7 @@ from django import forms
 
 from clients.models import Client
 from clients.rules import members_allowed
+from practice.forms import MembersChoiceField
 from practice.models import Studio
 
 
@@ -27,6 +28,7 @@ class ClientForm(forms.ModelForm):
             "goals": forms.Textarea(attrs={"rows": 3}),
             "care_team": forms.CheckboxSelectMultiple(),
         }
+        field_classes = {"care_team": MembersChoiceField}
 
     def __init__(self, *args, studio: Studio, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -35,9 +37,6 @@ class ClientForm(forms.ModelForm):
             members_allowed(studio, "clients.view_sensitive")
             .select_related("user")
             .order_by("user__name")
-        )
-        cast(forms.ModelChoiceField, self.fields["care_team"]).label_from_instance = lambda m: (
-            m.user.get_full_name()
         )
 
     def clean_email(self) -> str:

@@ -1,7 +1,10 @@
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 
 from clients.rules import members_allowed
+from practice.forms import MemberChoiceField
 from practice.models import Membership, Studio
 
 # Offered to an owner whose studio has no consent text yet: a starting point to adapt, written
@@ -69,7 +72,7 @@ class SignatureForm(forms.Form):
     signed_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
     # Nobody is preselected: the teacher names who was in the room, rather than sending the
     # signed-in person as the witness by default.
-    witness = forms.ModelChoiceField(
+    witness = MemberChoiceField(
         queryset=Membership.objects.none(),
         to_field_name="code",
         empty_label="Choose who was there",
@@ -85,13 +88,11 @@ class SignatureForm(forms.Form):
         self.today = timezone.localdate()
         # Only this studio's teachers can witness; an assistant's or another studio's code is
         # simply not a valid choice.
-        witness = self.fields["witness"]
-        witness.queryset = (
+        cast(MemberChoiceField, self.fields["witness"]).queryset = (
             members_allowed(studio, "clients.edit")
             .select_related("user")
             .order_by("user__name", "user__email")
         )
-        witness.label_from_instance = lambda member: member.user.get_full_name()
         self.fields["signed_on"].initial = self.today
         self.fields["signed_on"].widget.attrs["max"] = self.today.isoformat()
 

@@ -84,7 +84,8 @@ class PrecautionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         code = kwargs["instance"].code if kwargs.get("instance") else "new"
         self.dom_prefix = f"precaution-{code}"
-        super().__init__(*args, auto_id=f"{self.dom_prefix}-%s", **kwargs)
+        kwargs["auto_id"] = f"{self.dom_prefix}-%s"
+        super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["condition"]).choices = [
             ("", "Choose a condition…"),
             *Condition.choices,
@@ -113,7 +114,7 @@ class PrecautionForm(forms.ModelForm):
             data["until_cleared"] = False
             self.end_date_won = True
             # Should the form come back for another mistake, it shows the box unticked.
-            self.data = self.data.copy()
+            self.data = cast(QueryDict, self.data).copy()  # bound to request.POST
             self.data.pop("until_cleared", None)
         if not data.get("until_cleared") and end is None:
             self.add_error("end_date", "Add an end date, or tick “until cleared”.")
@@ -150,7 +151,8 @@ class TriggerForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         code = kwargs["instance"].code if kwargs.get("instance") else "new"
         self.dom_prefix = f"trigger-{code}"
-        super().__init__(*args, auto_id=f"{self.dom_prefix}-%s", **kwargs)
+        kwargs["auto_id"] = f"{self.dom_prefix}-%s"
+        super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["category"]).choices = [
             ("", "Choose what can be hard…"),
             *TriggerCategory.choices,
@@ -174,7 +176,8 @@ class PreferencesForm(forms.ModelForm):
     dom_prefix = "preferences"
 
     def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, auto_id=f"{self.dom_prefix}-%s", **kwargs)
+        kwargs["auto_id"] = f"{self.dom_prefix}-%s"
+        super().__init__(*args, **kwargs)
 
 
 class TouchConsentForm(forms.Form):
@@ -185,7 +188,8 @@ class TouchConsentForm(forms.Form):
     dom_prefix = "touch"
 
     def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, auto_id=f"{self.dom_prefix}-%s", **kwargs)
+        kwargs["auto_id"] = f"{self.dom_prefix}-%s"
+        super().__init__(*args, **kwargs)
 
 
 class ClearanceForm(forms.ModelForm):
@@ -199,7 +203,8 @@ class ClearanceForm(forms.ModelForm):
     dom_prefix = "clearance"
 
     def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, auto_id=f"{self.dom_prefix}-%s", **kwargs)
+        kwargs["auto_id"] = f"{self.dom_prefix}-%s"
+        super().__init__(*args, **kwargs)
 
     def clean(self) -> dict:
         super().clean()

@@ -121,7 +121,8 @@ class IntakeLinkForm(forms.Form):
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for n in range(1, PRECAUTION_SLOTS + 1):
             prefix = f"precaution_{n}"
             if data.get(f"{prefix}_condition") == Condition.OTHER and not data.get(

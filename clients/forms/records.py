@@ -6,13 +6,14 @@ from django.urls import reverse
 
 from clients.chooser import ClientChoiceField
 from clients.models import AuditEvent, Client
+from practice.forms import MemberChoiceField
 from practice.models import Membership, Studio
 
 
 class AuditFilterForm(forms.Form):
     """Narrows the audit trail. Every choice is limited to the studio of the URL."""
 
-    actor = forms.ModelChoiceField(
+    actor = MemberChoiceField(
         queryset=Membership.objects.none(),
         to_field_name="code",
         required=False,
@@ -45,9 +46,6 @@ class AuditFilterForm(forms.Form):
         cast(
             forms.ModelChoiceField, self.fields["actor"]
         ).queryset = studio.memberships.select_related("user").order_by("user__name", "user__email")
-        cast(forms.ModelChoiceField, self.fields["actor"]).label_from_instance = lambda m: (
-            m.user.get_full_name()
-        )
 
     def clean(self) -> dict:
         super().clean()

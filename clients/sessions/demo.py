@@ -8,7 +8,7 @@ from datetime import time, timedelta
 from clients.models import Client
 from clients.services import note_sign
 from clients.sessions import services
-from clients.sessions.models import CheckIn, HomePractice, Place
+from clients.sessions.models import CheckIn, HomePractice, Place, Session
 from clients.vocabulary import NotePrivacy
 from practice.models import Membership, Studio
 
@@ -37,7 +37,7 @@ def _held(
     numbers: dict[int, tuple[int, int, int, int]],
     rng: random.Random,
     routine: tuple | None,
-):
+) -> Session:
     """A past session with before and after check-ins: numbers[client.pk] is
     (hips before, hips after, settled before, settled after)."""
     day = services.studio_today(studio) - timedelta(days=days_ago)
@@ -109,6 +109,7 @@ def seed_sessions(
             source=HomePractice.Source.TEACHER,
             by=instructor.user,
         )
+    assert last is not None  # one session a week, for WEEKS weeks
     note = services.session_note_save(
         session=last,
         client=rosa,

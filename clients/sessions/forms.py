@@ -21,6 +21,7 @@ from clients.sessions.services import (
     studio_today,
 )
 from clients.vocabulary import TouchToday
+from practice.forms import MemberChoiceField
 from practice.models import Membership, Studio
 
 CLIENT_SEARCH_LIMIT = 25
@@ -34,7 +35,7 @@ class SessionForm(forms.Form):
         label="With",
         error_messages={"required": "Choose who the session is with."},
     )
-    teacher = forms.ModelChoiceField(queryset=Membership.objects.none(), to_field_name="code")
+    teacher = MemberChoiceField(queryset=Membership.objects.none(), to_field_name="code")
     day = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
     at = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}))
     duration_minutes = forms.IntegerField(
@@ -50,9 +51,6 @@ class SessionForm(forms.Form):
         ).active()
         cast(forms.ModelChoiceField, self.fields["teacher"]).queryset = (
             members_allowed(studio, "sessions.teach").select_related("user").order_by("user__name")
-        )
-        cast(forms.ModelChoiceField, self.fields["teacher"]).label_from_instance = lambda m: (
-            m.user.get_full_name()
         )
 
     @classmethod

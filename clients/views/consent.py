@@ -1,10 +1,12 @@
 """The studio's informed-consent text (owners) and clients' signatures on it (teachers)."""
 
+from typing import cast
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -97,10 +99,11 @@ def consent_sign(request: StudioRequest, client_code: str) -> HttpResponse:
                 f"{document.version}. Please read the new version together before signing.",
             )
             # The form shown again is for the new version; the name and date typed are kept.
-            form.data = form.data.copy()
-            form.data["version"] = document.version
+            form.data = cast(QueryDict, form.data).copy()  # bound to request.POST
+            form.data["version"] = str(document.version)
     if not form.is_valid():
         return _section_response(request, client, form=form, status=400)
+    assert document is not None  # without one, an error was added to the form above
     try:
         services.consent_sign(
             client=client,

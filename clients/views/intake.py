@@ -33,6 +33,8 @@ from practice.access import StudioRequest, studio_can, studio_view
 from practice.once import submit_once
 
 Action = AuditEvent.Action
+# The intake page's forms: each names its block's elements with its `dom_prefix`.
+IntakeForm = PrecautionForm | TriggerForm | PreferencesForm | TouchConsentForm | ClearanceForm
 BLOCKS = {"precautions", "triggers", "preferences", "touch-consent", "clearance"}
 BLOCKS_TEMPLATE = "clients/intake_blocks.html"
 CLEARANCE_REQUESTED = (
@@ -83,7 +85,7 @@ def _form_response(
     client: Client,
     *,
     partial: str,
-    form: forms.Form,
+    form: IntakeForm,
     block: str,
     title: str,
 ) -> HttpResponse:
@@ -115,7 +117,7 @@ def _form_response(
     return render(request, "clients/intake_form_page.html", context, status=status)
 
 
-def _focus(form: forms.Form) -> None:
+def _focus(form: forms.BaseForm) -> None:
     """htmx focuses an element marked autofocus once swapped in: keyboard and screen reader
     users land in the form they opened, or on the first thing to fix."""
     name = next(iter(form.errors or form.fields))
@@ -143,7 +145,8 @@ def _get_trigger(client: Client, code: str) -> Trigger:
 
 def _split_by_date(precautions: QuerySet[Precaution]) -> tuple[list, list]:
     today = timezone.localdate()
-    current, past = [], []
+    current: list[Precaution] = []
+    past: list[Precaution] = []
     for precaution in precautions:
         ended = precaution.end_date is not None and precaution.end_date < today
         (past if ended else current).append(precaution)

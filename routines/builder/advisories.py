@@ -87,7 +87,7 @@ def _prefetch_options(steps: list[RoutineStep], studio: Studio) -> None:
         Prefetch("modifications", _checked_modifications(studio), to_attr="safety_modifications"),
         Prefetch(
             "alternatives",
-            Pose.objects.visible_to(studio)
+            Pose.objects.visible_to(studio)  # type: ignore[no-redef]  # plugin: to_attr vs Pose's declaration
             .only(*CHECKED_POSE_FIELDS)
             .prefetch_related(
                 Prefetch(
@@ -209,7 +209,7 @@ def picker_poses(
     intake = routine_intake(routine) if may_see_advisories(request) else None
     if intake is None:
         return list(poses[:limit])
-    poses = poses.prefetch_related(
+    poses = poses.prefetch_related(  # type: ignore[no-redef]  # plugin: to_attr vs Pose's declaration
         Prefetch(
             "modifications", _checked_modifications(request.studio), to_attr="safety_modifications"
         )

@@ -143,7 +143,9 @@ class OtherWayForm(forms.Form):
 
     def __init__(self, *args, step: RoutineStep, studio: Studio, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["way"].choices = [(key, key) for key in step_version_keys(step, studio)]
+        cast(forms.ChoiceField, self.fields["way"]).choices = [
+            (key, key) for key in step_version_keys(step, studio)
+        ]
 
 
 class MoveForm(forms.Form):

@@ -251,7 +251,7 @@ def _prefetch_versions(steps: list[RoutineStep], routine: Routine) -> None:
         Prefetch("modifications", modifications, to_attr="way_modifications"),
         Prefetch(
             "alternatives",
-            Pose.objects.visible_to(studio).prefetch_related(
+            Pose.objects.visible_to(studio).prefetch_related(  # type: ignore[no-redef]  # plugin: to_attr vs Pose's declaration
                 Prefetch("modifications", modifications, to_attr="way_modifications")
             ),
             to_attr="way_alternatives",

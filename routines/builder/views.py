@@ -1,4 +1,4 @@
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from http import HTTPStatus
@@ -148,7 +148,7 @@ def _hidden_by_filter(
 
 
 def _routine_form_initial(request: StudioRequest, routine: Routine) -> dict:
-    initial = {"version": routine.version}
+    initial: dict[str, int | str] = {"version": routine.version}
     # The client search page (without JavaScript) sends the chosen client back as ?client=.
     if picked := request.GET.get("client"):
         initial["client"] = picked
@@ -177,7 +177,8 @@ def _builder_context(
         if step.same_as == number:
             step.same_as = None
         code = str(step.code)
-        form, alternatives = bound_forms.get(code), []
+        form = bound_forms.get(code)
+        alternatives: list[Pose] = []
         if form is not None or code == editing:
             unbound, alternatives = _step_editor(request.studio, step, routine.version)
             form = form or unbound
@@ -311,7 +312,7 @@ def _move_focus(routine: Routine, step: RoutineStep, direction: str) -> dict:
     return {"focus": (step.code, direction)}
 
 
-def _count_steps(routines: list[Routine]) -> None:
+def _count_steps(routines: Iterable[Routine]) -> None:
     """Step counts for one page of routines: counting before paging counted every routine."""
     counts = dict(
         RoutineStep.objects.filter(routine__in=routines)

@@ -25,6 +25,7 @@ from clients.models import (
     Trigger,
 )
 from clients.safety_rules import PREFERENCE_SHAPES
+from clients.sessions.models import SessionQuerySet
 from clients.sessions.services import studio_today
 from practice.models import Membership, Studio
 from practice.rules import is_instructor
@@ -179,7 +180,7 @@ def first_steps(studio: Studio) -> list[FirstStep]:
     return steps
 
 
-def _sessions_for(studio: Studio, membership: Membership) -> QuerySet[Session]:
+def _sessions_for(studio: Studio, membership: Membership) -> SessionQuerySet:
     """Teachers see the sessions they teach; assistants, who plan for everyone, see all."""
     sessions = (
         Session.objects.for_studio(studio)
@@ -353,15 +354,17 @@ def safety_conflicts(studio: Studio, membership: Membership) -> Checked:
     checked = candidates[:SAFETY_CHECKED]
     steps = _checked_steps(checked)
     # Only the checked routines' clients: the one past SAFETY_CHECKED just says there are more.
+    # Every one has a client: a precaution in force is one of its client's.
+    clients = [routine.client for routine in checked if routine.client is not None]
     prefetch_related_objects(
-        [routine.client for routine in checked],
+        clients,
         # The note is read: an advisory carries it beside the limit it explains.
         Prefetch("precautions", Precaution.objects.all()),
         Prefetch("triggers", Trigger.objects.only("client", "category")),
     )
     flagged = []
-    for routine in checked:
-        routine.studio = routine.client.studio = studio  # for their links, without a query
+    for routine, client in zip(checked, clients, strict=True):
+        routine.studio = client.studio = studio  # for their links, without a query
         safety = routine_safety(routine, steps.get(routine.pk, []), today=today, with_fixes=False)
         unresolved = safety.summary.unresolved if safety is not None else 0
         if unresolved:

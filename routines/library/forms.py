@@ -21,8 +21,9 @@ class CommaSeparatedField(forms.CharField):
     def prepare_value(self, value: Any) -> Any:
         return ", ".join(value) if isinstance(value, list) else value
 
-    def to_python(self, value: Any) -> list[str]:
-        text = super().to_python(value)
+    # The cleaned value is the list, not the typed text: unlike CharField's, on purpose.
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value) or ""
         return [part.strip() for part in text.split(",") if part.strip()]
 
 
@@ -34,8 +35,9 @@ class LinesField(forms.CharField):
     def prepare_value(self, value: Any) -> Any:
         return "\n".join(value) if isinstance(value, list) else value
 
-    def to_python(self, value: Any) -> list[str]:
-        text = super().to_python(value)
+    # The cleaned value is the list, not the typed text: unlike CharField's, on purpose.
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value) or ""
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 
@@ -70,7 +72,8 @@ class PoseFilterForm(forms.Form):
     without = _checkboxes(Movement.choices, "Leaves out the movements")
 
     def __init__(self, *args: Any, suits_for: Studio | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
+        kwargs["label_suffix"] = ""
+        super().__init__(*args, **kwargs)
         if suits_for is not None:
             # Only for those who may see clients' precautions: the choice reveals them. A name
             # search, not a select: a studio may have thousands of clients (clients/chooser.py).
@@ -157,7 +160,8 @@ class PoseForm(forms.ModelForm):
         }
 
     def __init__(self, *args: Any, studio: Studio, **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
+        kwargs["label_suffix"] = ""
+        super().__init__(*args, **kwargs)
         self.studio = studio
         # Only poses this studio can see: a hand-made POST naming another studio's pose is
         # refused as "not one of the available choices".
@@ -222,7 +226,8 @@ class ModificationForm(forms.ModelForm):
         widgets = {"instructions": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args: Any, pose: Pose, **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
+        kwargs["label_suffix"] = ""
+        super().__init__(*args, **kwargs)
         # As in the library file: a modification can only take away or soften what the pose
         # does, and only bring in what it does not; this also keeps the lists short.
         has = set(pose.attributes)
@@ -366,7 +371,7 @@ class PoseFigureForm(forms.Form):
     def restarted(self) -> "PoseFigureForm":
         """The sliders set afresh from the chosen starting pose; the other choices as typed."""
         start = self.data.get(self.add_prefix("start"), "")
-        if start not in dict(cast(forms.ChoiceField, self.fields["start"]).choices):
+        if not cast(forms.ChoiceField, self.fields["start"]).valid_value(start):
             return self
         form = PoseFigureForm(pose=self.pose, start=start, preview_url=self.preview_url)
         form.initial["drawing"] = self["drawing"].value() or form.initial["drawing"]

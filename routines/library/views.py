@@ -1,4 +1,4 @@
-from typing import NamedTuple
+from typing import NamedTuple, cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -156,7 +156,7 @@ def pose_list(request: StudioRequest) -> HttpResponse:
     # A list, not a queryset: the count below is its length, not a second query.
     poses = list(_filtered_poses(request, filters))
     if "suits" in filters:
-        poses = _suiting(request, poses, filters["suits"])
+        poses = _suiting(request, poses, cast(str, filters["suits"]))  # one client's code
     context = {
         "form": form,
         "poses": poses,
@@ -181,7 +181,7 @@ def pose_detail(request: StudioRequest, pose_code: str) -> HttpResponse:
     studio = request.studio
     visible_poses = Pose.objects.visible_to(studio)
     pose = get_object_or_404(
-        visible_poses.prefetch_related(
+        visible_poses.prefetch_related(  # type: ignore[no-redef]  # plugin: to_attr vs Pose's declaration
             Prefetch(
                 "modifications",
                 queryset=Modification.objects.visible_to(studio),

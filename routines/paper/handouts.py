@@ -14,7 +14,7 @@ import hashlib
 import zoneinfo
 from dataclasses import dataclass, field
 from functools import cache as cache_once
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypedDict
 
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
@@ -85,7 +85,7 @@ class PrintOptions:
 # How a client reads each position in the overview ("Steps 3-5: lying on your back"). A seated
 # shape drawn on a chair reads as the chair (see _position), so "on the floor" is only said of
 # a seat the figure puts on the floor.
-POSITION_WORDS = {
+POSITION_WORDS: dict[str, str] = {
     Position.STANDING: "standing",
     Position.SEATED: "sitting on the floor",
     Position.KNEELING: "kneeling or on hands and knees",
@@ -177,6 +177,14 @@ class HandoutStep:
     other_ways: list[HandoutWay] = field(default_factory=list)
 
 
+class _Figures(TypedDict, total=False):
+    """A step's drawings, when the handout shows them (`HandoutStep`'s fields of that name)."""
+
+    figure: SafeString | str
+    figure_wide: bool
+    small_figure: SafeString | str
+
+
 def _position(step: Version) -> str:
     """Where the client is for this step: the version may move them (onto a chair, say)."""
     modification = step.modification
@@ -224,11 +232,12 @@ def _way(way: OtherWay, options: PrintOptions, figure_drawn: bool = True) -> Han
 
 
 def _sides_text(step: RoutineStep) -> str:
-    return {
+    words: dict[str, str] = {
         Sides.BOTH: "On each side",
         Sides.LEFT: "On the left side",
         Sides.RIGHT: "On the right side",
-    }.get(step.sides, "")
+    }
+    return words.get(step.sides, "")
 
 
 def _routine_steps(routine: Routine) -> list[RoutineStep]:
@@ -261,7 +270,7 @@ def _steps(
             and modification is None
         )
         image = pose.image.name if use_upload else ""
-        figures = {}
+        figures: _Figures = {}
         if options.illustrations and not image:
             # The step's figure is the version's own shape: the pose's is never drawn for it.
             shape = pose_figure(pose, modification)
@@ -497,7 +506,9 @@ def render_pdf(html: str, studio: Studio) -> bytes:
 @cache_once
 def _stylesheet_fingerprint() -> str:
     """The print stylesheet shapes the PDF but is not in the HTML, so it joins the cache key."""
-    with open(finders.find(PRINT_STYLESHEET), "rb") as handle:
+    path = finders.find(PRINT_STYLESHEET)
+    assert path is not None, f"{PRINT_STYLESHEET} is among the static files"
+    with open(path, "rb") as handle:
         return hashlib.sha256(handle.read()).hexdigest()[:16]
 
 

@@ -137,7 +137,7 @@ def practice_report(request: HttpRequest, link: PracticeLink, token: str) -> Htt
 @require_GET
 def practice_figure(
     request: HttpRequest, link: PracticeLink, token: str, step_code: str
-) -> HttpResponse:
+) -> FileResponse:
     """A step's picture, only for a step of this link's routine."""
     step = get_object_or_404(link.routine.steps.select_related("pose"), code=step_code)
     if not step.pose.image:
@@ -153,11 +153,13 @@ def practice_figure(
 
 @login_not_required
 @require_GET
-def practice_worker(request: HttpRequest) -> HttpResponse:
+def practice_worker(request: HttpRequest) -> FileResponse:
     """The offline helper, served from /p/ so that it may look after the pages under /p/ (a
     service worker's reach ends at its own folder, and static files live elsewhere)."""
+    path = finders.find(WORKER_SCRIPT)
+    assert path is not None, f"{WORKER_SCRIPT} is among the static files"
     response = FileResponse(
-        open(finders.find(WORKER_SCRIPT), "rb"),  # noqa: SIM115 - FileResponse closes it
+        open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
         content_type="text/javascript",
     )
     # Browsers check for a new worker on each visit; nothing should keep an old one around.

@@ -73,6 +73,7 @@ class Command(BaseCommand):
                     result = backup_create(destination=Path(staging))
                     where = upload_backup(result.folder)
             else:
+                assert destination is not None  # the check above leaves a folder here
                 result = backup_create(destination=destination)
                 where = str(result.folder)
         except (BackupFailed, BucketUnreachable) as failure:

@@ -385,6 +385,7 @@ class Command(BaseCommand):
             .order_by("-starts_at")
             .first()
         )
+        assert session is not None, "the benchmark data has held sessions"
         # Its routine chosen, so the room sheet lists an 8-step routine's props.
         session.routine_code = routines[1].code
         session.save(update_fields=["routine_code"])
@@ -407,6 +408,7 @@ class Command(BaseCommand):
         """Answers waiting for review (the page's client among them, signed on the current
         consent text), and one link sent and open: its token, for the client's page."""
         document = ConsentDocument.objects.filter(studio=studio).order_by("-version").first()
+        assert document is not None, "the benchmark studio has a consent text"
         answers = {
             **INTAKE_ANSWERS,
             "consent": {
