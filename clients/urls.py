@@ -5,7 +5,7 @@ site's root. The routine practised in a session and a routine made for a client 
 pages (routines/urls.py): clients never import routines.
 """
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from clients.sessions import views as sessions
 from clients.views import chooser, clients, consent, intake, intake_link, notes, records
@@ -53,7 +53,7 @@ note_patterns = [
     path(f"{note}/addenda/", notes.addendum_add, name="addendum_add"),
 ]
 
-client_patterns = [
+client_patterns: list[URLPattern | URLResolver] = [
     path("", clients.client_list, name="client_list"),
     path("new/", clients.client_create, name="client_create"),
     path("choose/", chooser.client_choose, name="client_choose"),

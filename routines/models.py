@@ -20,8 +20,8 @@ from routines.paper.handout_texts import (
 )
 
 if TYPE_CHECKING:
-    from routines.other_ways import ListedWay
-    from routines.safety import Advisory, Intake, StepCheck
+    from routines.builder.other_ways import ListedWay
+    from routines.builder.safety import Advisory, Intake, StepCheck
 
 # A slow, unhurried breath in a hold; used only for the builder's time estimate.
 SECONDS_PER_BREATH = 8
