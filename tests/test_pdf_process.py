@@ -6,9 +6,10 @@ import time
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
-from routines.paper import pdf
-from tests.factories import StudioFactory
+from routines.paper import handouts, pdf
+from tests.factories import RoutineFactory, StudioFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +49,17 @@ def test_a_render_is_stopped_before_the_web_worker_would_be(monkeypatch):
     monkeypatch.delenv("GUNICORN_TIMEOUT", raising=False)
     config = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
     assert config["timeout"] > pdf.RENDER_SECONDS
+
+
+def test_a_render_stopped_at_its_limit_answers_a_kind_503(world, monkeypatch):
+    """The page says to try again; the log has the error, without the file's name."""
+    routine = RoutineFactory(studio=world.studio)
+
+    def stopped(html, studio):
+        raise pdf.RenderFailed("The PDF could not be made: the child ended with status 14")
+
+    monkeypatch.setattr(handouts, "render_pdf", stopped)
+    url = reverse("routine_handout", args=[world.studio.code, routine.code])
+    response = world.client_for(world.alice).get(url)
+    assert response.status_code == 503
+    assert "could not be made just now" in response.text

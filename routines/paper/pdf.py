@@ -123,9 +123,10 @@ _WARM_UP_HTML = (
 
 
 # A render that has not finished by then is stopped: the child dies and the caller gets an error.
-# Below gunicorn's 30 s worker timeout (gunicorn.conf.py), so a stuck render ends as a clear error
-# in the page rather than the whole worker being killed mid-request (a handout takes about 1 s).
-RENDER_SECONDS = 20
+# Below gunicorn's 60 s worker timeout (gunicorn.conf.py), so a stuck render ends as a clear error
+# in the page rather than the whole worker being killed mid-request (a handout takes about 1 s
+# on a quiet server, and over 20 s on two cores busy with the fault soak).
+RENDER_SECONDS = 45
 # Forks one at a time, so no other thread of this process is inside the font setup (and its
 # C libraries' locks) at the moment a child is copied, and no child inherits the write end of
 # another's pipe (its reader would wait for both to exit).

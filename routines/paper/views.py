@@ -1,3 +1,4 @@
+import logging
 from dataclasses import replace
 
 from django.contrib import messages
@@ -17,15 +18,23 @@ from routines.models import HandoutSettings
 from routines.paper import handouts
 from routines.paper.forms import HandoutSettingsForm
 from routines.paper.handouts import PrintOptions
+from routines.paper.pdf import RenderFailed
 from routines.paper.player_views import practice_link_context, practice_url
 
 Action = AuditEvent.Action
+logger = logging.getLogger(__name__)
 
 
 def pdf_response(
     request: StudioRequest, html: str, filename: str, *, personal: bool
 ) -> HttpResponse:
-    pdf, _ = handouts.cached_pdf(html, request.studio, personal=personal)
+    try:
+        pdf, _ = handouts.cached_pdf(html, request.studio, personal=personal)
+    except RenderFailed:
+        # A render stopped at its time limit (a very busy server): a kind page that says to try
+        # again, with the error logged under the request id, rather than a bare 500.
+        logger.exception("A PDF could not be made")  # its file name may hold a client's name
+        return render(request, "routines/pdf_not_made.html", status=503)
     response = HttpResponse(pdf, content_type="application/pdf")
     as_attachment = request.GET.get("inline") != "1"
     response["Content-Disposition"] = content_disposition_header(  # type: ignore[assignment]  # with a file name, never None
