@@ -78,8 +78,8 @@ test-fast: sync-test
 # PDFs, figures, settings, imports), a few minutes rather than the whole suite's half hour.
 PYTHON ?= 3.12
 PYTHON_TESTS ?= tests/test_import_direction.py tests/test_settings.py tests/test_encryption.py \
-	tests/test_safety.py tests/test_body.py tests/test_figures.py tests/test_pdf_process.py \
-	tests/test_calendar_feed.py tests/test_bidi.py tests/test_gentle_words.py
+	tests/test_body.py tests/test_pdf_process.py tests/test_calendar_feed.py tests/test_bidi.py \
+	tests/test_gentle_words.py
 PYTHON_ENV ?= .venv-python$(PYTHON)
 test-python: $(UV)
 	UV_PROJECT_ENVIRONMENT=$(PYTHON_ENV) $(UV) run --frozen --group test \

@@ -51,7 +51,13 @@ def _session_routine_choice(request: HttpRequest, session: Session) -> dict[str,
     }
 
 
+def _session_room_sheet(request: HttpRequest, session: Session) -> dict[str, Any]:
+    return {"session": session, "can_record": studio_can(request, "sessions.record")}
+
+
 PARTS = [
+    # The room sheet lists the props of the session's routine: routines' page.
+    PagePart("session_room_sheet", "routines/parts/session_room_sheet.html", _session_room_sheet),
     PagePart("client_actions", "routines/parts/client_actions.html", lambda r, c: {"client": c}),
     PagePart("client_routines", "routines/parts/client_routines.html", _client_routines),
     PagePart("session_routine", "routines/parts/session_routine.html", _session_routine),

@@ -262,3 +262,10 @@ def test_the_export_says_which_touch_answers_were_for_a_session(world, session, 
     (answer,) = record["touch_consent"]["history"]
     assert (answer["value"], answer["session"]) == ("yes", str(session.code))
     assert record["touch_consent"]["current"] == "ask"
+
+
+def test_the_session_page_links_to_its_room_sheet(world, session):
+    """Routines' part of the clients page (clients/hooks.py), for assistants too."""
+    detail = reverse("session_detail", args=[world.studio.code, session.code])
+    for member in (world.bob, world.ada):
+        assert f'href="{_sheet_url(world, session)}"' in world.client_for(member).get(detail).text

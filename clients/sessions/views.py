@@ -227,7 +227,9 @@ def session_detail(request: StudioRequest, session_code: str) -> HttpResponse:
         "can_record": records,
         "can_plan": studio_can(request, "sessions.plan"),
         # The routine's links and the page to choose it: routines' parts, via the hooks.
-        "parts": hooks.page_parts(request, session, "session_routine", "session_routine_choice"),
+        "parts": hooks.page_parts(
+            request, session, "session_room_sheet", "session_routine", "session_routine_choice"
+        ),
         "has_started": session.local_start().date() <= services.studio_today(request.studio),
     }
     return render(request, "clients/session_detail.html", context)
