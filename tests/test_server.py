@@ -34,7 +34,7 @@ def _free_port() -> int:
 def gunicorn(tmp_path: Path):
     """Two workers, each recycled after 20 to 30 requests, on a loopback port."""
     port = _free_port()
-    env = production_env(f"sqlite:///{tmp_path / 'db.sqlite3'}", "", tmp_path)
+    env = production_env(f"sqlite:///{tmp_path / 'db.sqlite3'}", "", tmp_path, s3={})
     env.update(
         GUNICORN_BIND=f"127.0.0.1:{port}",
         GUNICORN_WORKERS="2",

@@ -495,6 +495,11 @@ def room_sheet_html(sheet: "RoomSheet") -> str:
     return render_to_string("routines/handouts/room_sheet.html", context)
 
 
+class RenderFailed(RuntimeError):
+    """The child process could not make the PDF (routines/paper/pdf.py); the message carries
+    its traceback. Here, so that views can catch it without importing WeasyPrint."""
+
+
 def render_pdf(html: str, studio: Studio) -> bytes:
     # WeasyPrint takes seconds to import: only a worker that renders pays for it, not every
     # process that loads the URL configuration (routines/paper/pdf.py).

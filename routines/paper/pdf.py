@@ -32,7 +32,13 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from practice.models import Studio
-from routines.paper.handouts import ASSET_ORIGIN, MEDIA_PREFIX, PRINT_STYLESHEET, STATIC_PREFIX
+from routines.paper.handouts import (
+    ASSET_ORIGIN,
+    MEDIA_PREFIX,
+    PRINT_STYLESHEET,
+    STATIC_PREFIX,
+    RenderFailed,
+)
 
 
 class RefusedResource(ValueError):
@@ -131,10 +137,6 @@ RENDER_SECONDS = 45
 # C libraries' locks) at the moment a child is copied, and no child inherits the write end of
 # another's pipe (its reader would wait for both to exit).
 _fork_lock = threading.Lock()
-
-
-class RenderFailed(RuntimeError):
-    """The child process could not make the PDF; the message carries its traceback."""
 
 
 def render(html: str, studio: Studio) -> bytes:

@@ -18,7 +18,6 @@ from routines.models import HandoutSettings
 from routines.paper import handouts
 from routines.paper.forms import HandoutSettingsForm
 from routines.paper.handouts import PrintOptions
-from routines.paper.pdf import RenderFailed
 from routines.paper.player_views import practice_link_context, practice_url
 
 Action = AuditEvent.Action
@@ -30,7 +29,7 @@ def pdf_response(
 ) -> HttpResponse:
     try:
         pdf, _ = handouts.cached_pdf(html, request.studio, personal=personal)
-    except RenderFailed:
+    except handouts.RenderFailed:
         # A render stopped at its time limit (a very busy server): a kind page that says to try
         # again, with the error logged under the request id, rather than a bare 500.
         logger.exception("A PDF could not be made")  # its file name may hold a client's name
