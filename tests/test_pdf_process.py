@@ -1,7 +1,11 @@
 """Each PDF is made in a child process, so what WeasyPrint's C libraries keep leaves with it."""
 
+import json
 import os
 import runpy
+import socket
+import stat
+import threading
 import time
 from pathlib import Path
 
@@ -18,6 +22,54 @@ def test_the_pdf_is_made_in_another_process(monkeypatch):
     monkeypatch.setattr(pdf, "render_here", lambda html, studio: str(os.getpid()).encode())
     made_by = int(pdf.render("<p>Hello</p>", StudioFactory()))
     assert made_by != os.getpid()
+
+
+def _sockets_held() -> list[int]:
+    return [int(name) for name in os.listdir("/proc/self/fd") if _is_socket(int(name))]
+
+
+def _is_socket(descriptor: int) -> bool:
+    try:
+        return stat.S_ISSOCK(os.fstat(descriptor).st_mode)
+    except OSError:
+        return False
+
+
+def test_the_child_holds_none_of_the_workers_sockets(monkeypatch):
+    """A connection the worker closes must close: no rendering child keeps a copy open."""
+    monkeypatch.setattr(
+        pdf, "render_here", lambda html, studio: json.dumps(_sockets_held()).encode()
+    )
+    kept_alive, balancer = socket.socketpair()
+    with kept_alive, balancer:
+        assert _is_socket(kept_alive.fileno())
+        held_by_child = json.loads(pdf.render("<p>Hello</p>", StudioFactory()))
+    assert held_by_child == []
+
+
+def test_a_connection_the_worker_closes_ends_while_a_child_renders(monkeypatch):
+    """The balancer's side sees the end at once, not when the render finishes."""
+    born, says_born = os.pipe()
+
+    def slow(html, studio):
+        os.write(says_born, b"!")
+        time.sleep(3)
+        return b""
+
+    monkeypatch.setattr(pdf, "render_here", slow)
+    kept_alive, balancer = socket.socketpair()
+    rendering = threading.Thread(target=pdf.render, args=("<p>Hello</p>", StudioFactory()))
+    rendering.start()
+    try:
+        assert os.read(born, 1) == b"!"
+        kept_alive.close()
+        balancer.settimeout(2)
+        assert balancer.recv(1) == b""
+    finally:
+        balancer.close()
+        rendering.join()
+        os.close(born)
+        os.close(says_born)
 
 
 def test_a_real_handout_page_comes_back_whole():

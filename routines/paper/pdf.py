@@ -19,6 +19,7 @@ import mimetypes
 import os
 import posixpath
 import signal
+import stat
 import threading
 import traceback
 from functools import cache
@@ -162,6 +163,7 @@ def _render_as_child(html: str, studio: Studio, write_end: int) -> None:
     """Runs in the child only, and never returns: it leaves with os._exit, so nothing the
     parent owns (database connections, open files, atexit handlers) is closed or run here."""
     try:
+        _let_go_of_the_parents_sockets()
         signal.signal(signal.SIGALRM, signal.SIG_DFL)
         signal.alarm(RENDER_SECONDS)
         gc.disable()  # short-lived: its memory goes back when it exits
@@ -177,6 +179,31 @@ def _render_as_child(html: str, studio: Studio, write_end: int) -> None:
             pipe.write(answer)
     finally:
         os._exit(status)
+
+
+def _let_go_of_the_parents_sockets() -> None:
+    """Every socket the child was born holding now points at /dev/null instead.
+
+    A socket closes (FIN) only when its last copy does. Holding the web worker's kept-alive
+    connections, a child rendering for 20 s kept each one open after the worker had closed it:
+    the balancer sent the next request down it, nobody read it, and it was reset when the child
+    exited (two unexplained failures in the fault soak). The listening socket alike would take
+    connections nobody accepts. Closing the numbers instead would let a new file reuse them
+    under the parent's pooled connections (storage, cache), which still hold them; on
+    /dev/null those objects see a dropped connection and open their own.
+    """
+    folder = "/proc/self/fd" if os.path.isdir("/proc/self/fd") else "/dev/fd"
+    null = os.open(os.devnull, os.O_RDWR)
+    try:
+        for name in os.listdir(folder):
+            descriptor = int(name)
+            try:
+                if stat.S_ISSOCK(os.fstat(descriptor).st_mode):
+                    os.dup2(null, descriptor)
+            except OSError:
+                continue  # the folder's own descriptor, closed once listed
+    finally:
+        os.close(null)
 
 
 def render_here(html: str, studio: Studio) -> bytes:
