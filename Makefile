@@ -54,9 +54,12 @@ fmt: sync-test
 	$(UV) run --frozen ruff check --fix .
 	$(UV) run --frozen ruff format .
 
+# The suite runs in one process per core (pytest-xdist; each has its own test database, and
+# its own live server for the browser tests). TEST_PROCESSES=0 runs it in this process.
+TEST_PROCESSES ?= auto
 test: lint
 	$(MANAGE) makemigrations --check --dry-run
-	$(UV) run --frozen pytest
+	$(UV) run --frozen pytest -n $(TEST_PROCESSES)
 
 # bench_pages last: it fails when a page is over its budget.
 bench: sync
@@ -71,7 +74,7 @@ soak: sync-test
 	$(UV) run --frozen python -m tests.load.soak --seconds $(SOAK_SECONDS)
 
 test-fast: sync-test
-	$(UV) run --frozen pytest -m "not browser" -x -q
+	$(UV) run --frozen pytest -n $(TEST_PROCESSES) -m "not browser" -x -q
 
 # Another Python (PYTHON=3.12 or a path to its interpreter), in an environment of its own: the
 # unit tests of the parts most likely to differ between versions (dates, text, encryption,

@@ -7,30 +7,27 @@ teammate changed the routine first).
 
 from functools import partial
 
-from django.contrib import messages
 from django.http import HttpResponse
 from django.views.decorators.http import require_POST
 
 from practice.access import StudioRequest, studio_view
 from routines import services
-from routines.access import get_routine_for_studio
+from routines.access import get_step_for_studio
 from routines.builder.advisories import routine_safety
 from routines.builder.safety_forms import FixForm, KeepForm
 
 # The builder owns its response helpers; these views are part of it, kept apart so that
 # builder.py stays small.
-from routines.builder.views import _builder_response, _change_response, _get_step_for_routine
+from routines.builder.views import _change_response, _refused
 
 
 @require_POST
 @studio_view("routines.edit")
 def step_fix(request: StudioRequest, routine_code: str, step_code: str) -> HttpResponse:
-    routine = get_routine_for_studio(request, routine_code)
-    step = _get_step_for_routine(routine, step_code)
+    routine, step = get_step_for_studio(request, routine_code, step_code)
     form = FixForm(request.POST, step=step, studio=request.studio)
     if not form.is_valid():
-        messages.error(request, "That fix is no longer on offer. Please choose again.")
-        return _builder_response(request, routine, status=400)
+        return _refused(request, routine, "That fix is no longer on offer. Please choose again.")
     change = partial(
         services.step_apply_fix,
         step=step,
@@ -45,18 +42,15 @@ def step_fix(request: StudioRequest, routine_code: str, step_code: str) -> HttpR
 @require_POST
 @studio_view("routines.edit")
 def step_keep(request: StudioRequest, routine_code: str, step_code: str) -> HttpResponse:
-    routine = get_routine_for_studio(request, routine_code)
-    step = _get_step_for_routine(routine, step_code)
+    routine, step = get_step_for_studio(request, routine_code, step_code)
     form = KeepForm(request.POST)
     if not form.is_valid():
-        for error in form.errors.get("reason", form.errors.get("version", [])):
-            messages.error(request, str(error))
-        return _builder_response(request, routine, status=400)
+        field = "reason" if "reason" in form.errors else "version"
+        return _refused(request, routine, " ".join(map(str, form.errors.get(field, []))))
     safety = routine_safety(routine, [step], with_fixes=False)
     conflicts = safety.for_step(step).conflict_keys if safety else []
     if not conflicts:
-        messages.error(request, "This step has no conflict to keep any more.")
-        return _builder_response(request, routine, status=400)
+        return _refused(request, routine, "This step has no conflict to keep any more.")
     change = partial(
         services.step_keep,
         step=step,

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.datastructures import MultiValueDict
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,7 +20,7 @@ from practice.gentle_words import gentle_notes
 from practice.models import Studio
 from practice.once import submit_once
 from routines import services
-from routines.access import get_routine_for_studio
+from routines.access import get_routine_for_studio, get_step_for_studio
 from routines.builder.advisories import (
     audit_safety_view,
     builder_safety_context,
@@ -76,10 +76,6 @@ LIST_FILTERS = {
     "templates": Q(is_template=True) & ~Q(status=Routine.Status.ARCHIVED),
     "archived": Q(status=Routine.Status.ARCHIVED),
 }
-
-
-def _get_step_for_routine(routine: Routine, code: str) -> RoutineStep:
-    return get_object_or_404(routine.steps.select_related("pose", "modification"), code=code)
 
 
 def _steps_for_builder(routine: Routine) -> list[RoutineStep]:
@@ -284,6 +280,13 @@ def _kept_edit(request: StudioRequest, routine: Routine) -> dict:
     return {"bound_forms": {kept["form"]: form}}
 
 
+def _refused(request: StudioRequest, routine: Routine, message: str = "") -> HttpResponse:
+    """A step action whose form no longer fits the page: the builder again, saying why."""
+    if message:
+        messages.error(request, message)
+    return _builder_response(request, routine, status=400)
+
+
 def _change_response(
     request: StudioRequest,
     routine: Routine,
@@ -457,8 +460,7 @@ def step_add(request: StudioRequest, routine_code: str) -> HttpResponse:
     routine = get_routine_for_studio(request, routine_code)
     form = AddStepForm(request.POST, studio=request.studio)
     if not form.is_valid():
-        messages.error(request, "That pose is not in your library. Please pick another.")
-        return _builder_response(request, routine, status=400)
+        return _refused(request, routine, "That pose is not in your library. Please pick another.")
     services.step_add(routine=routine, pose=form.cleaned_data["pose"], by=request.user)
     return _builder_response(request, routine)
 
@@ -484,8 +486,7 @@ def _step_editor_response(
     request: StudioRequest, routine: Routine, step: RoutineStep
 ) -> HttpResponse:
     if not request.htmx:
-        editor = f"{routine.get_absolute_url()}?edit={step.code}#edit-{step.code}"
-        return redirect(editor)
+        return redirect(_editor_url(routine, step))
     # The version of the page the editor opens on (its URL carries it), not the newest: a
     # form must never claim a version the teacher has not seen (RoutineConflict otherwise).
     try:
@@ -512,8 +513,7 @@ def _step_editor_response(
 def step_edit(request: StudioRequest, routine_code: str, step_code: str) -> HttpResponse:
     """GET: the step's editor, fetched by htmx when the teacher opens it (a plain GET opens
     it on the builder page instead). POST: saves the step."""
-    routine = get_routine_for_studio(request, routine_code)
-    step = _get_step_for_routine(routine, step_code)
+    routine, step = get_step_for_studio(request, routine_code, step_code)
     if request.method == "GET":
         return _step_editor_response(request, routine, step)
     form, _ = _step_editor(request.studio, step, routine.version, request.POST)
@@ -530,27 +530,40 @@ def step_edit(request: StudioRequest, routine_code: str, step_code: str) -> Http
     if not gentle_notes(form.cleaned_data["cue"]):
         return _change_response(request, routine, change, keep=str(step.code))
     # The cue was saved, and its gentle note stays in sight: the step's editor opens again.
-    reopen = partial(_reopened, request.studio, routine, step)
-    response = _change_response(request, routine, change, keep=str(step.code), after=reopen)
+    return _change_with_editor_open(request, routine, step, change, keep=str(step.code))
+
+
+def _change_with_editor_open(
+    request: StudioRequest,
+    routine: Routine,
+    step: RoutineStep,
+    change: Callable[[], object],
+    keep: str | None = None,
+) -> HttpResponse:
+    """Applies the change and answers with the step's editor still open, at its new version."""
+
+    def reopened() -> dict:
+        routine.refresh_from_db(fields=["version"])
+        form, _ = _step_editor(request.studio, step, routine.version)
+        return {"bound_forms": {str(step.code): form}}
+
+    response = _change_response(request, routine, change, keep=keep, after=reopened)
     if not request.htmx and response.status_code == HTTPStatus.FOUND:
-        return redirect(f"{routine.get_absolute_url()}?edit={step.code}#edit-{step.code}")
+        return redirect(_editor_url(routine, step))
     return response
 
 
-def _reopened(studio: Studio, routine: Routine, step: RoutineStep) -> dict:
-    routine.refresh_from_db(fields=["version"])
-    form, _ = _step_editor(studio, step, routine.version)
-    return {"bound_forms": {str(step.code): form}}
+def _editor_url(routine: Routine, step: RoutineStep) -> str:
+    return f"{routine.get_absolute_url()}?edit={step.code}#edit-{step.code}"
 
 
 @require_POST
 @studio_view("routines.edit")
 def step_move(request: StudioRequest, routine_code: str, step_code: str) -> HttpResponse:
-    routine = get_routine_for_studio(request, routine_code)
-    step = _get_step_for_routine(routine, step_code)
+    routine, step = get_step_for_studio(request, routine_code, step_code)
     form = MoveForm(request.POST)
     if not form.is_valid():
-        return _builder_response(request, routine, status=400)
+        return _refused(request, routine)
     change = partial(
         services.step_move,
         step=step,
@@ -565,11 +578,10 @@ def step_move(request: StudioRequest, routine_code: str, step_code: str) -> Http
 @require_POST
 @studio_view("routines.edit")
 def step_remove(request: StudioRequest, routine_code: str, step_code: str) -> HttpResponse:
-    routine = get_routine_for_studio(request, routine_code)
-    step = _get_step_for_routine(routine, step_code)
+    routine, step = get_step_for_studio(request, routine_code, step_code)
     form = VersionForm(request.POST)
     if not form.is_valid():
-        return _builder_response(request, routine, status=400)
+        return _refused(request, routine)
     change = partial(
         services.step_remove,
         step=step,
@@ -582,12 +594,10 @@ def step_remove(request: StudioRequest, routine_code: str, step_code: str) -> Ht
 @require_POST
 @studio_view("routines.edit")
 def step_swap(request: StudioRequest, routine_code: str, step_code: str) -> HttpResponse:
-    routine = get_routine_for_studio(request, routine_code)
-    step = _get_step_for_routine(routine, step_code)
+    routine, step = get_step_for_studio(request, routine_code, step_code)
     form = SwapForm(request.POST, step=step, studio=request.studio)
     if not form.is_valid():
-        messages.error(request, "Choose one of the listed alternatives.")
-        return _builder_response(request, routine, status=400)
+        return _refused(request, routine, "Choose one of the listed alternatives.")
     change = partial(
         services.step_swap,
         step=step,
@@ -602,12 +612,10 @@ def step_swap(request: StudioRequest, routine_code: str, step_code: str) -> Http
 @studio_view("routines.edit")
 def step_other_way(request: StudioRequest, routine_code: str, step_code: str) -> HttpResponse:
     """Pin, unpin, remove or offer again one of the step's other ways; its editor stays open."""
-    routine = get_routine_for_studio(request, routine_code)
-    step = _get_step_for_routine(routine, step_code)
+    routine, step = get_step_for_studio(request, routine_code, step_code)
     form = OtherWayForm(request.POST, step=step, studio=request.studio)
     if not form.is_valid():
-        messages.error(request, "Choose one of the listed ways.")
-        return _builder_response(request, routine, status=400)
+        return _refused(request, routine, "Choose one of the listed ways.")
     change = partial(
         services.step_other_way,
         step=step,
@@ -616,8 +624,4 @@ def step_other_way(request: StudioRequest, routine_code: str, step_code: str) ->
         expected_version=form.cleaned_data["version"],
         by=request.user,
     )
-    reopen = partial(_reopened, request.studio, routine, step)
-    response = _change_response(request, routine, change, after=reopen)
-    if not request.htmx and response.status_code == HTTPStatus.FOUND:
-        return redirect(f"{routine.get_absolute_url()}?edit={step.code}#edit-{step.code}")
-    return response
+    return _change_with_editor_open(request, routine, step, change)

@@ -299,14 +299,21 @@ def pose_figure_preview(request: StudioRequest, pose_code: str | None = None) ->
     return render(request, "routines/pose_form.html#figure_fields", context, status=status)
 
 
-def _modification_form_page(
-    request: StudioRequest,
-    form: ModificationForm,
-    pose: Pose,
-    modification: Modification | None,
-    status: int = 200,
+def _modification_form(
+    request: StudioRequest, pose: Pose, modification: Modification, *, adding: bool
 ) -> HttpResponse:
-    context = {"form": form, "pose": pose, "modification": modification}
+    """The form; once saved, back to the pose. Refused, the form again with what was typed."""
+    sent = request.method == "POST"
+    form = ModificationForm(request.POST if sent else None, instance=modification, pose=pose)
+    if sent and form.is_valid():
+        form.save()
+        if adding:
+            messages.success(request, f"{modification.name} is added to {pose.name}.")
+        else:
+            messages.success(request, f"Changes to {modification.name} are saved.")
+        return redirect(pose.url_in(request.studio))
+    context = {"form": form, "pose": pose, "modification": None if adding else modification}
+    status = 400 if sent else 200
     return render(request, "routines/modification_form.html", context, status=status)
 
 
@@ -317,15 +324,7 @@ def modification_create(request: StudioRequest, pose_code: str) -> HttpResponse:
     # visible only inside this studio.
     pose = _get_pose_for_studio(request, pose_code)
     modification = Modification(pose=pose, studio=request.studio)
-    if request.method != "POST":
-        form = ModificationForm(instance=modification, pose=pose)
-        return _modification_form_page(request, form, pose, None)
-    form = ModificationForm(request.POST, instance=modification, pose=pose)
-    if not form.is_valid():
-        return _modification_form_page(request, form, pose, None, status=400)
-    form.save()
-    messages.success(request, f"{modification.name} is added to {pose.name}.")
-    return redirect(pose.url_in(request.studio))
+    return _modification_form(request, pose, modification, adding=True)
 
 
 @studio_view("poses.manage")
@@ -334,15 +333,7 @@ def modification_edit(
 ) -> HttpResponse:
     pose = _get_pose_for_studio(request, pose_code)
     modification = _get_own_modification_for_studio(request, pose, modification_code)
-    if request.method != "POST":
-        form = ModificationForm(instance=modification, pose=pose)
-        return _modification_form_page(request, form, pose, modification)
-    form = ModificationForm(request.POST, instance=modification, pose=pose)
-    if not form.is_valid():
-        return _modification_form_page(request, form, pose, modification, status=400)
-    form.save()
-    messages.success(request, f"Changes to {modification.name} are saved.")
-    return redirect(pose.url_in(request.studio))
+    return _modification_form(request, pose, modification, adding=False)
 
 
 @require_POST
