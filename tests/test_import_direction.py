@@ -302,7 +302,7 @@ def test_no_query_reaches_an_app_above_through_a_relation(app):
 # (clients/hooks.py). Templates at the top (base.html, errors, accounts) belong to the whole
 # project, like practice/urls.py, and may name every app.
 TEMPLATES = ROOT / "templates"
-URL_TAG = re.compile(r"""{%\s*url\s+['"]([^'"]+)['"]""")
+URL_TAG = re.compile(r"""{%\s*(?:cached_)?url\s+['"]([^'"]+)['"]""")
 TEMPLATE_TAG = re.compile(r"""{%\s*(?:include|extends)\s+['"]([^'"]+)['"]""")
 LOAD_TAG = re.compile(r"{%\s*load\s+([^%]+?)\s*%}")
 
@@ -343,11 +343,16 @@ def _template_reaches(
 
 def test_the_template_check_can_fail():
     text = """{% load static pose_figures %}{% url 'client_detail' s c %}
-    {% url "routine_print" s r %}{% include "routines/_practice_link_status.html" %}
-    {% include "clients/_x.html" %}"""
-    view_apps = {"client_detail": "clients", "routine_print": "routines"}
+    {% cached_url 'routine_list' s %}{% url "routine_print" s r %}
+    {% include "routines/_practice_link_status.html" %}{% include "clients/_x.html" %}"""
+    view_apps = {
+        "client_detail": "clients",
+        "routine_print": "routines",
+        "routine_list": "routines",
+    }
     libraries = {"static": "django.templatetags.static", "pose_figures": "routines.templatetags.x"}
     assert _template_reaches(text, ("routines",), view_apps, libraries) == [
+        "url routine_list",
         "url routine_print",
         "template routines/_practice_link_status.html",
         "load pose_figures",

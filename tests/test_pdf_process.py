@@ -47,6 +47,9 @@ def test_the_child_holds_none_of_the_workers_sockets(monkeypatch):
     assert held_by_child == []
 
 
+# The render runs in a thread here, as in a gunicorn gthread worker (pdf.py says why the fork
+# is safe there).
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_a_connection_the_worker_closes_ends_while_a_child_renders(monkeypatch):
     """The balancer's side sees the end at once, not when the render finishes."""
     born, says_born = os.pipe()

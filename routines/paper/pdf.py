@@ -121,8 +121,11 @@ def _print_setup() -> tuple[FontConfiguration, CSS]:
     return font_config, stylesheet
 
 
+# The accent as a handout sets it (base_print.html): without it the stylesheet's headings
+# have no colour, and WeasyPrint logs that in every process that starts.
 _WARM_UP_HTML = (
-    '<html lang="en"><body><h1>Groundwork</h1><h2>Hips</h2><h3>Steps</h3>'
+    '<html lang="en"><head><style>:root { --accent: #1a7f5a; }</style></head>'
+    "<body><h1>Groundwork</h1><h2>Hips</h2><h3>Steps</h3>"
     "<p>Regular text, <strong>bold</strong>, <em>italic</em> and <strong><em>both</em></strong>"
     " · 0123456789 &ndash; “quotes” &rsquo; … °</p><ol><li>One</li></ol>"
     "<table><tr><th>Day</th><td>Mon</td></tr></table></body></html>"

@@ -1,0 +1,38 @@
+"""{% cached_url %} (practice/templatetags/cached_urls.py): the header's links, reversed once."""
+
+import uuid
+
+import pytest
+from django.template import Context, Template
+from django.urls import NoReverseMatch, reverse, set_script_prefix
+
+from practice.templatetags.cached_urls import cached_url
+
+
+def test_a_cached_url_is_what_reverse_gives():
+    code = uuid.uuid4()
+    assert cached_url("client_list", code) == reverse("client_list", args=[code])
+    assert cached_url("home") == reverse("home")
+
+
+def test_a_site_under_a_prefix_gets_its_links_under_it():
+    code = uuid.uuid4()
+    set_script_prefix("/portal/")
+    try:
+        assert cached_url("client_list", code) == f"/portal/studios/{code}/clients/"
+    finally:
+        set_script_prefix("/")
+    assert cached_url("client_list", code) == f"/studios/{code}/clients/"
+
+
+def test_in_a_template_it_sets_a_variable_as_url_does():
+    code = uuid.uuid4()
+    template = Template(
+        "{% load cached_urls %}{% cached_url 'team' code as team_url %}[{{ team_url }}]"
+    )
+    assert template.render(Context({"code": code})) == f"[{reverse('team', args=[code])}]"
+
+
+def test_a_name_that_does_not_exist_is_an_error_not_an_empty_link():
+    with pytest.raises(NoReverseMatch):
+        cached_url("no_such_page")
