@@ -55,11 +55,13 @@ fmt: sync-test
 	$(UV) run --frozen ruff format .
 
 # The suite runs in one process per core (pytest-xdist; each has its own test database, and
-# its own live server for the browser tests). TEST_PROCESSES=0 runs it in this process.
+# its own live server for the browser tests). TEST_PROCESSES=0 runs it in this process. The
+# server tests time the gaps between a gunicorn's answers, so they run after it, alone.
 TEST_PROCESSES ?= auto
 test: lint
 	$(MANAGE) makemigrations --check --dry-run
-	$(UV) run --frozen pytest -n $(TEST_PROCESSES)
+	$(UV) run --frozen pytest -n $(TEST_PROCESSES) -m "not server"
+	$(UV) run --frozen pytest -m server
 
 # bench_pages last: it fails when a page is over its budget.
 bench: sync
