@@ -72,3 +72,22 @@ def test_a_session_line_names_its_clients_without_loading_its_teacher(
         assert [client.preferred_name for client in session.clients.all()] == ["Rosa"]
         assert session.studio == world.studio and session.get_place_display()
         assert session.starts_at and not session.is_held
+
+
+def test_a_full_list_is_found_in_the_first_round_and_a_quiet_one_costs_one_more(
+    world, django_assert_num_queries
+):
+    """Routines are checked newest first, in two rounds that each load only their own: one
+    query for the routines, then four a round (steps, poses, precautions, triggers)."""
+    rosa = ClientFactory(studio=world.studio, preferred_name="Rosa")
+    PrecautionFactory(client=rosa, end_date=None)
+    for _ in range(dashboard.SAFETY_FIRST_ROUND + 2):
+        _tailored(world, rosa, "mountain-pose")
+    with django_assert_num_queries(1 + 4 + 4):
+        quiet = dashboard.safety_conflicts(world.studio, world.alice)
+    assert quiet.items == [] and not quiet.more
+    for _ in range(dashboard.SAFETY_FIRST_ROUND):
+        _tailored(world, rosa, "happy-baby")
+    with django_assert_num_queries(1 + 4):
+        busy = dashboard.safety_conflicts(world.studio, world.alice)
+    assert len(busy.items) == dashboard.LIST_SIZE and busy.more

@@ -3,7 +3,7 @@ from html import escape
 
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -46,24 +46,11 @@ PER_PAGE = 25
 
 
 def _page_of(clients: QuerySet[Client], number: str | None) -> Page:
-    """The page asked for, with the count of all the clients shown read in the same query (an
-    uncorrelated subquery the database runs once) rather than a query of its own.
-
-    Only for the first page or another whole number with clients on it; anything else (a page
-    past the end, no clients at all, words instead of a number) goes to Paginator.get_page,
-    which knows what to show for each."""
-    paginator = Paginator(clients, PER_PAGE)
-    # No page asked for is the first, as for Paginator.get_page.
-    index = 1 if not number else int(number) if number.isdigit() else 0
-    if index >= 1:
-        count = clients.order_by().values("studio").annotate(total=Count("*")).values("total")
-        offset = (index - 1) * PER_PAGE
-        rows = list(clients.annotate(listed=Subquery(count))[offset : offset + PER_PAGE])
-        if rows:
-            # Counted already: the paginator's own count would be a second query.
-            paginator.__dict__["count"] = rows[0].listed
-            return Page(rows, index, paginator)
-    return paginator.get_page(number)
+    """The page asked for (a page past the end, or words, get the nearest page). Counted in a
+    query of its own: folded into the page's query as a subquery, the count cost SQLite twice
+    as much, most of it Django composing the longer query (1.6 ms against 0.9 ms for both at
+    10,000 clients)."""
+    return Paginator(clients, PER_PAGE).get_page(number)
 
 
 def _client_rows(clients: Iterable[Client], list_url: str) -> SafeString:

@@ -7,7 +7,7 @@ of queries with ten clients or ten thousand.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import rules
@@ -42,6 +42,10 @@ NOT_SEEN_WEEKS = 6
 # The safety checker runs in Python, routine by routine: the dashboard checks at most this many
 # (the ones changed most recently), so the page costs the same at any size of studio.
 SAFETY_CHECKED = 30
+# ...in two rounds, newest first, each loading only what it checks: where conflicts are many,
+# the first round (this many) fills the list with a third of the loading; where they are few,
+# the second, the rest, adds four queries.
+SAFETY_FIRST_ROUND = 10
 # What a to-do line shows of a client (name and link): a client's other columns include
 # encrypted ones, which would be decrypted for nothing, and wide rows make sorting them slower.
 LISTED_CLIENT_FIELDS = ("code", "studio", "preferred_name")
@@ -130,8 +134,12 @@ class Todo:
 
 
 def first_steps(studio: Studio) -> list[FirstStep]:
-    """The four first steps with whether each is done, in one query; empty once the studio is
-    under way (all four done, or sessions on record)."""
+    """The four first steps with whether each is done; empty once the studio is under way (all
+    four done, or sessions on record). Sessions are asked first, alone: that is the answer on
+    every dashboard but a new studio's, and the other questions cost five times as much (one
+    reads the audit trail)."""
+    if Session.objects.filter(studio=studio).exists():
+        return []
     clients = Client.objects.filter(studio=studio)
     state = (
         Studio.objects.filter(pk=studio.pk)
@@ -143,7 +151,6 @@ def first_steps(studio: Studio) -> list[FirstStep]:
             has_printed=Exists(
                 AuditEvent.objects.filter(studio=studio, action=AuditEvent.Action.PRINT)
             ),
-            has_session=Exists(Session.objects.filter(studio=studio)),
         )
         .values(
             "has_client",
@@ -151,7 +158,6 @@ def first_steps(studio: Studio) -> list[FirstStep]:
             "has_trigger",
             "has_routine",
             "has_printed",
-            "has_session",
         )
         .get()
     )
@@ -175,7 +181,7 @@ def first_steps(studio: Studio) -> list[FirstStep]:
             state["has_printed"],
         ),
     ]
-    if state["has_session"] or all(step.done for step in steps):
+    if all(step.done for step in steps):
         return []
     return steps
 
@@ -327,9 +333,11 @@ def safety_conflicts(studio: Studio, membership: Membership) -> Checked:
 
     Only a precaution in force today raises a conflict, so routines whose client has none are
     left out in the query. The checker itself runs in Python on the SAFETY_CHECKED routines
-    changed most recently, in five queries however many there are: the routines with their
-    clients, their steps with modifications, the steps' poses, the clients' precautions and
-    triggers. It stops once it has found enough to fill the list and know there are more.
+    changed most recently, however many there are: one query for the routines with their
+    clients, then for each round (SAFETY_FIRST_ROUND) four: their steps with modifications, the
+    steps' poses, the clients' precautions and triggers. It stops once it has found enough to
+    fill the list and know there are more, so a busy list costs five queries and a quiet one
+    nine.
     """
     today = studio_today(studio)
     in_force = Precaution.objects.filter(client=OuterRef("client"), start_date__lte=today).filter(
@@ -351,11 +359,31 @@ def safety_conflicts(studio: Studio, membership: Membership) -> Checked:
         )
         .order_by("-updated_at", "pk")[: SAFETY_CHECKED + 1]
     )
-    checked = candidates[:SAFETY_CHECKED]
-    steps = _checked_steps(checked)
-    # Only the checked routines' clients: the one past SAFETY_CHECKED just says there are more.
+    flagged: list[Routine] = []
+    checked_up_to = 0
+    for up_to in (min(SAFETY_FIRST_ROUND, SAFETY_CHECKED), SAFETY_CHECKED):
+        # The one past SAFETY_CHECKED is never checked: it only says there are more.
+        batch = candidates[checked_up_to:up_to]
+        checked_up_to = up_to
+        flagged += _flagged(studio, batch, today, enough=LIST_SIZE + 1 - len(flagged))
+        if len(flagged) > LIST_SIZE:
+            break  # enough to fill the list and know there are more
+    return Checked(
+        flagged[:LIST_SIZE],
+        more=len(flagged) > LIST_SIZE,
+        partial=len(candidates) > SAFETY_CHECKED,
+    )
+
+
+def _flagged(studio: Studio, routines: list[Routine], today: date, enough: int) -> list[Routine]:
+    """Those of the routines whose steps conflict, each with its count of open conflicts,
+    newest first; the check stops once `enough` are found. Four queries (_checked_steps, the
+    clients' precautions and triggers), none for no routines."""
+    if not routines:
+        return []
+    steps = _checked_steps(routines)
     # Every one has a client: a precaution in force is one of its client's.
-    clients = [routine.client for routine in checked if routine.client is not None]
+    clients = [routine.client for routine in routines if routine.client is not None]
     prefetch_related_objects(
         clients,
         # The note is read: an advisory carries it beside the limit it explains.
@@ -363,20 +391,16 @@ def safety_conflicts(studio: Studio, membership: Membership) -> Checked:
         Prefetch("triggers", Trigger.objects.only("client", "category")),
     )
     flagged = []
-    for routine, client in zip(checked, clients, strict=True):
+    for routine, client in zip(routines, clients, strict=True):
         routine.studio = client.studio = studio  # for their links, without a query
         safety = routine_safety(routine, steps.get(routine.pk, []), today=today, with_fixes=False)
         unresolved = safety.summary.unresolved if safety is not None else 0
         if unresolved:
             routine.unresolved_conflicts = unresolved
             flagged.append(routine)
-            if len(flagged) > LIST_SIZE:
-                break  # enough to fill the list and know there are more
-    return Checked(
-        flagged[:LIST_SIZE],
-        more=len(flagged) > LIST_SIZE,
-        partial=len(candidates) > SAFETY_CHECKED,
-    )
+            if len(flagged) == enough:
+                break
+    return flagged
 
 
 def _routines_of_my_clients(studio: Studio, membership: Membership) -> QuerySet[Routine]:
