@@ -236,7 +236,8 @@ def _instructor_client_ids(studio: Studio, membership: Membership) -> tuple[Quer
 def precautions_ending(studio: Studio, membership: Membership) -> Bounded:
     today = studio_today(studio)
     # Whose they are is asked row by row (EXISTS), so the database reads the precautions
-    # through their end-date index, a fortnight's worth, instead of every client's in turn.
+    # through their end-date index, a fortnight's worth, instead of every client's in turn
+    # (tested on the client's own columns, SQLite read every client first, 20 ms against 4).
     mine = _my_clients(studio, membership).filter(pk=OuterRef("client_id"))
     return Bounded.of(
         Precaution.objects.filter(
@@ -279,10 +280,9 @@ def consent_to_resign(studio: Studio, membership: Membership) -> Bounded:
 def intake_to_review(studio: Studio, membership: Membership) -> Bounded:
     """Answers that came through an intake link and wait for a teacher, oldest first; read
     through the index of waiting answers, never the answers themselves."""
-    mine = _my_clients(studio, membership).filter(pk=OuterRef("client_id"))
     return Bounded.of(
         IntakeInvitation.objects.filter(submitted_at__isnull=False, reviewed_at__isnull=True)
-        .filter(Exists(mine))
+        .filter(_of_my_clients(studio, membership, "client"))
         .select_related("client")
         .only("code", "submitted_at", "client", *(f"client__{f}" for f in LISTED_CLIENT_FIELDS))
         .order_by("submitted_at", "pk"),
@@ -404,20 +404,24 @@ def _flagged(studio: Studio, routines: list[Routine], today: date, enough: int) 
 
 
 def _routines_of_my_clients(studio: Studio, membership: Membership) -> QuerySet[Routine]:
-    """The studio's routines for clients whose to-dos are hers (_my_clients), tested on the
-    routine's own client, joined: read newest first, the database stops at the first few.
+    """The studio's routines for clients whose to-dos are hers: read newest first, the
+    database stops at the first few."""
+    return Routine.objects.for_studio(studio).filter(_of_my_clients(studio, membership, "client"))
 
-    Asked as "is this routine's client one of hers" (EXISTS over _my_clients), PostgreSQL read
-    every client and every precaution of the studio to answer for an instructor (3,000 pages,
-    over 100 ms at 10,000 clients); her care team and the clients of the routines she built
-    are two short lists it hashes once instead."""
-    routines = Routine.objects.for_studio(studio).filter(
-        client__studio=studio, client__status=Client.Status.ACTIVE
-    )
+
+def _of_my_clients(studio: Studio, membership: Membership, client: str) -> Q:
+    """A filter for rows whose client (the relation named `client`) is one whose to-dos are
+    hers (_my_clients), tested on that client's own columns, joined.
+
+    Asked as "is this row's client one of hers" (EXISTS over _my_clients), PostgreSQL read
+    every client of the studio to answer for an instructor (3,000 pages and over 100 ms for
+    the routines at 10,000 clients; 6 ms for the intake answers waiting); her care team and
+    the clients of the routines she built are two short lists it hashes once instead."""
+    mine = Q(**{f"{client}__studio": studio, f"{client}__status": Client.Status.ACTIVE})
     if is_instructor(membership):
         care_team, built = _instructor_client_ids(studio, membership)
-        routines = routines.filter(Q(client_id__in=care_team) | Q(client_id__in=built))
-    return routines
+        mine &= Q(**{f"{client}__in": care_team}) | Q(**{f"{client}__in": built})
+    return mine
 
 
 def _checked_steps(routines: list[Routine]) -> dict[int, list[RoutineStep]]:
