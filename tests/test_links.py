@@ -1,4 +1,4 @@
-"""{% cached_url %} (practice/templatetags/cached_urls.py): the header's links, reversed once."""
+"""{% cached_url %} (practice/templatetags/links.py): the header's links, reversed once."""
 
 import uuid
 
@@ -6,7 +6,7 @@ import pytest
 from django.template import Context, Template
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
-from practice.templatetags.cached_urls import cached_url
+from practice.templatetags.links import cached_url
 
 
 def test_a_cached_url_is_what_reverse_gives():
@@ -27,9 +27,7 @@ def test_a_site_under_a_prefix_gets_its_links_under_it():
 
 def test_in_a_template_it_sets_a_variable_as_url_does():
     code = uuid.uuid4()
-    template = Template(
-        "{% load cached_urls %}{% cached_url 'team' code as team_url %}[{{ team_url }}]"
-    )
+    template = Template("{% load links %}{% cached_url 'team' code as team_url %}[{{ team_url }}]")
     assert template.render(Context({"code": code})) == f"[{reverse('team', args=[code])}]"
 
 
