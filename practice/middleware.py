@@ -46,13 +46,9 @@ class StudioMiddleware:
         # may read a note) need no query of their own, nor a join reading her row again.
         if not request.user.is_authenticated:  # LoginRequiredMiddleware has sent them to sign in
             raise Http404("No such studio")
-        memberships = getattr(request.user, "loaded_memberships", None)  # practice/backends.py
-        if memberships is None:
-            memberships = list(
-                Membership.objects.select_related("studio").filter(user=request.user)
-            )
-            for each in memberships:
-                each.user = request.user
+        memberships = list(Membership.objects.select_related("studio").filter(user=request.user))
+        for each in memberships:
+            each.user = request.user
         request.user_memberships = memberships  # type: ignore[attr-defined]
         membership = next((m for m in memberships if m.studio.code == studio_code), None)
         if membership is None:

@@ -217,9 +217,6 @@ WORKER_SEEN_SECONDS = env_int("WORKER_SEEN_SECONDS", 60, minimum=5)
 # --- Accounts -------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    # allauth's sign-in, loading the person with her memberships (practice/backends.py).
-    "practice.backends.MemberBackend",
-    # Sessions opened before it named these two: they stay signed in.
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]

@@ -90,13 +90,13 @@ def test_the_client_page_costs_the_same_queries_for_a_fuller_record(
     ConsentDocumentFactory(studio=world.studio, version=5)  # so the signing form is offered
     with django_assert_num_queries(small):
         teacher.get(url)
-    # 1 session, 2 the user with her memberships and their studios, 3 the client; 4 practice
-    # days reported, 5-6 upcoming and recent sessions; 7 precautions, 8 triggers, 9 touch-consent
-    # changes; 10 the consent text, 11 signatures; 12 notes, 13 their addenda; 14 check-ins and
-    # 15 weekly home practice (progress); 16 the audit entry; 17 the care team; 18 routines with
-    # their practice links; 19 the intake link it tells about (answers waiting first). The
+    # 1 session, 2 user, 3 memberships with their studios, 4 the client; 5 practice days
+    # reported, 6-7 upcoming and recent sessions; 8 precautions, 9 triggers, 10 touch-consent
+    # changes; 11 the consent text, 12 signatures; 13 notes, 14 their addenda; 15 check-ins and
+    # 16 weekly home practice (progress); 17 the audit entry; 18 the care team; 19 routines with
+    # their practice links; 20 the intake link it tells about (answers waiting first). The
     # signing form (the team list to witness) comes only when opened.
-    assert small == 19
+    assert small == 20
 
 
 def test_the_list_has_a_fixed_query_count(world, client_record, django_assert_num_queries):
@@ -104,9 +104,9 @@ def test_the_list_has_a_fixed_query_count(world, client_record, django_assert_nu
     url = reverse("client_list", args=[world.studio.code])
     client.get(url)
     ClientFactory.create_batch(10, studio=world.studio)
-    # 1 session, 2 the user with her memberships and their studios (practice/backends.py),
-    # 3 the count of clients shown, 4 the page of them
-    with django_assert_num_queries(4):
+    # 1 session, 2 user, 3 memberships with their studios (this one's, and the switcher's),
+    # 4 the count of clients shown, 5 the page of them
+    with django_assert_num_queries(5):
         assert client.get(url).status_code == 200
 
 
