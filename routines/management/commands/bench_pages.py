@@ -12,8 +12,9 @@ through Django's test client, in process; server time is what the request log re
 first middleware in to the response out), with garbage collected between requests as a gunicorn
 worker does (practice/collector.py). Then the memory of uncached handout renders (RSS after 50
 and after 500) and requests per second of the client list against a bare view (a view that
-returns "ok" through the same middleware, in a URL configuration of its own that only this
-command loads), which should be at least THROUGHPUT_TARGET.
+returns "ok" through the same middleware, routines/management/bench_server.py), over HTTP from
+one gunicorn worker with the production configuration, as the issue measured them: at least
+THROUGHPUT_TARGET.
 
 SQLite by default: a temporary file, deleted afterwards. On PostgreSQL (DATABASE_URL) the
 configured database is used and emptied, so its name must contain "bench":
