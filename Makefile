@@ -54,14 +54,16 @@ fmt: sync-test
 	$(UV) run --frozen ruff check --fix .
 	$(UV) run --frozen ruff format .
 
-# The suite runs in one process per core (pytest-xdist; each has its own test database, and
-# its own live server for the browser tests). TEST_PROCESSES=0 runs it in this process. The
-# server tests time the gaps between a gunicorn's answers, so they run after it, alone.
+# The suite runs in one process per core (pytest-xdist; each has its own test database).
+# TEST_PROCESSES=0 runs it in this process. The browser tests and the server tests run after
+# it, in one process: they time what a person or a balancer waits for (an htmx answer landing,
+# the gaps between a gunicorn's answers), and a second process beside them made those races
+# flaky.
 TEST_PROCESSES ?= auto
 test: lint
 	$(MANAGE) makemigrations --check --dry-run
-	$(UV) run --frozen pytest -n $(TEST_PROCESSES) -m "not server"
-	$(UV) run --frozen pytest -m server
+	$(UV) run --frozen pytest -n $(TEST_PROCESSES) -m "not server and not browser"
+	$(UV) run --frozen pytest -m "browser or server"
 
 # bench_pages last: it fails when a page is over its budget.
 bench: sync

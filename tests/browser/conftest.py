@@ -4,12 +4,14 @@ Browsers cannot be downloaded in every environment, so these tests drive the Deb
 Chromium at /usr/bin/chromium. Without it they are skipped locally and fail in CI.
 """
 
+import contextlib
 import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from tests.factories import TEST_PASSWORD
@@ -77,7 +79,18 @@ def new_page(browser, live_server) -> Iterator:
 
     yield open_page
     for context in contexts:
+        for each in context.pages:
+            _wait_for_htmx(each)
         context.close()
+
+
+def _wait_for_htmx(page: Page) -> None:
+    """Until the page has no htmx request in flight (htmx marks the element of each with
+    `htmx-request`): one still being answered when the test ends meets the database being
+    emptied for the next test ("database table is locked")."""
+    # A page that closed or navigated away has nothing left in flight.
+    with contextlib.suppress(PlaywrightError):
+        page.wait_for_function("() => !document.querySelector('.htmx-request')", timeout=10_000)
 
 
 @pytest.fixture
