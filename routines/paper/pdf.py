@@ -33,6 +33,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from practice.models import Studio
+from routines.models import HandoutSettings
 from routines.paper.handouts import (
     ASSET_ORIGIN,
     MEDIA_PREFIX,
@@ -121,10 +122,11 @@ def _print_setup() -> tuple[FontConfiguration, CSS]:
     return font_config, stylesheet
 
 
-# The accent as a handout sets it (base_print.html): without it the stylesheet's headings
-# have no colour, and WeasyPrint logs that in every process that starts.
+# The accent as a handout sets it (base_print.html), the studio's default: without it the
+# stylesheet's headings have no colour, and WeasyPrint logs that in every process that starts.
+_DEFAULT_ACCENT = HandoutSettings._meta.get_field("accent_colour").get_default()
 _WARM_UP_HTML = (
-    '<html lang="en"><head><style>:root { --accent: #1a7f5a; }</style></head>'
+    f'<html lang="en"><head><style>:root {{ --accent: {_DEFAULT_ACCENT}; }}</style></head>'
     "<body><h1>Groundwork</h1><h2>Hips</h2><h3>Steps</h3>"
     "<p>Regular text, <strong>bold</strong>, <em>italic</em> and <strong><em>both</em></strong>"
     " · 0123456789 &ndash; “quotes” &rsquo; … °</p><ol><li>One</li></ol>"
