@@ -7,10 +7,13 @@ Chromium at /usr/bin/chromium. Without it they are skipped locally and fail in C
 import contextlib
 import os
 import re
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished, request_started
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
@@ -66,6 +69,45 @@ def browser():
         browser.close()
 
 
+class _RequestsInFlight:
+    """How many requests the live server is answering (its handler threads send Django's
+    request signals)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._lock = threading.Lock()
+
+    def started(self, **kwargs) -> None:
+        with self._lock:
+            self.count += 1
+
+    def finished(self, **kwargs) -> None:
+        with self._lock:
+            self.count -= 1
+
+
+@pytest.fixture(autouse=True)
+def _answered_before_the_database_is_emptied(request) -> Iterator[None]:
+    """A browser closed with a request still being answered (a figure, a page's own fetch)
+    leaves the live server's thread in the database while the next test empties it ("database
+    table is locked"). Set up after the live server, this waits for its last answer first."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("live_server")
+    in_flight = _RequestsInFlight()
+    request_started.connect(in_flight.started, dispatch_uid="browser-in-flight-started")
+    request_finished.connect(in_flight.finished, dispatch_uid="browser-in-flight-finished")
+    try:
+        yield
+        deadline = time.monotonic() + 10
+        while in_flight.count > 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        request_started.disconnect(dispatch_uid="browser-in-flight-started")
+        request_finished.disconnect(dispatch_uid="browser-in-flight-finished")
+
+
 @pytest.fixture
 def new_page(browser, live_server) -> Iterator:
     """Opens a page in a fresh browser context: a different person, with no cookies."""
@@ -96,6 +138,15 @@ def _wait_for_htmx(page: Page) -> None:
 @pytest.fixture
 def page(new_page):
     return new_page()
+
+
+def wait_for_htmx_to_settle(page: Page) -> None:
+    """Until htmx has answered, swapped and settled: it wires up swapped-in content (and applies
+    [autofocus]) as it settles, and a person never acts faster than that. A locator, not
+    wait_for_function: Playwright evaluates a script string on every poll after the first,
+    which the page's CSP refuses."""
+    busy = page.locator(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")
+    expect(busy).to_have_count(0)
 
 
 def sign_in(page, email: str, password: str = TEST_PASSWORD) -> None:

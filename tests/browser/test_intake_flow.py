@@ -6,17 +6,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from clients.models import AuditEvent
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, wait_for_htmx_to_settle
 from tests.factories import ClientFactory, MembershipFactory
 
 pytestmark = pytest.mark.browser
-
-
-def _wait_for_htmx(page: Page) -> None:
-    """htmx wires up swapped-in content as it settles; a person never acts faster than that."""
-    # A locator, not wait_for_function: the page's CSP forbids evaluating script strings.
-    busy = page.locator(".htmx-request, .htmx-settling, .htmx-swapping, .htmx-added")
-    expect(busy).to_have_count(0)
 
 
 def test_an_instructor_records_a_precaution_without_leaving_the_page(page: Page):
@@ -28,7 +21,7 @@ def test_an_instructor_records_a_precaution_without_leaving_the_page(page: Page)
 
     precautions.get_by_role("button", name="Add a precaution").click()
     form = page.locator("#precaution-new-form")
-    _wait_for_htmx(page)
+    wait_for_htmx_to_settle(page)
     # The condition's usual movements are ticked by the server as soon as it is picked.
     form.get_by_label("Condition", exact=True).select_option(label="Knee injury or meniscus")
     expect(form.get_by_label("Deep knee flexion")).to_be_checked()
@@ -45,7 +38,7 @@ def test_an_instructor_records_a_precaution_without_leaving_the_page(page: Page)
     expect(form.get_by_label(re.compile("^Note"))).to_have_value(
         "No deep squats until the physio says so."
     )
-    _wait_for_htmx(page)
+    wait_for_htmx_to_settle(page)
     form.get_by_label("End date", exact=True).fill("2099-08-01")
     form.get_by_role("button", name="Save").click()
     expect(precautions.get_by_role("status")).to_have_text("Precaution added.")
@@ -54,16 +47,16 @@ def test_an_instructor_records_a_precaution_without_leaving_the_page(page: Page)
         precautions.get_by_text("Avoid or change: Deep knee flexion, Kneeling load")
     ).to_be_visible()
 
-    _wait_for_htmx(page)
+    wait_for_htmx_to_settle(page)
     precautions.get_by_role("link", name="Edit Knee injury or meniscus").click()
     edit_form = precautions.locator(".intake-form")
-    _wait_for_htmx(page)
+    wait_for_htmx_to_settle(page)
     edit_form.get_by_label("Side", exact=True).select_option(label="Both")
     edit_form.get_by_role("button", name="Save").click()
     expect(precautions.get_by_role("status")).to_have_text("Precaution saved.")
     expect(precautions.get_by_text("· both")).to_be_visible()
 
-    _wait_for_htmx(page)
+    wait_for_htmx_to_settle(page)
     page.once("dialog", lambda dialog: dialog.accept())
     precautions.get_by_role("link", name="Remove Knee injury or meniscus").click()
     expect(precautions.get_by_role("status")).to_have_text("Precaution removed.")

@@ -7,8 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from clients.vocabulary import Clearance
-from tests.browser.conftest import sign_in
-from tests.browser.test_intake_flow import _wait_for_htmx
+from tests.browser.conftest import sign_in, wait_for_htmx_to_settle
 from tests.factories import ClientFactory, MembershipFactory
 
 pytestmark = pytest.mark.browser
@@ -22,7 +21,7 @@ def test_typing_an_end_date_unticks_until_cleared_and_the_precaution_saves(page:
     precautions = page.locator("#precautions")
     precautions.get_by_role("button", name="Add a precaution").click()
     form = page.locator("#precaution-new-form")
-    _wait_for_htmx(page)
+    wait_for_htmx_to_settle(page)
     form.get_by_label("Condition", exact=True).select_option(
         label="Total hip replacement, posterior approach"
     )
