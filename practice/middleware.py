@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django_htmx.http import HttpResponseClientRedirect
 
-from practice.models import Membership
+from practice.memberships import memberships_of
 
 LOGIN_SESSION_LAST_STUDIO = "last_studio_code"
 LOGIN_SESSION_REFRESHED_AT = "refreshed_at"
@@ -40,15 +40,13 @@ class StudioMiddleware:
         studio_code = view_kwargs.get("studio_code")
         if studio_code is None:
             return None
-        # All of the person's memberships in one query: the page's studio switcher lists them
+        # All of the person's memberships: the page's studio switcher lists them
         # (practice/context_processors.py), and this studio's is among them or nowhere. Each
         # is given the signed-in user, already loaded, so rules that read membership.user (who
         # may read a note) need no query of their own, nor a join reading her row again.
         if not request.user.is_authenticated:  # LoginRequiredMiddleware has sent them to sign in
             raise Http404("No such studio")
-        memberships = list(Membership.objects.select_related("studio").filter(user=request.user))
-        for each in memberships:
-            each.user = request.user
+        memberships = memberships_of(request.user)
         request.user_memberships = memberships  # type: ignore[attr-defined]
         membership = next((m for m in memberships if m.studio.code == studio_code), None)
         if membership is None:

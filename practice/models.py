@@ -36,10 +36,25 @@ class User(AbstractUser):
     last_name = None  # type: ignore[assignment]
     email = models.EmailField("email address", unique=True)
     name = models.CharField("your name", max_length=150, blank=True)
+    # Changed by the database itself whenever one of her memberships, or one of their studios,
+    # is added, changed or removed (triggers: migration 0006), so a copy of her memberships
+    # made under this token is current exactly while the token is (practice/memberships.py).
+    memberships_token = models.UUIDField(default=uuid.uuid4, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
     objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]  # email, not username: not auth's UserManager
+
+    def save(self, *args, **kwargs) -> None:
+        # Only the triggers write the token: a full save of a copy loaded before her role
+        # changed would otherwise put the old token back, and with it the old memberships.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "memberships_token"
+            ]
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return self.name or self.email

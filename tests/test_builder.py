@@ -53,12 +53,12 @@ def test_the_builder_costs_the_same_queries_for_any_number_of_steps(
         RoutineStepFactory(routine=routine, position=position, pose=library_pose("lizard"))
     with django_assert_num_queries(three_steps):
         client.get(routine.get_absolute_url())
-    # 1 session, 2 user, 3 memberships with their studios (this one's, and the switcher's),
-    # 4 routine and its client, 5 steps with poses and chosen modifications. Each step's editor
+    # 1 session, 2 user, 3 routine and its client, 4 steps with poses and chosen modifications
+    # (her memberships are kept from her first page: practice/memberships.py). Each step's editor
     # (its modifications and alternatives) is loaded only when opened, and the picker's results
     # once the page is shown; the "tailored for" chooser lists no clients (and this routine has
     # none to look up); the session is not saved when nothing in it changed.
-    assert three_steps == 5
+    assert three_steps == 4
 
 
 def test_adding_a_step_over_htmx_returns_the_refreshed_builder(world, routine):
@@ -354,10 +354,9 @@ def test_the_routine_list_has_a_fixed_query_count(world, routine, django_assert_
     url = reverse("routine_list", args=[world.studio.code])
     client.get(url)
     RoutineFactory.create_batch(8, studio=world.studio)
-    # 1 session, 2 user, 3 memberships with their studios (this one's, and the switcher's),
-    # 4 count, 5 one page of routines with authors, 6 the step counts of that page (no session
-    # save: nothing changed)
-    with django_assert_num_queries(6):
+    # 1 session, 2 user, 3 count, 4 one page of routines with authors, 5 the step counts of that
+    # page (no session save: nothing changed; her memberships are kept from her first page)
+    with django_assert_num_queries(5):
         assert client.get(url).status_code == 200
 
 

@@ -142,10 +142,10 @@ def test_the_consent_text_page_costs_the_same_queries_for_many_clients(
         ConsentSignatureFactory(client=ClientFactory(studio=world.studio), document=version_1)
         ClientFactory(studio=world.studio)
     ConsentDocumentFactory(studio=world.studio, version=2)
-    # 1 session, 2 user, 3 memberships with their studios (this one's, and the switcher's),
-    # 4 versions with signature counts and authors, 5 how many clients are still to sign,
-    # 6 one page of them, 7 the version each of those last signed
-    with django_assert_num_queries(7):
+    # 1 session, 2 user, 3 versions with signature counts and authors, 4 how many clients are
+    # still to sign, 5 one page of them, 6 the version each of those last signed (her
+    # memberships are kept from her first page: practice/memberships.py)
+    with django_assert_num_queries(6):
         response = client.get(_text_url(world.studio))
     assert len(response.context["clients_to_sign"]) == 11
 

@@ -2,23 +2,16 @@
 already hold a duplicate (only the view used to prevent one): the first signature is kept."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrating import migrate_to, migrate_to_latest
 
 BEFORE = [("clients", "0001_initial")]
 AFTER = [("clients", "0002_fixes_consent_once_note_labels")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_duplicate_signature_is_reduced_to_the_first_before_the_constraint():
-    apps = _migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     try:
         Studio = apps.get_model("practice", "Studio")
         Client = apps.get_model("clients", "Client")
@@ -32,17 +25,11 @@ def test_a_duplicate_signature_is_reduced_to_the_first_before_the_constraint():
         Signature.objects.create(client=client, document=document, signed_name="Maya L again")
         kept = Signature.objects.create(client=other, document=document, signed_name="Noor")
     finally:
-        apps = _migrate(AFTER)
+        apps = migrate_to(AFTER)
     try:
         Signature = apps.get_model("clients", "ConsentSignature")
         assert set(Signature.objects.values_list("pk", flat=True)) == {first.pk, kept.pk}
     finally:
         # The flush after this test reloads the pose library through today's models, which
         # need every app's newest columns.
-        _migrate_to_latest()
-
-
-def _migrate_to_latest():
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+        migrate_to_latest()

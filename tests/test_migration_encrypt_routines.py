@@ -3,25 +3,16 @@ in plain text (teachers write health details there)."""
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from practice.fields import PREFIX, decrypt
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
+from tests.migrating import migrate_to, migrate_to_latest
 
 
 @pytest.mark.django_db(transaction=True)
 def test_existing_routine_notes_and_cues_are_encrypted_by_the_migration():
-    executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes()
     # From the full schema (an earlier test may have left some apps behind) back to before.
-    _migrate(latest)
-    apps = _migrate([("routines", "0008_modification_steps")])
+    migrate_to_latest()
+    apps = migrate_to([("routines", "0008_modification_steps")])
     try:
         Studio = apps.get_model("practice", "Studio")
         Routine = apps.get_model("routines", "Routine")
@@ -34,7 +25,7 @@ def test_existing_routine_notes_and_cues_are_encrypted_by_the_migration():
             routine=routine, position=1, pose=pose, cue="Soft left knee", teacher_note=""
         )
     finally:
-        _migrate(latest)
+        migrate_to_latest()
     with connection.cursor() as cursor:
         cursor.execute("SELECT notes FROM routines_routine")
         [(notes,)] = cursor.fetchall()

@@ -260,12 +260,12 @@ def test_the_builder_with_advisories_costs_the_same_for_more_steps_and_precautio
     TriggerFactory(client=routine.client, category=TriggerCategory.SOMEONE_BEHIND)
     with django_assert_num_queries(three_steps):
         client.get(routine.get_absolute_url())
-    # The 5 of the builder without a client (tests/test_builder.py), plus: the client's
+    # The 4 of the builder without a client (tests/test_builder.py), plus: the client's
     # precautions and triggers, the poses' modifications, their alternatives and the
     # alternatives' modifications for the fixes, the audit entry of this view of the client's
     # record, and the "tailored for" chooser's current client (its name, without the
     # encrypted columns). The picker's results come in a request of their own.
-    assert three_steps == 12
+    assert three_steps == 11
 
 
 # --- Picker and library ---------------------------------------------------------------------
