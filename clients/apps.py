@@ -10,6 +10,11 @@ class ClientsConfig(AppConfig):
         from practice.backup import register_erased_code_source
 
         register_erased_code_source(erased_client_codes)
+        # Its triggers are made again after every migrate (practice/triggers.py).
+        from clients.tally import TALLY_TRIGGERS
+        from practice.triggers import register
+
+        register(TALLY_TRIGGERS)
         # Its settings pages, listed on the studio settings page.
         from practice.hooks import SettingsLink, register_settings_link
 

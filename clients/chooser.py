@@ -8,7 +8,9 @@ results link back to the form's page with the chosen client's code in the query 
 """
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Protocol
 from uuid import UUID
 
 from django import forms
@@ -31,20 +33,38 @@ CHOOSER_COLUMNS = (
 )
 
 
-def mark_namesakes(clients: Iterable[Client]) -> None:
-    """Gives each client shown beside another of the same names a `namesake_hint` (when she
-    was added), so two "Ana Lima"s in one list can be told apart; the others get "". The date
-    is neither sensitive nor encrypted, so any role that sees the list may see it."""
-    clients = list(clients)
+class Named(Protocol):
+    """A client, or a row of her columns, with what tells namesakes apart."""
+
+    @property
+    def preferred_name(self) -> str: ...
+    @property
+    def full_name(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+
+
+def namesake_hints(clients: Sequence[Named]) -> list[str]:
+    """For each client shown beside another of the same names, when she was added, so two
+    "Ana Lima"s in one list can be told apart; "" for the others. The date is neither sensitive
+    nor encrypted, so any role that sees the list may see it."""
     counts = Counter(_names(client) for client in clients)
-    for client in clients:
-        client.namesake_hint = ""
-        if counts[_names(client)] > 1:
-            added = date_format(timezone.localtime(client.created_at), "j M Y, H:i")
-            client.namesake_hint = f"added {added}"
+    return [
+        f"added {date_format(timezone.localtime(client.created_at), 'j M Y, H:i')}"
+        if counts[_names(client)] > 1
+        else ""
+        for client in clients
+    ]
 
 
-def _names(client: Client) -> tuple[str, str]:
+def mark_namesakes(clients: Iterable[Client]) -> None:
+    """Gives each client her `namesake_hint` (namesake_hints)."""
+    clients = list(clients)
+    for client, hint in zip(clients, namesake_hints(clients), strict=True):
+        client.namesake_hint = hint
+
+
+def _names(client: Named) -> tuple[str, str]:
     return client.preferred_name.casefold(), client.full_name.casefold()
 
 
