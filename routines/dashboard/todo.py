@@ -187,21 +187,28 @@ def first_steps(studio: Studio) -> list[FirstStep]:
 
 
 def _sessions_for(studio: Studio, membership: Membership) -> SessionQuerySet:
-    """Teachers see the sessions they teach; assistants, who plan for everyone, see all."""
+    """Teachers see the sessions they teach; assistants, who plan for everyone, see all.
+    Without their clients: _with_clients reads those for both lists at once."""
     sessions = (
         Session.objects.for_studio(studio)
         .exclude(status=Session.Status.CANCELLED)
         # What a line shows: its time, place and clients (not the teacher, nor the snapshot of
         # a held session's routine, a JSON document of every step).
         .only(*LISTED_SESSION_FIELDS)
-        .prefetch_related(
-            Prefetch("clients", queryset=Client.objects.only("code", "preferred_name", "studio"))
-        )
         .order_by("starts_at", "pk")
     )
     if rules.test_rule("sessions.teach", membership):
         sessions = sessions.filter(teacher=membership)
     return sessions
+
+
+def _with_clients(*lists: Bounded | None) -> None:
+    """The clients of the sessions listed, in one query for every list (a query each cost a
+    millisecond and a half of the ORM's bookkeeping, more than the query itself)."""
+    prefetch_related_objects(
+        [session for sessions in lists if sessions for session in sessions.items],
+        Prefetch("clients", queryset=Client.objects.only("code", "preferred_name", "studio")),
+    )
 
 
 def _my_clients(studio: Studio, membership: Membership) -> QuerySet[Client]:
@@ -463,6 +470,7 @@ def todo_for(studio: Studio, membership: Membership) -> Todo:
         upcoming=Bounded.of(sessions.upcoming().filter(starts_at__gte=tomorrow), studio=studio),
         not_seen=not_seen(studio, membership),
     )
+    _with_clients(todo.today, todo.upcoming)
     if rules.test_rule("clients.view_sensitive", membership):
         # Precautions, consent details and routines in progress are for the people who teach.
         todo.precautions_ending = precautions_ending(studio, membership)
