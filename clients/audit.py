@@ -5,7 +5,9 @@ from typing import cast
 from uuid import UUID
 
 from django.conf import settings
+from django.db import connection
 from django.http import HttpRequest
+from django.utils import timezone
 
 from clients.models import AuditEvent, Client
 from practice.access import SignedInRequest, StudioRequest
@@ -91,20 +93,38 @@ def audit_client(
 def audit_clients_listed(
     request: StudioRequest, clients: Iterable[Client], record_type: str, summary: str
 ) -> None:
-    """One view entry for each client a page shows something of (a to-do list), written in one
-    query, so the page costs the same whatever it lists."""
-    unique = {client.pk: client for client in clients}.values()
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            studio=request.studio,
-            actor=request.user,
-            actor_label=request.user.email,
-            action=Action.VIEW,
-            client=client,
-            client_code=client.code,
-            record_type=record_type,
-            summary=summary,
-            ip_address=client_ip(request),
+    """One view entry for each client a page shows something of (a to-do list), so the page
+    costs the same whatever it lists.
+
+    Written as one INSERT ... SELECT that copies each entry's client id and code from her row:
+    made from fifty model instances (bulk_create), the same rows cost the dashboard three times
+    what the database spends writing them."""
+    ids = list({client.pk for client in clients})
+    if not ids:
+        return
+    shared = {
+        "studio": request.studio.pk,
+        "actor": request.user.pk,
+        "actor_label": request.user.email,
+        "action": Action.VIEW,
+        "record_type": record_type,
+        "summary": summary,
+        "ip_address": client_ip(request),
+        "at": timezone.now(),
+    }
+    by_name = {field.name: field for field in AuditEvent._meta.concrete_fields}
+    fields = [by_name[name] for name in shared]
+    values = [field.get_db_prep_save(shared[field.name], connection) for field in fields]
+    quoted = connection.ops.quote_name
+    # A concrete field always has a column (the stubs allow None for the other kinds); the
+    # entry's client and client_code are copied from the client's id and code.
+    columns = [quoted(cast(str, field.column)) for field in fields]
+    columns += [quoted("client_id"), quoted("client_code")]
+    selected = [*(["%s"] * len(values)), quoted("id"), quoted("code")]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quoted(AuditEvent._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 - our own names
+            f"SELECT {', '.join(selected)} FROM {quoted(Client._meta.db_table)} "
+            f"WHERE {quoted('id')} IN ({', '.join(['%s'] * len(ids))})",
+            [*values, *ids],
         )
-        for client in unique
-    )

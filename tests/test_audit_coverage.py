@@ -91,3 +91,20 @@ def test_the_dashboard_audits_everyone_it_shows(world):
     for client in (listed, planned):
         assert client.preferred_name in page.text
         assert shown.filter(client_code=client.code).count() == 1, client
+    # Written in one statement (clients/audit.py): each entry whole, as any other view's.
+    entries = shown.values(
+        "studio", "client", "client_code", "action", "actor_label", "ip_address", "summary"
+    )
+    assert sorted(entries, key=lambda entry: entry["client"]) == [
+        {
+            "studio": world.studio.pk,
+            "client": client.pk,
+            "client_code": client.code,
+            "action": AuditEvent.Action.VIEW,
+            "actor_label": world.alice.user.email,
+            "ip_address": "127.0.0.1",
+            "summary": "shown on the dashboard",
+        }
+        for client in sorted((listed, planned), key=lambda client: client.pk)
+    ]
+    assert shown.get(client=listed).at <= timezone.now()
