@@ -34,34 +34,32 @@ CHOOSER_COLUMNS = (
 
 
 class Named(Protocol):
-    """A client, or a row of her columns, with what tells namesakes apart."""
+    """A client, or a row of her columns, with the names that make namesakes."""
 
     @property
     def preferred_name(self) -> str: ...
     @property
     def full_name(self) -> str: ...
-    @property
-    def created_at(self) -> datetime: ...
 
 
-def namesake_hints(clients: Sequence[Named]) -> list[str]:
-    """For each client shown beside another of the same names, when she was added, so two
-    "Ana Lima"s in one list can be told apart; "" for the others. The date is neither sensitive
-    nor encrypted, so any role that sees the list may see it."""
+def namesakes(clients: Sequence[Named]) -> list[bool]:
+    """For each client, whether she is shown beside another of the same names (two "Ana
+    Lima"s in one list), and so needs telling apart by added_hint."""
     counts = Counter(_names(client) for client in clients)
-    return [
-        f"added {date_format(timezone.localtime(client.created_at), 'j M Y, H:i')}"
-        if counts[_names(client)] > 1
-        else ""
-        for client in clients
-    ]
+    return [counts[_names(client)] > 1 for client in clients]
+
+
+def added_hint(created_at: datetime) -> str:
+    """When a namesake was added. The date is neither sensitive nor encrypted, so any role
+    that sees the list may see it."""
+    return f"added {date_format(timezone.localtime(created_at), 'j M Y, H:i')}"
 
 
 def mark_namesakes(clients: Iterable[Client]) -> None:
-    """Gives each client her `namesake_hint` (namesake_hints)."""
+    """Gives each client her `namesake_hint`: when she was added if she is a namesake, else ""."""
     clients = list(clients)
-    for client, hint in zip(clients, namesake_hints(clients), strict=True):
-        client.namesake_hint = hint
+    for client, is_namesake in zip(clients, namesakes(clients), strict=True):
+        client.namesake_hint = added_hint(client.created_at) if is_namesake else ""
 
 
 def _names(client: Named) -> tuple[str, str]:

@@ -1,6 +1,8 @@
-"""The client list's rows, put together in the view, and its page read with the count of all
-clients in one query: the same list as the template and the paginator gave."""
+"""The client list's rows, put together in the view, its count and its pages: the same list as
+the template and the paginator gave."""
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clients.models import Client
@@ -36,6 +38,26 @@ def test_namesakes_are_told_apart_in_the_rows(world):
     for _ in range(2):
         ClientFactory(studio=world.studio, preferred_name="Ana", full_name="Ana Lima")
     assert _list(world, world.bob).count('<small class="muted">· added ') == 2
+
+
+def test_when_a_client_was_added_is_read_for_namesakes_alone(world):
+    ClientFactory.create_batch(3, studio=world.studio)
+    _list(world, world.bob)  # her first page loads her memberships
+    with CaptureQueriesContext(connection) as without_namesakes:
+        _list(world, world.bob)
+    assert not any("created_at" in query["sql"] for query in without_namesakes.captured_queries)
+    anas = [
+        ClientFactory(studio=world.studio, preferred_name="Ana", full_name="Ana Lima")
+        for _ in range(2)
+    ]
+    with CaptureQueriesContext(connection) as with_namesakes:
+        page = _list(world, world.bob)
+    assert len(with_namesakes) == len(without_namesakes) + 1
+    dates = [
+        query["sql"] for query in with_namesakes.captured_queries if "created_at" in query["sql"]
+    ]
+    assert len(dates) == 1
+    assert page.count('<small class="muted">· added ') == len(anas)
 
 
 def test_archived_clients_show_their_status(world):

@@ -14,13 +14,14 @@ from django.views.decorators.http import require_POST
 
 from clients import audit, hooks, services
 from clients.access import get_client_for_studio
-from clients.chooser import namesake_hints
+from clients.chooser import added_hint, namesakes
 from clients.forms.clients import ClientFilterForm, ClientForm
 from clients.intake_link_services import link_for_client_page
 from clients.models import AuditEvent, Client, ClientTally
 from clients.sessions import views as sessions
 from clients.views import consent, intake, notes
 from practice.access import StudioRequest, studio_can, studio_view
+from practice.models import Studio
 from practice.once import submit_once
 
 Action = AuditEvent.Action
@@ -29,8 +30,9 @@ STATUS_LABELS = dict(Client.Status.choices)
 SENSITIVE_SECTIONS = (intake, consent, notes, sessions)
 
 
-# What the list shows of each client: never the encrypted columns, decrypted for nothing.
-LIST_COLUMNS = ("code", "preferred_name", "full_name", "pronouns", "status", "created_at")
+# What the list shows of each client: never the encrypted columns, decrypted for nothing, nor
+# when she was added, which namesakes alone show (_namesake_hints).
+LIST_COLUMNS = ("code", "preferred_name", "full_name", "pronouns", "status")
 
 
 def _clients_shown(request: StudioRequest, show: str, query: str) -> QuerySet:
@@ -72,7 +74,22 @@ def _page_of(request: StudioRequest, show: str, query: str) -> Page:
     return _TalliedPaginator(clients, PER_PAGE, count).get_page(number)
 
 
-def _client_rows(clients: Sequence[Any], list_url: str) -> SafeString:
+def _namesake_hints(studio: Studio, clients: Sequence[Any]) -> list[str]:
+    """For each client on the page, when she was added if she has a namesake beside her, else
+    "". The dates are read for namesakes alone, in a query of their own when a page has any:
+    read for every row they cost the page opened most a twentieth of its time on PostgreSQL,
+    which converts each in Python."""
+    same_named = namesakes(clients)
+    codes = [client.code for client, same in zip(clients, same_named, strict=True) if same]
+    if not codes:
+        return [""] * len(clients)
+    added = dict(
+        Client.objects.filter(studio=studio, code__in=codes).values_list("code", "created_at")
+    )
+    return [added_hint(added[client.code]) if client.code in added else "" for client in clients]
+
+
+def _client_rows(clients: Sequence[Any], hints: Sequence[str], list_url: str) -> SafeString:
     """The table rows of the client list (rows of LIST_COLUMNS), put together here rather than
     by template tags: the list is the page opened most, and the template's lookups, filters and
     {% url %} row by row cost more than everything else on it. Every value is escaped with
@@ -81,7 +98,7 @@ def _client_rows(clients: Sequence[Any], list_url: str) -> SafeString:
     row reverses a URL.
     """
     rows = []
-    for client, namesake_hint in zip(clients, namesake_hints(clients), strict=True):
+    for client, namesake_hint in zip(clients, hints, strict=True):
         notes = ""
         if client.full_name:
             notes += f' <small class="muted">{escape(client.full_name)}</small>'
@@ -102,12 +119,12 @@ def client_list(request: StudioRequest) -> HttpResponse:
     form.is_valid()
     show = form.cleaned_data.get("show") or "active"
     page = _page_of(request, show, form.cleaned_data.get("q", ""))
+    clients = list(page.object_list)
+    hints = _namesake_hints(request.studio, clients)
     context = {
         "form": form,
         "page": page,
-        "rows": _client_rows(
-            list(page.object_list), reverse("client_list", args=[request.studio.code])
-        ),
+        "rows": _client_rows(clients, hints, reverse("client_list", args=[request.studio.code])),
         "show": show,
         "can_edit": studio_can(request, "clients.edit"),
     }
