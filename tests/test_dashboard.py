@@ -10,6 +10,7 @@ from django.utils import timezone
 from clients import audit
 from clients.models import AuditEvent
 from clients.sessions.services import session_mark_held, studio_today
+from practice import fields
 from routines.builder.advisories import routine_safety
 from routines.dashboard import todo as dashboard
 from routines.models import Routine
@@ -167,6 +168,24 @@ def test_teachers_see_their_draft_routines_assistants_none_of_the_sensitive_list
     assert dashboard.todo_for(world.studio, world.bob).draft_routines.items == [draft]
     ada = dashboard.todo_for(world.studio, world.ada)
     assert ada.precautions_ending is ada.consent_to_resign is ada.draft_routines is None
+
+
+def test_the_draft_list_decrypts_nothing(world, monkeypatch):
+    rosa = ClientFactory(studio=world.studio, email="rosa@example.com", goals="Sleep better")
+    RoutineFactory(
+        studio=world.studio,
+        created_by=world.bob.user,
+        client=rosa,
+        title="Gentle hips for Rosa",
+        notes="Left knee first",
+    )
+    decrypted = []
+    monkeypatch.setattr(fields, "decrypt", decrypted.append)
+    drafts = dashboard.draft_routines(world.studio, world.bob)
+    # Each line is the title, when it changed and its link, and nothing more is read.
+    assert [routine.title for routine in drafts.items] == ["Gentle hips for Rosa"]
+    assert drafts.items[0].get_absolute_url().startswith(world.studio.get_absolute_url())
+    assert decrypted == []
 
 
 def _tailored(world, client, *slugs, **kwargs):
